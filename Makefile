@@ -1,0 +1,38 @@
+# `make run` serves the app; `make test` installs what the tests need and runs them all.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PG_TEST_URL ?= postgresql+psycopg://workshop_test:workshop_test@127.0.0.1:5432/workshop_test
+
+.PHONY: run test translations messages bench system-deps
+
+$(VENV)/.run-installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.run-installed requirements-dev.txt
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $@
+
+translations: $(VENV)/.run-installed
+	$(VENV)/bin/pybabel compile -d workshop/translations
+
+# Re-extract UI strings after changing templates or code; then translate the .po files.
+messages: $(VENV)/.run-installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o workshop/translations/messages.pot .
+	$(VENV)/bin/pybabel update -N -i workshop/translations/messages.pot -d workshop/translations
+
+run: translations
+	$(PY) -m workshop
+
+system-deps:
+	sh tests/setup_system.sh
+
+test: $(VENV)/.dev-installed translations system-deps
+	$(PY) -m pytest
+	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest tests/integration
+
+bench: $(VENV)/.dev-installed translations
+	$(PY) bench/scan_to_page.py
+	$(PY) bench/msp_speed.py

@@ -1,0 +1,60 @@
+"""The workshop build tracker: a Flask app that follows each drone from kit to handover."""
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from workshop import commands, database
+from workshop.extensions import babel, csrf, db, login_manager, migrate
+from workshop.i18n import select_locale
+from workshop.views import register_blueprints
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+
+    url = os.environ.get("DATABASE_URL") or database.sqlite_url(instance / "workshop.sqlite")
+    app.config.from_mapping(
+        SECRET_KEY=_secret_key(instance),
+        SQLALCHEMY_DATABASE_URI=url,
+        PHOTO_DIR=str(instance / "photos"),
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        BABEL_DEFAULT_LOCALE="uk",
+        LANGUAGES=("uk", "en"),
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,  # a bench page may stay open all shift
+    )
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    Path(app.config["PHOTO_DIR"]).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    database.init_engine(app)
+
+    commands.register(app)
+    register_blueprints(app)
+    return app
+
+
+def _secret_key(instance: Path) -> str:
+    """A per-installation key kept in the instance folder, so sessions survive a restart."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32), encoding="ascii")
+    return path.read_text(encoding="ascii").strip()

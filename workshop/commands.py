@@ -1,0 +1,48 @@
+"""`flask` commands: create-user, seed-demo, backup."""
+
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from workshop.services import accounts, demo
+from workshop.services.backup import backup
+from workshop.services.errors import ServiceError
+from workshop.workflow import Role
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("create-user")
+    @click.argument("name")
+    @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.VOLUNTEER.value)
+    @click.option("--pin", required=True, help="4 to 12 digits.")
+    def create_user(name: str, role: str, pin: str) -> None:
+        """Create an account (name or callsign, role, PIN)."""
+        try:
+            user = accounts.create_user(name, role, pin)
+        except ServiceError as error:
+            raise click.ClickException(str(error.message)) from None
+        click.echo(f"Created {user.name} ({user.role}).")
+
+    @app.cli.command("seed-demo")
+    def seed_demo() -> None:
+        """Fill an empty database with demo drone types, units and accounts."""
+        if not demo.is_empty():
+            raise click.ClickException("The database has data already; demo data goes only into an empty one.")
+        print_accounts(demo.seed())
+
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(path_type=Path))
+    def backup_command(path: Path) -> None:
+        """Write a consistent copy of the database to PATH while the app runs."""
+        try:
+            written = backup(path)
+        except ServiceError as error:
+            raise click.ClickException(str(error.message)) from None
+        click.echo(f"Backed up to {written}.")
+
+
+def print_accounts(created: list[demo.DemoAccount]) -> None:
+    click.echo("Demo accounts (name / PIN / role):")
+    for account in created:
+        click.echo(f"  {account.name:<12} {account.pin}  {account.role.value}")

@@ -1,0 +1,136 @@
+"""Flask-WTF forms: CSRF on every one, validation messages in the volunteer's language."""
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+
+from workshop import vocabulary
+from workshop.workflow import WORK_STAGES, Reason, Role
+
+PHOTO_TYPES = ["jpg", "jpeg", "png", "webp"]
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Name or callsign"), validators=[DataRequired(), Length(max=64)])
+    pin = PasswordField(_l("PIN"), validators=[DataRequired(), Regexp(r"^\d{4,12}$", message=_l("A PIN is 4 to 12 digits."))])
+
+
+class ScanForm(FlaskForm):
+    code = StringField(_l("Scan a label or type a serial"), validators=[Length(max=300)])
+
+
+class NewUnitForm(FlaskForm):
+    drone_type = SelectField(_l("Drone type"), coerce=int, validators=[InputRequired()])
+
+
+class VersionedForm(FlaskForm):
+    """Every form that changes a unit carries the version the person saw."""
+
+    version = HiddenField(validators=[InputRequired(), Regexp(r"^\d+$")])
+
+
+class PartForm(VersionedForm):
+    bom_item = HiddenField(validators=[InputRequired(), Regexp(r"^\d+$")])
+    code = StringField(_l("Serial or lot code"), validators=[DataRequired(), Length(max=64)])
+
+
+class FinishForm(VersionedForm):
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    photo = FileField(_l("Photo"), validators=[FileAllowed(PHOTO_TYPES, _l("Photos only: JPEG, PNG or WebP."))])
+
+
+def reason_choices() -> list[tuple[str, str]]:
+    return [(r.value, vocabulary.REASON_NAMES[r]) for r in Reason]
+
+
+def stage_choices() -> list[tuple[str, str]]:
+    return [("", _l("Where the reason says"))] + [
+        (s.value, vocabulary.STAGE_NAMES[s]) for s in WORK_STAGES
+    ]
+
+
+class ReworkForm(VersionedForm):
+    """Fail a stage, reject a review or take a unit back: a reason names where work restarts."""
+
+    reason = SelectField(_l("Reason"), choices=reason_choices, validators=[InputRequired()])
+    rework_stage = SelectField(_l("Back to stage"), choices=stage_choices, validators=[Optional()])
+    text = TextAreaField(_l("Details"), validators=[Optional(), Length(max=2000)])
+
+
+class StatusForm(VersionedForm):
+    """Hold, release or scrap, with the person's words."""
+
+    text = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+
+
+class ApproveForm(VersionedForm):
+    text = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+
+
+class DeliveryForm(VersionedForm):
+    receiver_code = StringField(
+        _l("Receiving unit's code"), validators=[DataRequired(), Length(min=2, max=32)]
+    )
+    delivered_on = DateField(_l("Date"), default=date.today, validators=[InputRequired()])
+
+
+class PartSearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a read-only search by GET
+
+    q = StringField(_l("Part serial or lot"), validators=[Optional(), Length(max=64)])
+
+
+class DroneTypeForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    prefix = StringField(
+        _l("Serial prefix"),
+        validators=[DataRequired(), Regexp(r"^[A-Za-z0-9]{2,8}$", message=_l("2 to 8 Latin letters or digits."))],
+    )
+    active = BooleanField(_l("In production"), default=True)
+    bom = TextAreaField(_l("Bill of materials"), validators=[Length(max=20000)])
+    checklist_kitting = TextAreaField(vocabulary.STAGE_NAMES["kitting"], validators=[Length(max=20000)])
+    checklist_soldering = TextAreaField(vocabulary.STAGE_NAMES["soldering"], validators=[Length(max=20000)])
+    checklist_flashing = TextAreaField(vocabulary.STAGE_NAMES["flashing"], validators=[Length(max=20000)])
+    checklist_bench_test = TextAreaField(vocabulary.STAGE_NAMES["bench_test"], validators=[Length(max=20000)])
+
+
+def role_choices() -> list[tuple[str, str]]:
+    return [(r.value, vocabulary.ROLE_NAMES[r]) for r in Role]
+
+
+class NewUserForm(FlaskForm):
+    name = StringField(_l("Name or callsign"), validators=[DataRequired(), Length(max=64)])
+    role = SelectField(_l("Role"), choices=role_choices)
+    pin = PasswordField(_l("PIN"), validators=[DataRequired(), Regexp(r"^\d{4,12}$", message=_l("A PIN is 4 to 12 digits."))])
+
+
+class EditUserForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=role_choices)
+    active = BooleanField(_l("Active"))
+    pin = PasswordField(_l("New PIN (leave empty to keep)"), validators=[Optional(), Regexp(r"^\d{4,12}$", message=_l("A PIN is 4 to 12 digits."))])
+
+
+class LanguageForm(FlaskForm):
+    lang = HiddenField(validators=[InputRequired()])
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    key = StringField(_l("Serial or id"), validators=[Optional(), Length(max=40)])
+    page = IntegerField(default=1, validators=[Optional()])

@@ -1,0 +1,73 @@
+"""What the workshop builds: drone types, their bill of materials and stage checklists."""
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from workshop.extensions import db
+
+
+class DroneType(db.Model):
+    __tablename__ = "drone_types"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True)
+    #: Serials are PREFIX-YEAR-NNNNN; digits and capital Latin letters only, so a
+    #: scanner typing under a Ukrainian keyboard layout cannot garble it.
+    prefix: so.Mapped[str] = so.mapped_column(sa.String(8), unique=True)
+    active: so.Mapped[bool] = so.mapped_column(default=True)
+
+    bom: so.Mapped[list["BomItem"]] = so.relationship(
+        back_populates="drone_type", order_by="BomItem.position", cascade="all, delete-orphan"
+    )
+    checklist: so.Mapped[list["ChecklistItem"]] = so.relationship(
+        back_populates="drone_type",
+        order_by="ChecklistItem.position",
+        cascade="all, delete-orphan",
+    )
+
+    def checklist_for(self, stage: str) -> list["ChecklistItem"]:
+        return [item for item in self.checklist if item.stage == stage]
+
+    def __repr__(self) -> str:
+        return f"<DroneType {self.prefix}>"
+
+
+class BomItem(db.Model):
+    """One line of a drone type's bill of materials."""
+
+    __tablename__ = "bom_items"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    drone_type_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("drone_types.id"), index=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    quantity: so.Mapped[int] = so.mapped_column(default=1)
+    #: Tracked parts get their serial or lot code recorded at kitting (recalls).
+    tracked: so.Mapped[bool] = so.mapped_column(default=False)
+    position: so.Mapped[int] = so.mapped_column(default=0)
+
+    drone_type: so.Mapped[DroneType] = so.relationship(back_populates="bom")
+
+
+class ChecklistItem(db.Model):
+    """One item of the checklist a volunteer ticks to finish a stage."""
+
+    __tablename__ = "checklist_items"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    drone_type_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("drone_types.id"), index=True)
+    stage: so.Mapped[str] = so.mapped_column(sa.String(16))
+    text: so.Mapped[str] = so.mapped_column(sa.String(200))
+    required: so.Mapped[bool] = so.mapped_column(default=True)
+    position: so.Mapped[int] = so.mapped_column(default=0)
+
+    drone_type: so.Mapped[DroneType] = so.relationship(back_populates="checklist")
+
+
+class SerialCounter(db.Model):
+    """The last serial number given per prefix and year: serials are never reused."""
+
+    __tablename__ = "serial_counters"
+
+    prefix: so.Mapped[str] = so.mapped_column(sa.String(8), primary_key=True)
+    year: so.Mapped[int] = so.mapped_column(primary_key=True)
+    last: so.Mapped[int] = so.mapped_column(default=0)

@@ -1,0 +1,7 @@
+"""The one clock the models use: timezone-aware UTC."""
+
+from datetime import UTC, datetime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

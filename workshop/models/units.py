@@ -1,0 +1,125 @@
+"""A unit (one drone) and what was done to it: parts, stage records, photos."""
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from workshop.extensions import db
+from workshop.models.catalog import BomItem, DroneType
+from workshop.models.people import User
+from workshop.models.timestamps import utcnow
+from workshop.workflow import Stage, Status, UnitState
+
+if TYPE_CHECKING:
+    from workshop.models.delivery import Delivery
+    from workshop.models.quality import Review
+
+
+class Unit(db.Model):
+    __tablename__ = "units"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    serial: so.Mapped[str] = so.mapped_column(sa.String(24), unique=True)
+    drone_type_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("drone_types.id"), index=True)
+    stage: so.Mapped[str] = so.mapped_column(sa.String(16), index=True, default=Stage.KITTING.value)
+    status: so.Mapped[str] = so.mapped_column(sa.String(16), default=Status.ACTIVE.value)
+    rework: so.Mapped[bool] = so.mapped_column(default=False)
+    status_note: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    #: When the unit entered its current stage; the review queue is oldest first.
+    stage_since: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
+    #: Optimistic lock: a second tablet saving a stale page gets a conflict.
+    version: so.Mapped[int] = so.mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    drone_type: so.Mapped[DroneType] = so.relationship()
+    created_by: so.Mapped[User] = so.relationship()
+    parts: so.Mapped[list["UnitPart"]] = so.relationship(
+        back_populates="unit", order_by="UnitPart.id"
+    )
+    records: so.Mapped[list["StageRecord"]] = so.relationship(
+        back_populates="unit", order_by="StageRecord.id"
+    )
+    photos: so.Mapped[list["Photo"]] = so.relationship(back_populates="unit", order_by="Photo.id")
+    reviews: so.Mapped[list["Review"]] = so.relationship(
+        back_populates="unit", order_by="Review.id"
+    )
+    deliveries: so.Mapped[list["Delivery"]] = so.relationship(
+        back_populates="unit", order_by="Delivery.id"
+    )
+
+    @property
+    def state(self) -> UnitState:
+        return UnitState(stage=Stage(self.stage), status=Status(self.status), rework=self.rework)
+
+    def builder_ids(self) -> frozenset[int]:
+        """Everyone who finished or failed a build stage: they may not sign it off."""
+        return frozenset(record.user_id for record in self.records)
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.serial} {self.stage}/{self.status}>"
+
+
+class UnitPart(db.Model):
+    """The serial or lot code of a tracked part that went into a unit."""
+
+    __tablename__ = "unit_parts"
+    __table_args__ = (sa.UniqueConstraint("unit_id", "bom_item_id", "code"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    unit_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("units.id"), index=True)
+    bom_item_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("bom_items.id"))
+    code: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
+    recorded_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
+    recorded_at: so.Mapped[datetime] = so.mapped_column(
+        sa.DateTime(timezone=True), default=utcnow
+    )
+
+    unit: so.Mapped[Unit] = so.relationship(back_populates="parts")
+    bom_item: so.Mapped[BomItem] = so.relationship()
+    recorded_by: so.Mapped[User] = so.relationship()
+
+
+class StageRecord(db.Model):
+    """One finished or failed stage: who, when, the checklist answers, a note. Never edited."""
+
+    __tablename__ = "stage_records"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    unit_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("units.id"), index=True)
+    stage: so.Mapped[str] = so.mapped_column(sa.String(16))
+    #: "done" or "failed"
+    outcome: so.Mapped[str] = so.mapped_column(sa.String(16))
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
+    at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    #: The checklist as it was shown: [{"text": ..., "required": ..., "checked": ...}]
+    answers: so.Mapped[list[dict[str, Any]]] = so.mapped_column(sa.JSON, default=list)
+    note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    reason: so.Mapped[str | None] = so.mapped_column(sa.String(32))
+    rework_to: so.Mapped[str | None] = so.mapped_column(sa.String(16))
+
+    unit: so.Mapped[Unit] = so.relationship(back_populates="records")
+    user: so.Mapped[User] = so.relationship()
+    photos: so.Mapped[list["Photo"]] = so.relationship(back_populates="record")
+
+
+class Photo(db.Model):
+    """A photo of a unit at a stage; the file lives in the instance folder."""
+
+    __tablename__ = "photos"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    unit_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("units.id"), index=True)
+    record_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("stage_records.id"))
+    stage: so.Mapped[str] = so.mapped_column(sa.String(16))
+    filename: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True)
+    uploaded_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
+    at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    unit: so.Mapped[Unit] = so.relationship(back_populates="photos")
+    record: so.Mapped[StageRecord | None] = so.relationship(back_populates="photos")
+    uploaded_by: so.Mapped[User] = so.relationship()

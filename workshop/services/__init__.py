@@ -1,0 +1,1 @@
+"""Use cases: each one transaction that changes the database and writes its audit event."""

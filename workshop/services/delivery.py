@@ -1,0 +1,67 @@
+"""Handing an approved unit over to a receiving unit, and taking it back for repair."""
+
+import re
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from workshop.extensions import db
+from workshop.models import Delivery, Unit, User
+from workshop.models.timestamps import utcnow
+from workshop.services import audit
+from workshop.services.errors import Invalid
+from workshop.services.stages import StageInput, decide, move_to
+from workshop.services.transaction import unit_change
+from workshop.workflow import Action
+
+#: A receiving unit's code: letters, digits, dashes. Never a name, phone or place.
+RECEIVER_CODE = re.compile(r"^[\w-]{2,32}$")
+
+
+def hand_over(
+    unit: Unit, actor: User, receiver_code: str, delivered_on: date, version: int
+) -> Delivery:
+    code = receiver_code.strip().upper()
+    if not RECEIVER_CODE.match(code):
+        raise Invalid(
+            _l("Enter the receiving unit's code: 2 to 32 letters, digits or dashes.")
+        )
+    if delivered_on > date.today():
+        raise Invalid(_l("The handover date cannot be in the future."))
+    data = StageInput(version=version)
+    new = decide(unit, actor, Action.DELIVER, data)
+    before = audit.unit_snapshot(unit)
+    with unit_change(unit, version):
+        delivery = Delivery(
+            unit=unit, receiver_code=code, delivered_on=delivered_on, handed_over_by_id=actor.id
+        )
+        db.session.add(delivery)
+        move_to(unit, new)
+        audit.record(
+            actor,
+            "unit.deliver",
+            "unit",
+            unit.serial,
+            before,
+            audit.unit_snapshot(unit) | {"receiver": code, "date": delivered_on.isoformat()},
+        )
+    return delivery
+
+
+def take_back(unit: Unit, actor: User, data: StageInput) -> None:
+    """A delivered unit returns for repair: rework opens at the stage its reason names."""
+    new = decide(unit, actor, Action.TAKE_BACK, data)
+    before = audit.unit_snapshot(unit)
+    with unit_change(unit, data.version):
+        last = unit.deliveries[-1]
+        last.returned_at = utcnow()
+        last.return_reason = data.reason
+        move_to(unit, new)
+        audit.record(
+            actor,
+            "unit.take_back",
+            "unit",
+            unit.serial,
+            before,
+            audit.unit_snapshot(unit) | {"reason": data.reason, "text": data.text.strip()},
+        )

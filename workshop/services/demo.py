@@ -1,0 +1,95 @@
+"""Demo data for a first start: two drone types, three accounts, units spread over the stages."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from workshop.extensions import db
+from workshop.models import DroneType, User
+from workshop.services import accounts, drone_types, units
+from workshop.services.drone_types import BomLine, ChecklistLine
+from workshop.services.stages import StageInput, finish_stage
+from workshop.workflow import Role, Stage
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    name: str
+    role: Role
+    pin: str
+
+
+ACCOUNTS = (
+    DemoAccount("Sokil", Role.VOLUNTEER, "1111"),
+    DemoAccount("Lisa", Role.REVIEWER, "2222"),
+    DemoAccount("Koordynator", Role.ADMIN, "3333"),
+)
+
+_BOM_7 = [
+    BomLine("Frame 7\" carbon", 1),
+    BomLine("Motor 2807 1300KV", 4),
+    BomLine("Flight controller F405", 1, tracked=True),
+    BomLine("ESC 4in1 55A", 1, tracked=True),
+    BomLine("Video transmitter 1.2W", 1, tracked=True),
+    BomLine("Receiver ELRS 915", 1, tracked=True),
+    BomLine("Camera analog", 1, tracked=True),
+    BomLine("Propeller 7\"", 4),
+]
+_BOM_10 = [
+    BomLine("Frame 10\" carbon", 1),
+    BomLine("Motor 3115 900KV", 4),
+    BomLine("Flight controller F722", 1, tracked=True),
+    BomLine("ESC 4in1 65A", 1, tracked=True),
+    BomLine("Video transmitter 2.5W", 1, tracked=True),
+    BomLine("Receiver ELRS 868", 1, tracked=True),
+    BomLine("Camera analog", 1, tracked=True),
+    BomLine("Propeller 10\"", 4),
+]
+_CHECKLISTS = {
+    Stage.KITTING: ["Усі деталі за специфікацією на місці", "Серійні номери відскановано", "?Фото комплекту"],
+    Stage.SOLDERING: [
+        "Мотори припаяно, без холодних паяних з'єднань",
+        "Живлення перевірено мультиметром на КЗ",
+        "Полярність XT60 перевірена",
+    ],
+    Stage.FLASHING: ["Прошивка записана", "Конфігурацію застосовано", "?Назву апарата задано"],
+    Stage.BENCH_TEST: [
+        "Гіроскоп і акселерометр відповідають",
+        "Приймач прив'язаний, канали по центру",
+        "Мотори крутяться в правильний бік (без пропелерів)",
+        "Відео є на окулярах",
+    ],
+}
+
+
+def _checklists() -> list[ChecklistLine]:
+    return [
+        ChecklistLine(stage=stage.value, text=text.lstrip("?"), required=not text.startswith("?"))
+        for stage, texts in _CHECKLISTS.items()
+        for text in texts
+    ]
+
+
+def is_empty() -> bool:
+    return db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+def seed() -> list[DemoAccount]:
+    """Fill an empty database; returns the accounts so the caller can print them."""
+    for account in ACCOUNTS:
+        accounts.create_user(account.name, account.role.value, account.pin)
+    seven = drone_types.save_type(None, "FPV 7\"", "FPV7", True, _BOM_7, _checklists(), None)
+    ten = drone_types.save_type(None, "FPV 10\"", "FPV10", True, _BOM_10, _checklists(), None)
+    volunteer = accounts.find_by_name(ACCOUNTS[0].name)
+    assert volunteer is not None
+    # Units spread over the flow: how far each has come, in finished stages.
+    for drone_type, finished in ((seven, 0), (seven, 1), (seven, 2), (seven, 4), (ten, 0), (ten, 3)):
+        _build(drone_type, volunteer, finished)
+    return list(ACCOUNTS)
+
+
+def _build(drone_type: DroneType, volunteer: User, finished: int) -> None:
+    unit = units.create_unit(drone_type.id, volunteer)
+    for _ in range(finished):
+        checked = frozenset(i.id for i in drone_type.checklist_for(unit.stage))
+        finish_stage(unit, volunteer, StageInput(version=unit.version, checked=checked))

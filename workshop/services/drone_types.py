@@ -1,0 +1,170 @@
+"""What the coordinator defines: drone types, their bill of materials and stage checklists."""
+
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from workshop.extensions import db
+from workshop.models import BomItem, ChecklistItem, DroneType, Unit, UnitPart, User
+from workshop.services import audit
+from workshop.services.errors import Invalid, NotFound
+from workshop.workflow import WORK_STAGES
+
+#: Digits and capital Latin letters only: safe under any scanner keyboard layout.
+PREFIX = re.compile(r"^[A-Z0-9]{2,8}$")
+
+
+@dataclass(frozen=True)
+class BomLine:
+    name: str
+    quantity: int = 1
+    tracked: bool = False
+
+
+@dataclass(frozen=True)
+class ChecklistLine:
+    stage: str
+    text: str
+    required: bool = True
+
+
+def active_types() -> list[DroneType]:
+    return list(
+        db.session.scalars(sa.select(DroneType).where(DroneType.active).order_by(DroneType.name))
+    )
+
+
+def all_types() -> list[DroneType]:
+    return list(db.session.scalars(sa.select(DroneType).order_by(DroneType.name)))
+
+
+def get_type(type_id: int) -> DroneType:
+    drone_type = db.session.get(DroneType, type_id)
+    if drone_type is None:
+        raise NotFound(_l("There is no such drone type."))
+    return drone_type
+
+
+def parse_bom(text: str) -> list[BomLine]:
+    """One part a line: `quantity x name`, a trailing `*` marks it tracked."""
+    lines = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        tracked = line.endswith("*")
+        line = line.rstrip("*").strip()
+        match = re.match(r"^(\d{1,4})\s*[xх×]\s*(.+)$", line, re.IGNORECASE)
+        quantity, name = (int(match.group(1)), match.group(2).strip()) if match else (1, line)
+        if not name or len(name) > 120 or quantity < 1:
+            raise Invalid(_l("Bill of materials, line %(number)d is not “quantity x part”.", number=number))
+        lines.append(BomLine(name=name, quantity=quantity, tracked=tracked))
+    return lines
+
+
+def parse_checklist(stage: str, text: str) -> list[ChecklistLine]:
+    """One item a line; a leading `?` marks it optional."""
+    lines = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        optional = line.startswith("?")
+        line = line.lstrip("?").strip()
+        if len(line) > 200:
+            raise Invalid(_l("A checklist item is at most 200 characters."))
+        lines.append(ChecklistLine(stage=stage, text=line, required=not optional))
+    return lines
+
+
+def render_bom(drone_type: DroneType) -> str:
+    return "\n".join(
+        f"{i.quantity} x {i.name}{' *' if i.tracked else ''}" for i in drone_type.bom
+    )
+
+
+def render_checklist(drone_type: DroneType, stage: str) -> str:
+    return "\n".join(
+        f"{'' if i.required else '? '}{i.text}" for i in drone_type.checklist_for(stage)
+    )
+
+
+def _snapshot(drone_type: DroneType) -> dict:
+    return {
+        "name": drone_type.name,
+        "prefix": drone_type.prefix,
+        "active": drone_type.active,
+        "bom": render_bom(drone_type),
+        "checklists": {s.value: render_checklist(drone_type, s.value) for s in WORK_STAGES},
+    }
+
+
+def save_type(
+    type_id: int | None,
+    name: str,
+    prefix: str,
+    active: bool,
+    bom: list[BomLine],
+    checklists: list[ChecklistLine],
+    actor: User | None,
+) -> DroneType:
+    """Create or replace a drone type's definition; units already built keep their records."""
+    name, prefix = name.strip(), prefix.strip().upper()
+    if not name or len(name) > 80:
+        raise Invalid(_l("A drone type needs a name of at most 80 characters."))
+    if not PREFIX.match(prefix):
+        raise Invalid(_l("The serial prefix is 2 to 8 capital Latin letters or digits."))
+    clash = db.session.scalar(
+        sa.select(DroneType).where(
+            sa.or_(DroneType.name == name, DroneType.prefix == prefix), DroneType.id != (type_id or 0)
+        )
+    )
+    if clash:
+        raise Invalid(_l("Another drone type already uses this name or prefix."))
+    if type_id is None:
+        drone_type, before = DroneType(name=name, prefix=prefix), None
+        db.session.add(drone_type)
+    else:
+        drone_type = get_type(type_id)
+        before = _snapshot(drone_type)
+        if drone_type.prefix != prefix and _has_units(drone_type):
+            raise Invalid(_l("The prefix cannot change once units have serials with it."))
+    drone_type.name, drone_type.prefix, drone_type.active = name, prefix, active
+    _replace_bom(drone_type, bom)
+    drone_type.checklist = [
+        ChecklistItem(stage=c.stage, text=c.text, required=c.required, position=n)
+        for n, c in enumerate(checklists)
+    ]
+    db.session.flush()
+    action = "drone_type.create" if before is None else "drone_type.update"
+    audit.record(actor, action, "drone_type", drone_type.id, before, _snapshot(drone_type))
+    db.session.commit()
+    return drone_type
+
+
+def _replace_bom(drone_type: DroneType, bom: list[BomLine]) -> None:
+    """Keep BOM rows whose name stays (recorded part codes point at them), add and drop others."""
+    existing = {item.name: item for item in drone_type.bom}
+    kept = []
+    for position, line in enumerate(bom):
+        item = existing.pop(line.name, None) or BomItem(name=line.name)
+        item.quantity, item.tracked, item.position = line.quantity, line.tracked, position
+        kept.append(item)
+    for item in existing.values():
+        if _bom_item_used(item):
+            raise Invalid(
+                _l("“%(name)s” is recorded on built units and cannot be removed.", name=item.name)
+            )
+    drone_type.bom = kept
+
+
+def _has_units(drone_type: DroneType) -> bool:
+    return db.session.scalar(sa.select(sa.func.count(Unit.id)).where(Unit.drone_type_id == drone_type.id)) > 0
+
+
+def _bom_item_used(item: BomItem) -> bool:
+    if item.id is None:
+        return False
+    return db.session.scalar(sa.select(sa.func.count(UnitPart.id)).where(UnitPart.bom_item_id == item.id)) > 0

@@ -1,0 +1,39 @@
+"""Sentences for the workflow's refusals, in the volunteer's language."""
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+from workshop import vocabulary
+from workshop.workflow import Refused
+
+_SENTENCES: dict[str, LazyString] = {
+    "role": _l("Your role may not do this: %(action)s."),
+    "scrapped": _l("This unit is scrapped; nothing more can be done to it."),
+    "frozen": _l(
+        "This unit is signed off and frozen. To change it, a reviewer must send it "
+        "back as rework, and it needs a new review."
+    ),
+    "not_from_stage": _l("This cannot be done while the unit is at %(stage)s."),
+    "not_on_hold": _l("This unit is not on hold."),
+    "on_hold": _l("This unit is on hold. Take it off hold first."),
+    "required_items": _l("Tick every required item first. Still unticked: %(items)s."),
+    "four_eyes": _l(
+        "You worked on this unit, so you cannot sign it off. Another reviewer must do it."
+    ),
+    "reason_required": _l("Choose a reason."),
+    "reason_text_required": _l("Write a few words about the reason."),
+    "rework_stage_invalid": _l("Rework can only restart at a build stage."),
+    "rework_stage_ahead": _l(
+        "That reason sends the unit forward to %(stage)s; it is at %(current)s. Choose another reason."
+    ),
+}
+
+
+def explain(refused: Refused) -> str:
+    params = dict(refused.params)
+    for key in ("stage", "current"):
+        if key in params:
+            params[key] = str(vocabulary.STAGE_NAMES.get(params[key], params[key]))
+    if "action" in params:
+        params["action"] = str(vocabulary.ACTION_NAMES.get(params["action"], params["action"]))
+    return str(_SENTENCES[refused.code]) % params

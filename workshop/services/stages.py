@@ -1,0 +1,170 @@
+"""Moving a unit through its build stages: finish, fail as rework, hold, release, scrap."""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import FileStorage
+
+from workshop import workflow
+from workshop.extensions import db
+from workshop.models import StageRecord, Unit, User
+from workshop.models.timestamps import utcnow
+from workshop.services import audit, photos
+from workshop.services.errors import Forbidden, Invalid
+from workshop.services.refusals import explain
+from workshop.services.transaction import unit_change
+from workshop.workflow import Action, Move, Reason, Refused, Stage
+
+NOTE_MAX = 2000
+
+
+@dataclass(frozen=True)
+class StageInput:
+    """What the volunteer sent from the unit page."""
+
+    version: int
+    checked: frozenset[int] = frozenset()
+    note: str = ""
+    reason: str | None = None
+    rework_stage: str | None = None
+    text: str = ""
+    photo: FileStorage | None = None
+
+
+def decide(
+    unit: Unit,
+    actor: User,
+    action: Action,
+    data: StageInput,
+    missing_required: tuple[str, ...] = (),
+) -> workflow.UnitState:
+    """Ask the workflow; turn a refusal into a translated `Forbidden`."""
+    try:
+        reason = Reason(data.reason) if data.reason else None
+        rework_stage = Stage(data.rework_stage) if data.rework_stage else None
+    except ValueError:
+        raise Invalid(_l("That reason or stage is not one of the choices.")) from None
+    move = Move(
+        action=action,
+        actor_id=actor.id,
+        actor_role=actor.role_enum,
+        builders=unit.builder_ids(),
+        reason=reason,
+        rework_stage=rework_stage,
+        text=data.text,
+        missing_required=missing_required,
+    )
+    try:
+        return workflow.apply(unit.state, move)
+    except Refused as refused:
+        raise Forbidden(explain(refused)) from None
+
+
+def _checklist_answers(unit: Unit, checked: frozenset[int]) -> tuple[list[dict], tuple[str, ...]]:
+    items = unit.drone_type.checklist_for(unit.stage)
+    answers = [
+        {"item_id": i.id, "text": i.text, "required": i.required, "checked": i.id in checked}
+        for i in items
+    ]
+    missing = tuple(i.text for i in items if i.required and i.id not in checked)
+    return answers, missing
+
+
+def _check_note(data: StageInput) -> None:
+    if len(data.note) > NOTE_MAX or len(data.text) > NOTE_MAX:
+        raise Invalid(_l("The note is too long (at most 2000 characters)."))
+
+
+def move_to(unit: Unit, new: workflow.UnitState) -> None:
+    """Put the workflow's answer on the unit; the clock of its stage restarts on a new stage."""
+    if new.stage.value != unit.stage:
+        unit.stage_since = utcnow()
+    unit.stage, unit.status, unit.rework = new.stage.value, new.status.value, new.rework
+
+
+def finish_stage(unit: Unit, actor: User, data: StageInput) -> StageRecord:
+    """Finish the unit's current stage with its checklist answers, note and photo."""
+    _check_note(data)
+    answers, missing = _checklist_answers(unit, data.checked)
+    new = decide(unit, actor, Action.FINISH, data, missing_required=missing)
+    return _write_record(unit, actor, data, new, "done", answers, Action.FINISH)
+
+
+def fail_stage(unit: Unit, actor: User, data: StageInput) -> StageRecord:
+    """Fail the current stage with a reason: the unit goes back as rework."""
+    _check_note(data)
+    answers, _missing = _checklist_answers(unit, data.checked)
+    new = decide(unit, actor, Action.FAIL, data)
+    return _write_record(unit, actor, data, new, "failed", answers, Action.FAIL)
+
+
+def _write_record(
+    unit: Unit,
+    actor: User,
+    data: StageInput,
+    new: workflow.UnitState,
+    outcome: str,
+    answers: list[dict],
+    action: Action,
+) -> StageRecord:
+    photo = photos.prepare(data.photo) if data.photo else None
+    before = audit.unit_snapshot(unit)
+    try:
+        with unit_change(unit, data.version):
+            record = StageRecord(
+                unit=unit,
+                stage=unit.stage,
+                outcome=outcome,
+                user_id=actor.id,
+                answers=answers,
+                note=(data.note or data.text).strip(),
+                reason=data.reason if action is Action.FAIL else None,
+                rework_to=new.stage.value if action is Action.FAIL else None,
+            )
+            db.session.add(record)
+            if photo:
+                db.session.add(photos.attach(photo, unit, record, actor))
+            move_to(unit, new)
+            after = audit.unit_snapshot(unit) | {"record_stage": record.stage, "note": record.note}
+            if record.reason:
+                after["reason"] = record.reason
+            audit.record(actor, f"unit.{action.value}", "unit", unit.serial, before, after)
+    except BaseException:
+        if photo:
+            photo.discard()
+        raise
+    return record
+
+
+def change_status(unit: Unit, actor: User, action: Action, data: StageInput) -> None:
+    """Put on hold, take off hold, or scrap, with the person's words as the reason."""
+    _check_note(data)
+    new = decide(unit, actor, action, data)
+    before = audit.unit_snapshot(unit)
+    with unit_change(unit, data.version):
+        move_to(unit, new)
+        unit.status_note = data.text.strip()
+        audit.record(
+            actor,
+            f"unit.{action.value}",
+            "unit",
+            unit.serial,
+            before,
+            audit.unit_snapshot(unit) | {"text": unit.status_note},
+        )
+
+
+def add_photo(unit: Unit, actor: User, version: int, upload: FileStorage | None) -> None:
+    """Attach a photo to the unit at its current stage without finishing the stage."""
+    if unit.state.stage in workflow.FROZEN_STAGES:
+        raise Forbidden(explain(Refused("frozen")))
+    prepared = photos.prepare(upload) if upload else None
+    if prepared is None:
+        raise Invalid(_l("Choose a photo first."))
+    try:
+        with unit_change(unit, version):
+            db.session.add(photos.attach(prepared, unit, None, actor))
+            audit.record(actor, "unit.photo", "unit", unit.serial, None, {"stage": unit.stage, "photo": prepared.filename})
+    except BaseException:
+        prepared.discard()
+        raise

@@ -1,0 +1,67 @@
+"""Quality review: the queue, the whole traveler, approval or rejection."""
+
+from flask import Blueprint, render_template
+from flask_babel import _
+from flask_login import current_user
+
+from workshop.forms import ApproveForm, ReworkForm
+from workshop.services import review
+from workshop.services.stages import StageInput
+from workshop.views.access import roles_required
+from workshop.views.units import act_on_unit, render_unit
+from workshop.workflow import Action, Role
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+
+
+@bp.route("/")
+@roles_required(Role.REVIEWER)
+def queue():
+    return render_template("review/queue.html", units=review.review_queue())
+
+
+@bp.route("/<serial>")
+@roles_required(Role.REVIEWER)
+def show(serial: str):
+    return render_unit(serial.strip().upper(), template="review/show.html")
+
+
+@bp.route("/<serial>/approve", methods=["POST"])
+@roles_required(Role.REVIEWER)
+def approve(serial: str):
+    form = ApproveForm(prefix="approve")
+    return act_on_unit(
+        serial,
+        form,
+        "approve_form",
+        lambda unit: review.sign_off(
+            unit,
+            current_user,
+            Action.APPROVE,
+            StageInput(version=int(form.version.data), text=form.text.data or ""),
+        ),
+        _("Approved and signed off."),
+    )
+
+
+@bp.route("/<serial>/reject", methods=["POST"])
+@roles_required(Role.REVIEWER)
+def reject(serial: str):
+    form = ReworkForm(prefix="reject")
+    return act_on_unit(
+        serial,
+        form,
+        "reject_form",
+        lambda unit: review.sign_off(
+            unit,
+            current_user,
+            Action.REJECT,
+            StageInput(
+                version=int(form.version.data),
+                reason=form.reason.data,
+                rework_stage=form.rework_stage.data or None,
+                text=form.text.data or "",
+            ),
+        ),
+        _("Rejected; the unit is back for rework."),
+    )

@@ -1,0 +1,221 @@
+"""A unit's page (the traveler) and the moves a person makes on it."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_from_directory, url_for
+from flask_babel import _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from workshop.forms import (
+    ApproveForm,
+    DeliveryForm,
+    FinishForm,
+    PartForm,
+    ReworkForm,
+    StatusForm,
+)
+from workshop.services import delivery, photos, stages, traveler, units
+from workshop.services.errors import ServiceError
+from workshop.services.stages import StageInput
+from workshop.views.access import roles_required
+from workshop.workflow import Action, Role
+
+bp = Blueprint("units", __name__)
+
+
+def _forms() -> dict[str, FlaskForm]:
+    return {
+        "finish_form": FinishForm(formdata=None),
+        "fail_form": ReworkForm(formdata=None, prefix="fail"),
+        "status_form": StatusForm(formdata=None, prefix="status"),
+        "part_form": PartForm(formdata=None, prefix="part"),
+        "delivery_form": DeliveryForm(formdata=None, prefix="deliver"),
+        "back_form": ReworkForm(formdata=None, prefix="back"),
+        "approve_form": ApproveForm(formdata=None, prefix="approve"),
+        "reject_form": ReworkForm(formdata=None, prefix="reject"),
+    }
+
+
+def render_unit(serial: str, template: str = "units/show.html", status: int = 200, **forms: FlaskForm):
+    unit = units.get_unit(serial)
+    view = traveler.build(unit, current_user)
+    context = _forms() | forms
+    for form in context.values():
+        if hasattr(form, "version") and not form.version.data:
+            form.version.data = str(unit.version)
+    return render_template(template, unit=unit, view=view, **context), status
+
+
+@bp.route("/u/<serial>")
+@login_required
+def show(serial: str):
+    try:
+        return render_unit(serial.strip().upper())
+    except ServiceError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("bench.index"))
+
+
+def act_on_unit(serial: str, form: FlaskForm, form_name: str, change: Callable[[object], object], done: str):
+    """Validate `form`, run `change(unit)`; on refusal show the page again with the reason."""
+    try:
+        unit = units.get_unit(serial)
+    except ServiceError:
+        abort(404)
+    if not form.validate_on_submit():
+        flash(_("Some fields need attention: %(fields)s", fields=_field_errors(form)), "error")
+        return render_unit(serial, status=400, **{form_name: form})
+    try:
+        change(unit)
+    except ServiceError as error:
+        flash(str(error.message), "error")
+        return render_unit(serial, status=error.status_code, **{form_name: form})
+    flash(done, "success")
+    return redirect(url_for("units.show", serial=unit.serial))
+
+
+def _field_errors(form: FlaskForm) -> str:
+    if "csrf_token" in form.errors:
+        return _("the page expired; reload it and try again")
+    return "; ".join(
+        f"{getattr(form, name).label.text}: {' '.join(messages)}"
+        for name, messages in form.errors.items()
+    )
+
+
+def _checked_items() -> frozenset[int]:
+    return frozenset(int(v) for v in request.form.getlist("item") if v.isdigit())
+
+
+def _rework_input(form: ReworkForm) -> StageInput:
+    return StageInput(
+        version=int(form.version.data),
+        reason=form.reason.data,
+        rework_stage=form.rework_stage.data or None,
+        text=form.text.data or "",
+    )
+
+
+@bp.route("/u/<serial>/finish", methods=["POST"])
+@login_required
+def finish(serial: str):
+    form = FinishForm()
+
+    def change(unit):
+        stages.finish_stage(
+            unit,
+            current_user,
+            StageInput(
+                version=int(form.version.data),
+                checked=_checked_items(),
+                note=form.note.data or "",
+                photo=form.photo.data or None,
+            ),
+        )
+
+    return act_on_unit(serial, form, "finish_form", change, _("Stage finished."))
+
+
+@bp.route("/u/<serial>/fail", methods=["POST"])
+@login_required
+def fail(serial: str):
+    form = ReworkForm(prefix="fail")
+    return act_on_unit(
+        serial,
+        form,
+        "fail_form",
+        lambda unit: stages.fail_stage(unit, current_user, _rework_input(form)),
+        _("Stage failed; the unit is back for rework."),
+    )
+
+
+@bp.route("/u/<serial>/photo", methods=["POST"])
+@login_required
+def add_photo(serial: str):
+    form = FinishForm()
+    return act_on_unit(
+        serial,
+        form,
+        "finish_form",
+        lambda unit: stages.add_photo(unit, current_user, int(form.version.data), form.photo.data),
+        _("Photo added."),
+    )
+
+
+@bp.route("/u/<serial>/status/<action>", methods=["POST"])
+@login_required
+def change_status(serial: str, action: str):
+    if action not in (Action.HOLD, Action.RELEASE, Action.SCRAP):
+        abort(404)
+    form = StatusForm(prefix="status")
+    messages = {
+        Action.HOLD: _("The unit is on hold."),
+        Action.RELEASE: _("The unit is off hold."),
+        Action.SCRAP: _("The unit is scrapped."),
+    }
+    return act_on_unit(
+        serial,
+        form,
+        "status_form",
+        lambda unit: stages.change_status(
+            unit,
+            current_user,
+            Action(action),
+            StageInput(version=int(form.version.data), text=form.text.data or ""),
+        ),
+        messages[Action(action)],
+    )
+
+
+@bp.route("/u/<serial>/parts", methods=["POST"])
+@login_required
+def record_part(serial: str):
+    form = PartForm(prefix="part")
+    return act_on_unit(
+        serial,
+        form,
+        "part_form",
+        lambda unit: units.record_part(
+            unit, int(form.bom_item.data), form.code.data, current_user, int(form.version.data)
+        ),
+        _("Part recorded."),
+    )
+
+
+@bp.route("/u/<serial>/deliver", methods=["POST"])
+@roles_required(Role.ADMIN)
+def deliver(serial: str):
+    form = DeliveryForm(prefix="deliver")
+    return act_on_unit(
+        serial,
+        form,
+        "delivery_form",
+        lambda unit: delivery.hand_over(
+            unit, current_user, form.receiver_code.data, form.delivered_on.data, int(form.version.data)
+        ),
+        _("Handed over."),
+    )
+
+
+@bp.route("/u/<serial>/take-back", methods=["POST"])
+@roles_required(Role.ADMIN)
+def take_back(serial: str):
+    form = ReworkForm(prefix="back")
+    return act_on_unit(
+        serial,
+        form,
+        "back_form",
+        lambda unit: delivery.take_back(unit, current_user, _rework_input(form)),
+        _("Taken back for repair."),
+    )
+
+
+@bp.route("/photos/<name>")
+@login_required
+def photo(name: str):
+    if not name.replace(".thumb", "").removesuffix(".jpg").isalnum():
+        abort(404)
+    return send_from_directory(Path(photos.photo_dir()), name, max_age=86400)
+

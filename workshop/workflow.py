@@ -1,0 +1,235 @@
+"""The stage state machine of a unit: the one place that knows which moves are allowed.
+
+Pure: plain data in, plain data out, no Flask, no database. Services gather the
+facts (who acts, who built the unit, which required items are unticked) and ask
+`apply()`; it answers with the new state or raises `Refused` with a code that
+the web layer turns into a translated sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+
+class Stage(StrEnum):
+    KITTING = "kitting"
+    SOLDERING = "soldering"
+    FLASHING = "flashing"
+    BENCH_TEST = "bench_test"
+    REVIEW = "review"
+    APPROVED = "approved"
+    DELIVERED = "delivered"
+
+
+class Status(StrEnum):
+    ACTIVE = "active"
+    ON_HOLD = "on_hold"
+    SCRAPPED = "scrapped"
+
+
+class Role(StrEnum):
+    VOLUNTEER = "volunteer"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+
+
+class Action(StrEnum):
+    FINISH = "finish"
+    FAIL = "fail"
+    APPROVE = "approve"
+    REJECT = "reject"
+    DELIVER = "deliver"
+    TAKE_BACK = "take_back"
+    HOLD = "hold"
+    RELEASE = "release"
+    SCRAP = "scrap"
+
+
+class Reason(StrEnum):
+    """Why a unit goes back as rework; each names the stage the work restarts at."""
+
+    COLD_JOINT = "cold_joint"
+    SHORT = "short"
+    REVERSED_POLARITY = "reversed_polarity"
+    DAMAGED_PART = "damaged_part"
+    WRONG_FIRMWARE = "wrong_firmware"
+    FAILED_BENCH_TEST = "failed_bench_test"
+    OTHER = "other"
+
+
+#: The stages a volunteer works through with a checklist, in order.
+WORK_STAGES: tuple[Stage, ...] = (
+    Stage.KITTING,
+    Stage.SOLDERING,
+    Stage.FLASHING,
+    Stage.BENCH_TEST,
+)
+ORDER: tuple[Stage, ...] = WORK_STAGES + (Stage.REVIEW, Stage.APPROVED, Stage.DELIVERED)
+
+#: Where rework restarts for each reason; OTHER restarts where the person says.
+REWORK_STAGE: dict[Reason, Stage | None] = {
+    Reason.COLD_JOINT: Stage.SOLDERING,
+    Reason.SHORT: Stage.SOLDERING,
+    Reason.REVERSED_POLARITY: Stage.SOLDERING,
+    Reason.DAMAGED_PART: Stage.KITTING,
+    Reason.WRONG_FIRMWARE: Stage.FLASHING,
+    Reason.FAILED_BENCH_TEST: Stage.SOLDERING,
+    Reason.OTHER: None,
+}
+
+#: Who may take each action (an admin may do everything).
+ROLES: dict[Action, frozenset[Role]] = {
+    Action.FINISH: frozenset(Role),
+    Action.FAIL: frozenset(Role),
+    Action.HOLD: frozenset(Role),
+    Action.RELEASE: frozenset(Role),
+    Action.SCRAP: frozenset(Role),
+    Action.APPROVE: frozenset({Role.REVIEWER, Role.ADMIN}),
+    Action.REJECT: frozenset({Role.REVIEWER, Role.ADMIN}),
+    Action.DELIVER: frozenset({Role.ADMIN}),
+    Action.TAKE_BACK: frozenset({Role.ADMIN}),
+}
+
+#: The stages each action may start from.
+FROM_STAGES: dict[Action, frozenset[Stage]] = {
+    Action.FINISH: frozenset(WORK_STAGES),
+    Action.FAIL: frozenset(WORK_STAGES),
+    Action.APPROVE: frozenset({Stage.REVIEW}),
+    Action.REJECT: frozenset({Stage.REVIEW, Stage.APPROVED}),
+    Action.DELIVER: frozenset({Stage.APPROVED}),
+    Action.TAKE_BACK: frozenset({Stage.DELIVERED}),
+    Action.HOLD: frozenset(ORDER) - {Stage.DELIVERED},
+    Action.RELEASE: frozenset(ORDER) - {Stage.DELIVERED},
+    Action.SCRAP: frozenset(ORDER) - {Stage.DELIVERED},
+}
+
+#: Signed-off stages: nothing about the build may change without a new review.
+FROZEN_STAGES: frozenset[Stage] = frozenset({Stage.APPROVED, Stage.DELIVERED})
+
+#: Actions that need a reason (from `Reason`) naming where rework restarts.
+REWORK_ACTIONS: frozenset[Action] = frozenset({Action.FAIL, Action.REJECT, Action.TAKE_BACK})
+
+
+@dataclass(frozen=True)
+class UnitState:
+    stage: Stage
+    status: Status = Status.ACTIVE
+    rework: bool = False
+
+
+@dataclass(frozen=True)
+class Move:
+    """The facts around one requested move; services fill them in."""
+
+    action: Action
+    actor_id: int
+    actor_role: Role
+    #: People who finished or failed any build stage of this unit.
+    builders: frozenset[int] = frozenset()
+    #: Required checklist items of the current stage left unticked.
+    missing_required: tuple[str, ...] = ()
+    reason: Reason | None = None
+    #: With Reason.OTHER: the stage rework restarts at.
+    rework_stage: Stage | None = None
+    #: Free text; required for SCRAP and for Reason.OTHER.
+    text: str = ""
+
+
+class Refused(Exception):
+    """A move the rules forbid; `code` says which rule, `params` fill its sentence."""
+
+    def __init__(self, code: str, **params: str) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def next_stage(stage: Stage) -> Stage:
+    """The stage after `stage` in the normal flow."""
+    return ORDER[ORDER.index(stage) + 1]
+
+
+def rework_target(state: UnitState, move: Move) -> Stage:
+    """The stage a failed, rejected or returned unit goes back to."""
+    if move.reason is None:
+        raise Refused("reason_required")
+    if move.reason is Reason.OTHER:
+        if not move.text.strip():
+            raise Refused("reason_text_required")
+        target = move.rework_stage or (
+            state.stage if state.stage in WORK_STAGES else Stage.KITTING
+        )
+    else:
+        target = REWORK_STAGE[move.reason]
+        assert target is not None
+    if target not in WORK_STAGES:
+        raise Refused("rework_stage_invalid", stage=str(target))
+    if state.stage in WORK_STAGES and ORDER.index(target) > ORDER.index(state.stage):
+        # Failing soldering for "wrong firmware" would send the unit forward.
+        raise Refused("rework_stage_ahead", stage=str(target), current=str(state.stage))
+    return target
+
+
+def apply(state: UnitState, move: Move) -> UnitState:
+    """Return the state after `move`, or raise `Refused` naming the rule it breaks."""
+    action = move.action
+    if move.actor_role not in ROLES[action]:
+        raise Refused("role", action=str(action))
+    if state.status is Status.SCRAPPED:
+        raise Refused("scrapped")
+    if state.stage not in FROM_STAGES[action]:
+        if state.stage in FROZEN_STAGES and action in (Action.FINISH, Action.FAIL):
+            raise Refused("frozen")
+        raise Refused("not_from_stage", action=str(action), stage=str(state.stage))
+    if action is Action.RELEASE:
+        if state.status is not Status.ON_HOLD:
+            raise Refused("not_on_hold")
+        return replace(state, status=Status.ACTIVE)
+    if state.status is Status.ON_HOLD and action is not Action.SCRAP:
+        raise Refused("on_hold")
+
+    if action is Action.FINISH:
+        if move.missing_required:
+            raise Refused("required_items", items=", ".join(move.missing_required))
+        return replace(state, stage=next_stage(state.stage))
+    if action is Action.APPROVE:
+        if move.actor_id in move.builders:
+            raise Refused("four_eyes")
+        return replace(state, stage=Stage.APPROVED, rework=False)
+    if action is Action.DELIVER:
+        return replace(state, stage=Stage.DELIVERED)
+    if action in REWORK_ACTIONS:
+        return replace(state, stage=rework_target(state, move), rework=True)
+    if action is Action.HOLD:
+        return replace(state, status=Status.ON_HOLD)
+    if action is Action.SCRAP:
+        if not move.text.strip():
+            raise Refused("reason_text_required")
+        return replace(state, status=Status.SCRAPPED)
+    raise AssertionError(f"unhandled action {action}")  # pragma: no cover
+
+
+def allowed(state: UnitState, action: Action, role: Role) -> bool:
+    """Whether `action` could be offered at all (before checklist and four-eyes facts)."""
+    if role not in ROLES[action] or state.status is Status.SCRAPPED:
+        return False
+    if state.stage not in FROM_STAGES[action]:
+        return False
+    if action is Action.RELEASE:
+        return state.status is Status.ON_HOLD
+    if state.status is Status.ON_HOLD:
+        return action is Action.SCRAP
+    return True
+
+
+def reasons_for(stage: Stage) -> list[Reason]:
+    """Rework reasons that make sense when failing `stage` (none send the unit forward)."""
+    if stage not in WORK_STAGES:
+        return list(Reason)
+    here = ORDER.index(stage)
+    return [
+        r
+        for r in Reason
+        if REWORK_STAGE[r] is None or ORDER.index(REWORK_STAGE[r]) <= here  # type: ignore[arg-type]
+    ]
