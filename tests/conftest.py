@@ -7,10 +7,19 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from workshop import create_app
 from workshop.extensions import db
+
+
+class FreshContextClient(FlaskClient):
+    """Each request in an app context of its own, as under waitress: nothing in `g` leaks."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 def _reset_postgres(url: str) -> None:
@@ -36,6 +45,7 @@ def app(tmp_path: Path) -> Iterator[Flask]:
             "PHOTO_DIR": str(tmp_path / "photos"),
         }
     )
+    app.test_client_class = FreshContextClient
     with app.app_context():
         upgrade()
         yield app

@@ -16,7 +16,13 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    # WORKSHOP_INSTANCE_PATH moves the database, photos and secret key elsewhere (tests, a USB disk).
+    instance_env = os.environ.get("WORKSHOP_INSTANCE_PATH")
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=str(Path(instance_env).resolve()) if instance_env else None,
+    )
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
 

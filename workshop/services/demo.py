@@ -26,24 +26,24 @@ ACCOUNTS = (
 )
 
 _BOM_7 = [
-    BomLine("Frame 7\" carbon", 1),
-    BomLine("Motor 2807 1300KV", 4),
-    BomLine("Flight controller F405", 1, tracked=True),
-    BomLine("ESC 4in1 55A", 1, tracked=True),
-    BomLine("Video transmitter 1.2W", 1, tracked=True),
-    BomLine("Receiver ELRS 915", 1, tracked=True),
-    BomLine("Camera analog", 1, tracked=True),
-    BomLine("Propeller 7\"", 4),
+    BomLine("Рама 7\" карбон", 1),
+    BomLine("Мотор 2807 1300KV", 4),
+    BomLine("Польотний контролер F405", 1, tracked=True),
+    BomLine("Регулятор (ESC) 4в1 55A", 1, tracked=True),
+    BomLine("Відеопередавач 1.2W", 1, tracked=True),
+    BomLine("Приймач ELRS 915", 1, tracked=True),
+    BomLine("Камера аналогова", 1, tracked=True),
+    BomLine("Пропелер 7\"", 4),
 ]
 _BOM_10 = [
-    BomLine("Frame 10\" carbon", 1),
-    BomLine("Motor 3115 900KV", 4),
-    BomLine("Flight controller F722", 1, tracked=True),
-    BomLine("ESC 4in1 65A", 1, tracked=True),
-    BomLine("Video transmitter 2.5W", 1, tracked=True),
-    BomLine("Receiver ELRS 868", 1, tracked=True),
-    BomLine("Camera analog", 1, tracked=True),
-    BomLine("Propeller 10\"", 4),
+    BomLine("Рама 10\" карбон", 1),
+    BomLine("Мотор 3115 900KV", 4),
+    BomLine("Польотний контролер F722", 1, tracked=True),
+    BomLine("Регулятор (ESC) 4в1 65A", 1, tracked=True),
+    BomLine("Відеопередавач 2.5W", 1, tracked=True),
+    BomLine("Приймач ELRS 868", 1, tracked=True),
+    BomLine("Камера аналогова", 1, tracked=True),
+    BomLine("Пропелер 10\"", 4),
 ]
 _CHECKLISTS = {
     Stage.KITTING: ["Усі деталі за специфікацією на місці", "Серійні номери відскановано", "?Фото комплекту"],

@@ -10,9 +10,9 @@ from workshop.extensions import db
 from workshop.models import StageRecord, Unit, User
 from workshop.models.timestamps import utcnow
 from workshop.services import audit, photos
-from workshop.services.errors import Forbidden, Invalid
+from workshop.services.errors import Conflict, Forbidden, Invalid
 from workshop.services.refusals import explain
-from workshop.services.transaction import unit_change
+from workshop.services.transaction import CONFLICT, unit_change
 from workshop.workflow import Action, Move, Reason, Refused, Stage
 
 NOTE_MAX = 2000
@@ -39,6 +39,9 @@ def decide(
     missing_required: tuple[str, ...] = (),
 ) -> workflow.UnitState:
     """Ask the workflow; turn a refusal into a translated `Forbidden`."""
+    if unit.version != data.version:
+        # A stale page: say so, rather than judge the move against a state it never saw.
+        raise Conflict(CONFLICT)
     try:
         reason = Reason(data.reason) if data.reason else None
         rework_stage = Stage(data.rework_stage) if data.rework_stage else None
@@ -158,6 +161,8 @@ def add_photo(unit: Unit, actor: User, version: int, upload: FileStorage | None)
     """Attach a photo to the unit at its current stage without finishing the stage."""
     if unit.state.stage in workflow.FROZEN_STAGES:
         raise Forbidden(explain(Refused("frozen")))
+    if unit.state.status is workflow.Status.SCRAPPED:
+        raise Forbidden(explain(Refused("scrapped")))
     prepared = photos.prepare(upload) if upload else None
     if prepared is None:
         raise Invalid(_l("Choose a photo first."))

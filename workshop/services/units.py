@@ -9,9 +9,10 @@ from sqlalchemy.exc import IntegrityError
 from workshop.extensions import db
 from workshop.models import BomItem, DroneType, SerialCounter, Unit, UnitPart, User
 from workshop.services import audit
-from workshop.services.errors import Invalid, NotFound
+from workshop.services.errors import Forbidden, Invalid, NotFound
+from workshop.services.refusals import explain
 from workshop.services.transaction import unit_change
-from workshop.workflow import Stage
+from workshop.workflow import Refused, Stage, Status
 
 PART_CODE_MAX = 64
 
@@ -83,6 +84,8 @@ def record_part(unit: Unit, bom_item_id: int, code: str, actor: User, version: i
         raise Invalid(_l("That part is not a tracked part of this drone type."))
     if unit.stage != Stage.KITTING.value:
         raise Invalid(_l("Parts are recorded at kitting; this unit is past it."))
+    if unit.status != Status.ACTIVE.value:  # a scrapped unit never changes; on hold waits
+        raise Forbidden(explain(Refused(unit.status)))  # "scrapped" or "on_hold"
     if any(p.bom_item_id == item.id and p.code == code for p in unit.parts):
         raise Invalid(_l("This code is already recorded for this part."))
     with unit_change(unit, version):

@@ -1,6 +1,6 @@
 """A JSON read API for other tools; a logged-in session is needed, else 401 and no data."""
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, jsonify, request
 from flask_login import login_required
 
 from workshop.services import unit_reports
@@ -24,5 +24,5 @@ def list_units():
 def get_unit(serial: str):
     try:
         return jsonify(unit_reports.unit_detail(serial.strip().upper()))
-    except ServiceError:
-        abort(404)
+    except ServiceError as error:
+        return jsonify(error=str(error.message)), 404

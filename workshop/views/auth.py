@@ -28,7 +28,7 @@ def login():
         if user is None:
             flash(_("Wrong name or PIN."), "error")
             return render_template("auth/login.html", form=form), 401
-        login_user(user, remember=True)
+        login_user(user)  # no remember-me cookie: bench tablets are shared
         return redirect(_safe_next(request.args.get("next")))
     status = 400 if form.errors else 200
     return render_template("auth/login.html", form=form), status

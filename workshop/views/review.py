@@ -1,11 +1,12 @@
 """Quality review: the queue, the whole traveler, approval or rejection."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import _
 from flask_login import current_user
 
 from workshop.forms import ApproveForm, ReworkForm
 from workshop.services import review
+from workshop.services.errors import ServiceError
 from workshop.services.stages import StageInput
 from workshop.views.access import roles_required
 from workshop.views.units import act_on_unit, render_unit
@@ -23,7 +24,11 @@ def queue():
 @bp.route("/<serial>")
 @roles_required(Role.REVIEWER)
 def show(serial: str):
-    return render_unit(serial.strip().upper(), template="review/show.html")
+    try:
+        return render_unit(serial.strip().upper(), template="review/show.html")
+    except ServiceError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("review.queue"))
 
 
 @bp.route("/<serial>/approve", methods=["POST"])

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from wtforms import HiddenField
 
 from workshop.forms import (
     ApproveForm,
@@ -42,8 +43,9 @@ def render_unit(serial: str, template: str = "units/show.html", status: int = 20
     unit = units.get_unit(serial)
     view = traveler.build(unit, current_user)
     context = _forms() | forms
+    # The page shows the unit as it is now, so its forms carry the version now.
     for form in context.values():
-        if hasattr(form, "version") and not form.version.data:
+        if hasattr(form, "version"):
             form.version.data = str(unit.version)
     return render_template(template, unit=unit, view=view, **context), status
 
@@ -77,10 +79,11 @@ def act_on_unit(serial: str, form: FlaskForm, form_name: str, change: Callable[[
 
 
 def _field_errors(form: FlaskForm) -> str:
-    if "csrf_token" in form.errors:
+    # Hidden fields only go wrong when the page is stale or was tampered with.
+    if any(isinstance(getattr(form, name), HiddenField) or name == "csrf_token" for name in form.errors):
         return _("the page expired; reload it and try again")
     return "; ".join(
-        f"{getattr(form, name).label.text}: {' '.join(messages)}"
+        f"{getattr(form, name).label.text}: {' '.join(map(str, messages))}"
         for name, messages in form.errors.items()
     )
 

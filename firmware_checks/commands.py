@@ -1,0 +1,38 @@
+"""MSP command ids (Betaflight msp_protocol.h, msp_protocol_v2_common.h; INAV msp_protocol_v2_inav.h)."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class Cmd(IntEnum):
+    """The MSP commands firmware_checks asks or answers."""
+
+    MSP_API_VERSION = 1
+    MSP_FC_VARIANT = 2
+    MSP_FC_VERSION = 3
+    MSP_BOARD_INFO = 4
+    MSP_BUILD_INFO = 5
+    MSP_NAME = 10
+    MSP_FEATURE_CONFIG = 36
+    MSP_VTX_CONFIG = 88
+    MSP_SENSOR_CONFIG = 96
+    MSP_STATUS = 101
+    MSP_RAW_IMU = 102
+    MSP_MOTOR = 104
+    MSP_RC = 105
+    MSP_ATTITUDE = 108
+    MSP_ANALOG = 110
+    MSP_BATTERY_STATE = 130
+    MSP_MOTOR_CONFIG = 131
+    MSP_ESC_SENSOR_DATA = 134
+    MSP_MOTOR_TELEMETRY = 139
+    MSP_STATUS_EX = 150
+    MSP_SENSOR_STATUS = 151  # INAV only: hardware health per sensor
+    MSP_UID = 160
+    MSP_SET_MOTOR = 214  # 8 x u16; spins motors: only on explicit confirmation, props off
+    MSP_V2_FRAME = 255  # v1 frames with this command carry a v2 frame
+    MSP2_INAV_STATUS = 0x2000
+    MSP2_INAV_ANALOG = 0x2002
+    MSP2_SENSOR_CONFIG_ACTIVE = 0x300A
+    MSP2_MCU_INFO = 0x300C

@@ -1,0 +1,55 @@
+"""MSP command ids and one typed payload per command, in one import.
+
+Each payload class has `cmd` (its Cmd), `decode(payload)` (reads what it knows, keeps the rest
+as `extra`, raises ProtocolError only when the fixed part is missing) and `encode()` (the
+simulator answers with the same layouts). The layouts live in identity.py, status.py and
+telemetry.py; this module gathers them.
+"""
+
+from __future__ import annotations
+
+from .arming_flags import betaflight_arming_disable_names, inav_arming_disable_names
+from .commands import Cmd
+from .identity import ApiVersion, BoardInfo, BuildInfo, FcVariant, FcVersion, McuInfo, Name, Uid
+from .status import (
+    FeatureConfig,
+    InavSensorStatus,
+    InavStatus,
+    InavStatusEx,
+    SensorConfig,
+    SensorConfigActive,
+    Status,
+    StatusEx,
+    sensor_names,
+)
+from .telemetry import (
+    Analog,
+    Attitude,
+    BatteryState,
+    EscTelemetry,
+    InavAnalog,
+    Motor,
+    MotorConfig,
+    MotorTelemetry,
+    RawImu,
+    Rc,
+)
+
+#: The Betaflight layout of each command (INAV's MSP_STATUS_EX is InavStatusEx).
+MESSAGES: dict[Cmd, type] = {
+    m.cmd: m
+    for m in (
+        ApiVersion, FcVariant, FcVersion, BoardInfo, BuildInfo, Name, Uid, McuInfo,
+        Status, StatusEx, InavStatus, InavSensorStatus, SensorConfig, SensorConfigActive,
+        FeatureConfig, Analog, BatteryState, InavAnalog, Attitude, RawImu, Rc, Motor,
+        MotorTelemetry, MotorConfig,
+    )
+}  # fmt: skip
+
+__all__ = [
+    "MESSAGES", "Cmd", "ApiVersion", "FcVariant", "FcVersion", "BoardInfo", "BuildInfo", "Name",
+    "Uid", "McuInfo", "Status", "StatusEx", "InavStatus", "InavStatusEx", "InavSensorStatus",
+    "SensorConfig", "SensorConfigActive", "FeatureConfig", "Analog", "BatteryState", "InavAnalog",
+    "Attitude", "RawImu", "Rc", "Motor", "EscTelemetry", "MotorTelemetry", "MotorConfig",
+    "betaflight_arming_disable_names", "inav_arming_disable_names", "sensor_names",
+]  # fmt: skip

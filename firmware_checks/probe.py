@@ -1,0 +1,171 @@
+"""Everything `probe` reports about a flight controller, gathered in as few requests as possible."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Callable, TypeVar
+
+from .client import FlightController, command_name
+from .errors import ProtocolError, UnsupportedCommand
+from .identity import ApiVersion, BoardInfo, BuildInfo, FcVariant, FcVersion, Name, Uid
+from .status import InavSensorStatus, InavStatus, StatusEx
+from .telemetry import Attitude, BatteryState, InavAnalog, Motor, MotorTelemetry, RawImu, Rc
+
+M = TypeVar("M")
+
+BETAFLIGHT = "BTFL"
+INAV = "INAV"
+
+
+@dataclass
+class ProbeResult:
+    """The facts `probe` prints; None where the firmware does not report one."""
+
+    variant: str  # "BTFL", "INAV", ...
+    version: str  # "4.5.5", "2025.12.5"
+    api_version: str  # "1.46"
+    board_id: str  # "S7X2", "SITL"
+    target: str  # "STM32F7X2", "SITL"
+    board_name: str | None = None
+    manufacturer_id: str | None = None
+    build_date: str | None = None  # "Nov 27 2026"
+    build_time: str | None = None
+    git_revision: str | None = None
+    uid: str | None = None  # MCU unique id, hex
+    craft_name: str | None = None
+    sensors: list[str] = field(default_factory=list)  # lowercase: "gyro", "acc", "baro", "mag", ...
+    arming_disable_flags: list[str] = field(default_factory=list)
+    armed: bool | None = None
+    battery_voltage: float | None = None  # V
+    cell_count: int | None = None  # 0: no battery detected (USB power)
+    battery_state: str | None = None  # "OK", "WARNING", "CRITICAL", "NOT_PRESENT", "INIT"
+    current: float | None = None  # A
+    mah_drawn: int | None = None
+    attitude: tuple[float, float, float] | None = None  # roll, pitch, yaw in degrees
+    rc_channels: list[int] | None = None  # µs
+    motors: list[int] | None = None
+    rpm: list[int] | None = None  # ESC telemetry; None where the firmware does not report it
+    unsupported: list[str] = field(default_factory=list)  # commands answered with an error frame
+    problems: list[str] = field(default_factory=list)  # answers that could not be decoded
+    requests: int = 0  # MSP requests written, retries included
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["attitude"] = list(self.attitude) if self.attitude is not None else None
+        return data
+
+
+class _Asker:
+    """Asks for optional facts: an error frame or an undecodable answer gives None, noted."""
+
+    def __init__(self, fc: FlightController, result: ProbeResult) -> None:
+        self.fc = fc
+        self.result = result
+
+    def optional(self, message_type: type[M], decode: Callable[[bytes], M] | None = None) -> M | None:
+        cmd = message_type.cmd  # type: ignore[attr-defined]
+        try:
+            payload = self.fc.request(cmd)
+        except UnsupportedCommand:
+            self.result.unsupported.append(command_name(cmd))
+            return None
+        try:
+            return (decode or message_type.decode)(payload)  # type: ignore[attr-defined, no-any-return]
+        except ProtocolError as exc:
+            self.result.problems.append(str(exc))
+            return None
+
+
+def probe(fc: FlightController) -> ProbeResult:
+    """Read identity and live state; NoResponse / Disconnected / ProtocolError end it.
+
+    Identity (variant, version, API, board) is required; everything else is optional: a command
+    the firmware does not support leaves its fact None and is listed in `unsupported`.
+    """
+    start = fc.requests_sent
+    variant = fc.ask(FcVariant).variant
+    api = fc.ask(ApiVersion)
+    version = fc.ask(FcVersion)
+    board = fc.ask(BoardInfo)
+    result = ProbeResult(
+        variant=variant,
+        version=str(version),
+        api_version=str(api),
+        board_id=board.board_identifier,
+        target=board.target_name,
+        board_name=board.board_name or None,
+        manufacturer_id=board.manufacturer_id or None,
+    )
+    asker = _Asker(fc, result)
+    revision_length = 8 if variant == INAV else 7
+    build = asker.optional(BuildInfo, lambda p: BuildInfo.decode(p, revision_length))
+    if build is not None:
+        result.build_date, result.build_time, result.git_revision = build.build_date, build.build_time, build.git_revision
+    uid = asker.optional(Uid)
+    result.uid = uid.hex if uid is not None else None
+    name = asker.optional(Name)
+    result.craft_name = name.craft_name if name is not None else None
+
+    if variant == INAV:
+        _inav_state(asker, result)
+    else:
+        _betaflight_state(asker, result)
+
+    attitude = asker.optional(Attitude)
+    if attitude is not None:
+        result.attitude = (attitude.roll, attitude.pitch, attitude.yaw)
+    rc = asker.optional(Rc)
+    result.rc_channels = list(rc.channels) if rc is not None else None
+    motor = asker.optional(Motor)
+    result.motors = list(motor.outputs) if motor is not None else None
+    result.requests = fc.requests_sent - start
+    return result
+
+
+def _betaflight_state(asker: _Asker, result: ProbeResult) -> None:
+    """Betaflight and firmware that speaks its MSP dialect."""
+    status = asker.optional(StatusEx)
+    if status is not None:
+        result.sensors = _gyro_first([s.lower() for s in status.sensors])
+        result.arming_disable_flags = status.arming_disable_flag_names
+        result.armed = status.armed
+    battery = asker.optional(BatteryState)
+    if battery is not None:
+        result.battery_voltage = battery.voltage
+        result.cell_count = battery.cell_count
+        result.battery_state = battery.state_name
+        result.current = battery.current
+        result.mah_drawn = battery.mah_drawn
+    telemetry = asker.optional(MotorTelemetry)
+    result.rpm = telemetry.rpm if telemetry is not None else None
+
+
+def _inav_state(asker: _Asker, result: ProbeResult) -> None:
+    status = asker.optional(InavStatus)
+    if status is not None:
+        result.arming_disable_flags = status.arming_disable_flag_names
+        result.armed = status.armed
+        sensors = [s.lower() for s in status.sensors]
+        health = asker.optional(InavSensorStatus)
+        if health is not None:
+            has_gyro = "GYRO" in health.detected
+        else:
+            # INAV halts at boot without a gyro, so a board that answers MSP has one.
+            has_gyro = True
+        result.sensors = _gyro_first(sensors + (["gyro"] if has_gyro else []))
+    analog = asker.optional(InavAnalog)
+    if analog is not None:
+        result.battery_voltage = analog.voltage
+        result.cell_count = analog.cell_count
+        result.battery_state = analog.state_name
+        result.current = analog.current
+        result.mah_drawn = analog.mah_drawn
+
+
+def _gyro_first(sensors: list[str]) -> list[str]:
+    return sorted(sensors, key=lambda s: s != "gyro")
+
+
+def sample_raw_imu(fc: FlightController, samples: int) -> list[RawImu]:
+    """`samples` readings of MSP_RAW_IMU in turn (gyro in deg/s), for noise at rest."""
+    return [fc.ask(RawImu) for _ in range(samples)]

@@ -1,0 +1,208 @@
+"""The simulated flight controller's CLI, worded like Betaflight's (and INAV's) src/main/cli/cli.c.
+
+Byte for byte where tests/fixtures/firmware/*/cli_steps.json shows it: the banner, the prompt
+"\\r\\n# ", echo of every printable character, `version`, `status`, `diff all`, `get`, `set`,
+error lines, and the reboot text of `exit` / `save`. The texts themselves are in sim_cli_text.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+from .sim_cli_text import StatusFacts, betaflight_dump, diff_all, status_text, version_line
+from .sim_profiles import Bench, Flavour
+from .sim_settings import PROFILE_COUNT, Settings, check_value, range_line
+
+PROMPT = "\r\n# "
+
+
+class CliEvent(Enum):
+    """What the CLI asks of the flight controller after a command."""
+
+    LEAVE = "leave"  # `exit noreboot`: back to MSP, no reboot
+    REBOOT = "reboot"  # `exit`: the port goes away and comes back, unsaved changes lost
+    SAVE = "save"  # `save`: the same reboot, with the changes kept
+
+
+StatusFactsSource = Callable[[], StatusFacts]
+
+
+@dataclass(frozen=True)
+class CliResult:
+    output: bytes
+    event: CliEvent | None = None
+    # Input after the command that left the CLI: MSP gets it after `exit noreboot`.
+    rest: bytes = b""
+
+
+@dataclass(frozen=True)
+class _Wording:
+    """The sentences that differ between Betaflight's and INAV's CLI."""
+
+    banner: str
+    exit_text: str  # before "\r\nRebooting"
+    save_text: str
+    invalid_name: str  # {command} {name}
+    invalid_value: str
+    unknown_command: str  # printed without a line feed: the prompt follows
+    after_get: str  # INAV ends a `get` with one more blank line
+    noreboot_exits: bool  # INAV reboots on any `exit`
+
+
+_BETAFLIGHT_WORDING = _Wording(
+    banner="\r\nEntering CLI Mode, type 'exit' to reboot, or 'help'\r\n",
+    exit_text="\r\n# leaving CLI mode, unsaved changes lost\r\n",
+    save_text="\r\n# saving\r\n",
+    invalid_name="###ERROR IN {command}: INVALID NAME: {name}###\r\n",
+    invalid_value="###ERROR IN {command}: INVALID VALUE###\r\n",
+    unknown_command="###ERROR IN input: UNKNOWN COMMAND, TRY 'HELP'###",
+    after_get="",
+    noreboot_exits=False,
+)
+_INAV_WORDING = _Wording(
+    banner="\r\nEntering CLI Mode, type 'exit' to return, or 'help'\r\n",
+    exit_text="\r\nLeaving CLI mode, unsaved changes lost.\r\n",
+    save_text="Saving",
+    invalid_name="### ERROR: Invalid name\r\n",
+    invalid_value="### ERROR: Invalid value\r\n",
+    unknown_command="### ERROR: Unknown command, try 'help'",
+    after_get="\r\n",
+    noreboot_exits=True,
+)
+
+
+class SimulatedCli:
+    """Line editing and commands of the CLI; the flight controller feeds it bytes while in CLI mode."""
+
+    def __init__(
+        self, flavour: Flavour, bench: Bench, settings: Settings, facts: StatusFactsSource
+    ) -> None:
+        self.flavour = flavour
+        self.bench = bench
+        self.settings = settings  # the working copy: `save` keeps it, a reboot without it drops it
+        self._facts = facts
+        self._wording = _INAV_WORDING if flavour.is_inav else _BETAFLIGHT_WORDING
+        self._line = bytearray()
+
+    def banner(self) -> bytes:
+        """Printed when `#` arrives outside an MSP frame."""
+        self._line.clear()
+        return (self._wording.banner + PROMPT).encode("latin-1")
+
+    def feed(self, data: bytes) -> CliResult:
+        """Echo and run what arrived; stops at a command that leaves the CLI."""
+        out: list[str] = []
+        for pos, byte in enumerate(data):
+            if byte in (0x0D, 0x0A):
+                if not self._line:
+                    continue  # Betaflight ignores empty lines (and the \n of \r\n)
+                line, self._line = self._line.decode("latin-1"), bytearray()
+                out.append("\r\n")
+                text, event = self._run(line)
+                out.append(text)
+                if event is not None:
+                    return CliResult("".join(out).encode("latin-1"), event, bytes(data[pos + 1 :]))
+                out.append(PROMPT)
+            elif byte in (0x08, 0x7F):
+                if self._line:
+                    self._line.pop()
+                    out.append("\b \b")
+            elif byte == 0x04 and not self._line:  # Ctrl-D leaves like `exit`
+                return CliResult(
+                    (self._wording.exit_text + "\r\nRebooting").encode("latin-1"), CliEvent.REBOOT
+                )
+            elif 32 <= byte <= 126 and byte != ord("?") and (self._line or byte != ord(" ")):
+                # '?' and TAB ask for completion on a real board; nothing is echoed here.
+                self._line.append(byte)
+                out.append(chr(byte))
+        return CliResult("".join(out).encode("latin-1"))
+
+    def _run(self, line: str) -> tuple[str, CliEvent | None]:
+        line = line.split("#", 1)[0].rstrip(" ")  # Betaflight strips comments and trailing spaces
+        if not line:
+            return "", None
+        command, _, args = line.partition(" ")
+        args = args.strip()
+        handler = self._commands().get(command.lower())
+        if handler is None:
+            return self._wording.unknown_command, None
+        return handler(args)
+
+    def _commands(self) -> dict[str, Callable[[str], tuple[str, CliEvent | None]]]:
+        commands = self._common_commands()
+        if not self.flavour.is_inav:  # the INAV fixture has no `dump` to copy
+            commands["dump"] = lambda _args: (
+                betaflight_dump(self.flavour, self.bench, self.settings),
+                None,
+            )
+        return commands
+
+    def _common_commands(self) -> dict[str, Callable[[str], tuple[str, CliEvent | None]]]:
+        return {
+            "version": lambda _args: (f"# {version_line(self.flavour, self.bench)}\r\n", None),
+            "status": lambda _args: (status_text(self.flavour, self.bench, self._facts()), None),
+            "diff": lambda _args: (diff_all(self.flavour, self.bench, self.settings), None),
+            "get": self._get,
+            "set": self._set,
+            "profile": lambda args: self._select("profile", args),
+            "rateprofile": lambda args: self._select("rateprofile", args),
+            "exit": self._exit,
+            "save": lambda _args: (self._wording.save_text + "\r\nRebooting", CliEvent.SAVE),
+        }
+
+    def _exit(self, args: str) -> tuple[str, CliEvent | None]:
+        if args.lower() == "noreboot" and not self._wording.noreboot_exits:
+            return "", CliEvent.LEAVE
+        return self._wording.exit_text + "\r\nRebooting", CliEvent.REBOOT
+
+    def _get(self, args: str, command: str = "get") -> tuple[str, CliEvent | None]:
+        names = self.settings.matching(args) if args else []
+        if not names:
+            return self._wording.invalid_name.format(command=command, name=args), None
+        blocks = []
+        for name in names:
+            value = self.settings.value(name)
+            lines = [f"{name} = {value}"]
+            section = self.settings.table.section_of(name)
+            if section != "master":
+                index = (
+                    self.settings.pid_profile
+                    if section == "profile"
+                    else self.settings.rate_profile
+                )
+                lines.append(f"{section} {index}")
+            allowed = range_line(name, value)
+            if allowed:
+                lines.append(allowed)
+            if not self.settings.is_default(name):
+                lines.append(f"Default value: {self.settings.table.defaults[name][1]}")
+            blocks.append("".join(line + "\r\n" for line in lines))
+        return "\r\n".join(blocks) + self._wording.after_get, None
+
+    def _set(self, args: str) -> tuple[str, CliEvent | None]:
+        if "=" not in args:
+            return self._get(args, "set")
+        name, _, value = (part.strip() for part in args.partition("="))
+        if name not in self.settings.table.defaults:
+            return self._wording.invalid_name.format(command="set", name=name), None
+        stored = check_value(name, value, self.settings.table.defaults[name][1])
+        if stored is None or not value:
+            return self._wording.invalid_value.format(command="set"), None
+        self.settings.assign(name, stored)
+        return f"{name} set to {stored}", None
+
+    def _select(self, section: str, args: str) -> tuple[str, CliEvent | None]:
+        if args:
+            if not args.isdigit() or int(args) >= PROFILE_COUNT:
+                return (
+                    f"###ERROR IN {section}: {section.upper()} OUTSIDE OF [0..{PROFILE_COUNT - 1}]###\r\n",
+                    None,
+                )
+            if section == "profile":
+                self.settings.pid_profile = int(args)
+            else:
+                self.settings.rate_profile = int(args)
+        index = self.settings.pid_profile if section == "profile" else self.settings.rate_profile
+        return f"{section} {index}\r\n", None

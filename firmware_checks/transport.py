@@ -1,0 +1,86 @@
+"""Opening ports by pyserial URL, and finding USB serial ports that look like flight controllers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import serial
+from serial.tools import list_ports
+
+from .errors import PortUnavailable
+
+#: What a port's read, write or flush raises when the device goes away. A pty or tty on POSIX
+#: can raise termios.error (not an OSError) from flush(); termios does not exist on Windows.
+PORT_ERRORS: tuple[type[BaseException], ...] = (serial.SerialException, OSError)
+try:
+    import termios
+
+    PORT_ERRORS += (termios.error,)
+except ImportError:  # Windows
+    pass
+
+#: USB (vendor id, product id) -> chip, for the USB virtual COM ports flight controller firmware
+#: presents (Betaflight configurator's serial device list).
+FC_USB_IDS: dict[tuple[int, int], str] = {
+    (0x0483, 0x5740): "STM32 VCP",
+    (0x2E3C, 0x5740): "AT32 VCP",
+    (0x28E9, 0x018A): "GD32 VCP",
+    (0x314B, 0x5740): "APM32 VCP",
+    (0x2E8A, 0x0009): "RP2350 VCP",
+    (0x3997, 0x5740): "X32 VCP",
+}
+
+#: USB-to-UART bridges: older boards sit behind one, but so do GPS units, radios and Arduinos.
+MAYBE_FC_USB_IDS: dict[tuple[int, int], str] = {
+    (0x10C4, 0xEA60): "CP210x",
+    (0x10C4, 0xEA61): "CP210x",
+    (0x10C4, 0xEA62): "CP210x",
+    (0x1A86, 0x7523): "CH340",
+    (0x0403, 0x6001): "FTDI FT232R",
+}
+
+
+@dataclass(frozen=True)
+class PortInfo:
+    device: str  # what to pass to open_port: "/dev/ttyACM0", "COM5"
+    description: str
+    vid: int | None
+    pid: int | None
+    serial_number: str | None
+    chip: str | None  # "STM32 VCP", "CP210x", ... or None when the USB id is not known
+    likely_fc: bool  # a flight controller chip's own USB port; False for bridges ("may be one")
+
+
+def open_port(url: str, *, timeout: float = 0.2, baudrate: int = 115200) -> serial.SerialBase:
+    """Open a device path, COM port or pyserial URL (socket://, loop://, rfc2217://).
+
+    Raises PortUnavailable with the reason (missing, busy, permission, bad URL).
+    """
+    try:
+        port = serial.serial_for_url(url, baudrate=baudrate, timeout=timeout, write_timeout=timeout * 5, do_not_open=True)
+        if "://" not in url:
+            # Refuse a port another program holds (POSIX flock; Windows ports are exclusive anyway).
+            port.exclusive = True
+        port.open()
+    except (serial.SerialException, OSError, ValueError) as exc:
+        raise PortUnavailable(f"cannot open {url}: {exc}") from exc
+    return port
+
+
+def _classify(vid: int | None, pid: int | None) -> tuple[str | None, bool]:
+    if vid is None or pid is None:
+        return None, False
+    if (vid, pid) in FC_USB_IDS:
+        return FC_USB_IDS[(vid, pid)], True
+    return MAYBE_FC_USB_IDS.get((vid, pid)), False
+
+
+def find_flight_controllers(include_unknown: bool = True) -> list[PortInfo]:
+    """USB serial ports whose USB id is a flight controller chip's (and, if asked, a USB-UART bridge's)."""
+    found = []
+    for p in sorted(list_ports.comports(), key=lambda p: p.device):
+        chip, likely = _classify(p.vid, p.pid)
+        if chip is None or (not likely and not include_unknown):
+            continue
+        found.append(PortInfo(p.device, p.description or "", p.vid, p.pid, p.serial_number, chip, likely))
+    return found

@@ -1,0 +1,123 @@
+"""Headless Debian Chromium at tablet size against the real app, served from a thread.
+
+Each test gets its own SQLite file (migrated with Alembic, seeded with the demo data), the
+app served by werkzeug on a free loopback port, and the translation catalogs compiled from
+the .po files into a temporary folder (the .mo files are build output, never in git).
+"""
+
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+from flask import Flask
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from workshop import create_app
+from workshop.extensions import db
+from workshop.services import demo
+
+from tests.browser.tablet import CHROMIUM_ARGS, TABLET_PORTRAIT, LiveServer
+
+REPO = Path(__file__).resolve().parents[2]
+CATALOGS = REPO / "workshop" / "translations"
+
+
+def _chromium() -> str:
+    for candidate in ("/usr/bin/chromium", "/usr/lib/chromium/chromium"):
+        if Path(candidate).exists():
+            return candidate
+    found = shutil.which("chromium")
+    assert found, "Debian's chromium is not installed (apt-get install chromium)"
+    return found
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {
+        **browser_type_launch_args,
+        "executable_path": _chromium(),
+        "headless": True,
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    # A bench tablet held upright; device_scale_factor 1 keeps the screenshots small.
+    return {**browser_context_args, "viewport": TABLET_PORTRAIT, "device_scale_factor": 1}
+
+
+@pytest.fixture(scope="session")
+def catalog_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The .po files compiled as `pybabel compile` does (fuzzy entries left out)."""
+    out = tmp_path_factory.mktemp("translations")
+    for po in CATALOGS.glob("*/LC_MESSAGES/messages.po"):
+        target = out / po.relative_to(CATALOGS).with_suffix(".mo")
+        target.parent.mkdir(parents=True)
+        with po.open("rb") as source:
+            catalog = read_po(source)
+        with target.open("wb") as sink:
+            write_mo(sink, catalog, use_fuzzy=False)
+    return out
+
+
+@dataclass(frozen=True)
+class Catalogs:
+    """What the UI says in each language, straight from the compiled catalogs."""
+
+    directory: Path
+
+    def __call__(self, msgid: str, lang: str = "uk", **params: str) -> str:
+        text = Translations.load(str(self.directory), [lang]).gettext(msgid)
+        return text % params if params else text
+
+
+@pytest.fixture(scope="session")
+def t(catalog_dir: Path) -> Catalogs:
+    return Catalogs(catalog_dir)
+
+
+@pytest.fixture
+def live_app(tmp_path: Path, catalog_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    """The app on a real SQLite file, migrated and seeded with the demo data."""
+    monkeypatch.setenv("WORKSHOP_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app = create_app(
+        {
+            "SECRET_KEY": "browser-tests",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{(tmp_path / 'workshop.sqlite').as_posix()}",
+            "PHOTO_DIR": str(tmp_path / "photos"),
+            "BABEL_TRANSLATION_DIRECTORIES": str(catalog_dir),
+        }
+    )
+    # Flask-Babel keeps loaded catalogs per locale for the whole process, whatever the app:
+    # start and end with an empty cache so no other test's catalogs leak in or out.
+    with app.app_context():
+        translations_cache = app.extensions["babel"].instance.domain_instance.cache
+        translations_cache.clear()
+        upgrade()
+        demo.seed()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+    translations_cache.clear()
+
+
+@pytest.fixture
+def live_server(live_app: Flask) -> Iterator[LiveServer]:
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()

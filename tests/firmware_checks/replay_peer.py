@@ -1,0 +1,116 @@
+"""A stand-in flight controller for client tests: answers each request with the bytes real
+firmware sent for it (tests/fixtures/firmware/), over a real TCP socket or a real pty."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from typing import Callable
+
+from transcripts import load_exchanges
+
+from firmware_checks.msp import Frame, FrameDecoder, encode
+
+
+def recorded_answers(firmware: str) -> dict[bytes, bytes]:
+    """Request bytes -> the answer real firmware gave to them."""
+    return {e.request: e.response for e in load_exchanges(firmware) if e.response is not None and e.test is None}
+
+
+class ReplayPeer:
+    """Answers requests from recorded bytes (an error frame where none was recorded). `behaviour(request_bytes, answer) -> bytes | None`
+    may change the answer (None: say nothing; "close": hang up)."""
+
+    def __init__(self, firmware: str = "betaflight-4.5.5", behaviour: Callable | None = None) -> None:
+        self.answers = recorded_answers(firmware)
+        self.behaviour = behaviour or (lambda request, answer: answer)
+        self.requests: list[bytes] = []
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _serve(self, recv: Callable[[], bytes], send: Callable[[bytes], None], hang_up: Callable[[], None]) -> None:
+        decoder = FrameDecoder()
+        while not self._stop.is_set():
+            data = recv()
+            if data is None:
+                return
+            for frame in decoder.feed(data):
+                request = encode(frame)
+                self.requests.append(request)
+                # Firmware answers a command it does not know with an error frame.
+                unknown = encode(Frame(frame.version, "!", frame.cmd, b"", frame.flags, frame.tunnelled))
+                answer = self.behaviour(request, self.answers.get(request, unknown))
+                if answer == "close":
+                    hang_up()
+                    return
+                if answer:
+                    send(answer)
+
+    # TCP, like Betaflight's SITL build: one client.
+    def serve_tcp(self) -> str:
+        server = socket.create_server(("127.0.0.1", 0))
+        server.settimeout(0.1)
+        self._server = server
+
+        def run() -> None:
+            while not self._stop.is_set():
+                try:
+                    conn, _ = server.accept()
+                except TimeoutError:
+                    continue
+                conn.settimeout(0.1)
+
+                def recv() -> bytes | None:
+                    try:
+                        return conn.recv(4096) or None
+                    except TimeoutError:
+                        return b""
+                    except OSError:
+                        return None
+
+                with conn:
+                    self._serve(recv, conn.sendall, lambda: conn.shutdown(socket.SHUT_RDWR))
+            server.close()
+
+        self._start(run)
+        return f"socket://127.0.0.1:{server.getsockname()[1]}"
+
+    # A pseudo-terminal, like a USB flight controller's /dev/ttyACM0.
+    def serve_pty(self) -> str:
+        import select
+        import tty
+
+        master, slave = os.openpty()
+        tty.setraw(slave)
+        path = os.ttyname(slave)
+        self._fds = [master, slave]
+
+        def recv() -> bytes | None:
+            ready, _, _ = select.select([master], [], [], 0.1)
+            if not ready:
+                return b""
+            try:
+                return os.read(master, 4096)
+            except OSError:
+                return b""
+
+        def hang_up() -> None:
+            for fd in self._fds:
+                os.close(fd)
+            self._fds = []
+
+        self._start(lambda: self._serve(recv, lambda b: os.write(master, b), hang_up))
+        return path
+
+    def _start(self, run: Callable[[], None]) -> None:
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+        for fd in getattr(self, "_fds", []):
+            os.close(fd)
+        self._fds = []

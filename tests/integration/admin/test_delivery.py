@@ -1,0 +1,145 @@
+"""Handing an approved unit over to a receiving unit, and taking it back in for repair."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from tests.helpers import login, make_unit, make_user, post, reload
+from tests.integration.support import (
+    audit_events,
+    database_state,
+    delivery_form,
+    english,
+    rework_form,
+    text,
+)
+from workshop.extensions import db
+from workshop.models import Delivery
+from workshop.services.review import sign_off
+from workshop.services.stages import StageInput
+from workshop.workflow import Action, Role, Stage
+
+
+def approved_unit():
+    unit = make_unit(builder=make_user(), at=Stage.REVIEW)
+    sign_off(unit, make_user(Role.REVIEWER), Action.APPROVE, StageInput(version=unit.version))
+    return reload(unit)
+
+
+@pytest.fixture
+def coordinator(app, client):
+    person = make_user(Role.ADMIN)
+    login(client, person)
+    english(client)
+    return person
+
+
+def test_an_approved_unit_is_handed_over_with_code_date_and_who(app, client, coordinator):
+    unit = approved_unit()
+    page = text(client.get(f"/u/{unit.serial}"))
+    assert "Hand over" in page and "Record the handover" in page
+    handed = date.today() - timedelta(days=2)
+    response = post(client, f"/u/{unit.serial}/deliver", delivery_form(unit.version, " bravo-7 ", handed))
+    assert response.status_code == 302
+    unit = reload(unit)
+    assert (unit.stage, unit.status) == ("delivered", "active")
+    delivery = db.session.scalars(db.select(Delivery)).one()
+    assert (delivery.receiver_code, delivery.delivered_on, delivery.handed_over_by_id) == ("BRAVO-7", handed, coordinator.id)
+    event = audit_events(unit.serial, "unit.deliver")[-1]
+    assert event.after["receiver"] == "BRAVO-7" and event.after["date"] == handed.isoformat()
+    assert event.before["stage"] == "approved" and event.after["stage"] == "delivered"
+    page = text(client.get(f"/u/{unit.serial}"))
+    assert "Delivered" in page and "BRAVO-7" in page and coordinator.name in page
+    assert "Take back for repair" in page and "Record the handover" not in page
+
+
+@pytest.mark.parametrize(
+    ("receiver", "on", "message"),
+    [
+        ("B", None, "Some fields need attention"),
+        ("", None, "Some fields need attention"),
+        ("BRAVO 7", None, "Enter the receiving unit's code: 2 to 32 letters, digits or dashes."),
+        ("BR@VO;DROP", None, "Enter the receiving unit's code: 2 to 32 letters, digits or dashes."),
+        ("X" * 33, None, "Some fields need attention"),
+        ("BRAVO-7", date.today() + timedelta(days=1), "The handover date cannot be in the future."),
+        ("BRAVO-7", "31.02.2026", "Some fields need attention"),
+        ("BRAVO-7", "", "Some fields need attention"),
+    ],
+)
+def test_a_bad_handover_says_why_and_changes_nothing(app, client, coordinator, receiver, on, message):
+    unit = approved_unit()
+    before = database_state()
+    form = delivery_form(unit.version, receiver, on)
+    if on == "":
+        form["deliver-delivered_on"] = ""
+    response = post(client, f"/u/{unit.serial}/deliver", form)
+    assert response.status_code == 400
+    assert message.replace("'", "&#39;") in text(response)
+    assert database_state() == before
+
+
+def test_only_an_approved_unit_can_be_handed_over(app, client, coordinator):
+    unit = make_unit(builder=make_user(), at=Stage.REVIEW)
+    before = database_state()
+    response = post(client, f"/u/{unit.serial}/deliver", delivery_form(unit.version))
+    assert response.status_code == 403
+    assert "This cannot be done while the unit is at Review." in text(response)
+    assert database_state() == before
+
+
+@pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.REVIEWER])
+def test_only_a_coordinator_hands_over_or_takes_back(app, client, role):
+    unit = approved_unit()
+    login(client, make_user(role))
+    english(client)
+    assert "Record the handover" not in text(client.get(f"/u/{unit.serial}"))
+    before = database_state()
+    response = post(client, f"/u/{unit.serial}/deliver", delivery_form(unit.version))
+    assert response.status_code == 403 and "Your role may not open this page." in text(response)
+    response = post(client, f"/u/{unit.serial}/take-back", rework_form("back", unit.version, "short"))
+    assert response.status_code == 403
+    assert database_state() == before
+
+
+@pytest.mark.parametrize(("reason", "stage", "target"), [("wrong_firmware", "", "flashing"), ("cold_joint", "", "soldering"), ("other", "bench_test", "bench_test")])
+def test_a_delivered_unit_taken_back_for_repair_opens_rework(app, client, coordinator, reason, stage, target):
+    unit = approved_unit()
+    assert post(client, f"/u/{unit.serial}/deliver", delivery_form(unit.version)).status_code == 302
+    unit = reload(unit)
+    response = post(client, f"/u/{unit.serial}/take-back", rework_form("back", unit.version, reason, stage, "video drops out"))
+    assert response.status_code == 302
+    unit = reload(unit)
+    assert (unit.stage, unit.status, unit.rework) == (target, "active", True)
+    delivery = unit.deliveries[-1]
+    assert delivery.returned_at is not None and delivery.return_reason == reason
+    event = audit_events(unit.serial, "unit.take_back")[-1]
+    assert event.before["stage"] == "delivered" and event.after["stage"] == target
+    assert event.after["text"] == "video drops out"
+    page = text(client.get(f"/u/{unit.serial}"))
+    assert "returned for repair" in page and "Rework" in page
+
+
+def test_a_delivered_unit_cannot_be_built_on_or_handed_over_again(app, client, coordinator):
+    unit = approved_unit()
+    assert post(client, f"/u/{unit.serial}/deliver", delivery_form(unit.version)).status_code == 302
+    unit = reload(unit)
+    before = database_state()
+    response = post(client, f"/u/{unit.serial}/deliver", delivery_form(unit.version, "CHARLIE-1"))
+    assert response.status_code == 403
+    response = post(client, f"/u/{unit.serial}/finish", {"version": str(unit.version)})
+    assert response.status_code == 403 and "signed off and frozen" in text(response)
+    response = post(client, f"/u/{unit.serial}/take-back", rework_form("back", unit.version, "other"))
+    assert response.status_code == 403 and "Write a few words about the reason." in text(response)
+    assert database_state() == before
+
+
+def test_a_stale_handover_page_gets_the_conflict_message(app, client, coordinator):
+    unit = approved_unit()
+    stale = unit.version
+    assert post(client, f"/u/{unit.serial}/deliver", delivery_form(stale)).status_code == 302
+    unit = reload(unit)
+    assert post(client, f"/u/{unit.serial}/take-back", rework_form("back", unit.version, "short")).status_code == 302
+    before = database_state()
+    response = post(client, f"/u/{unit.serial}/deliver", delivery_form(stale))
+    assert response.status_code == 409 and "Someone else changed this unit" in text(response)
+    assert database_state() == before

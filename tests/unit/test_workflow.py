@@ -1,0 +1,403 @@
+"""The stage state machine, over every move and every guard.
+
+The expectations below are written out by hand from the issue (the traveler,
+issue 2), not read from workflow.py's own tables, so a slip in those tables
+shows up here as a failing case.
+"""
+
+from dataclasses import replace
+from itertools import product
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from workshop.workflow import (
+    Action,
+    Move,
+    Reason,
+    Refused,
+    Role,
+    Stage,
+    Status,
+    UnitState,
+    allowed,
+    apply,
+    reasons_for,
+)
+
+K, S, F, B = Stage.KITTING, Stage.SOLDERING, Stage.FLASHING, Stage.BENCH_TEST
+R, A, D = Stage.REVIEW, Stage.APPROVED, Stage.DELIVERED
+BUILD = (K, S, F, B)
+ALL_STAGES = (K, S, F, B, R, A, D)
+
+V, RV, AD = Role.VOLUNTEER, Role.REVIEWER, Role.ADMIN
+
+#: Who may take each action: volunteers build and hold/scrap, reviewers sign off,
+#: only a coordinator (admin) hands over and takes back; an admin may do everything.
+EXPECTED_ROLES = {
+    Action.FINISH: {V, RV, AD},
+    Action.FAIL: {V, RV, AD},
+    Action.HOLD: {V, RV, AD},
+    Action.RELEASE: {V, RV, AD},
+    Action.SCRAP: {V, RV, AD},
+    Action.APPROVE: {RV, AD},
+    Action.REJECT: {RV, AD},
+    Action.DELIVER: {AD},
+    Action.TAKE_BACK: {AD},
+}
+
+#: The stages each action starts from.
+EXPECTED_FROM = {
+    Action.FINISH: set(BUILD),
+    Action.FAIL: set(BUILD),
+    Action.APPROVE: {R},
+    Action.REJECT: {R, A},  # rejecting an approved unit reopens it as rework
+    Action.DELIVER: {A},
+    Action.TAKE_BACK: {D},
+    Action.HOLD: {K, S, F, B, R, A},  # a delivered unit is out of the workshop
+    Action.RELEASE: {K, S, F, B, R, A},
+    Action.SCRAP: {K, S, F, B, R, A},
+}
+
+#: Where a finished stage leads.
+EXPECTED_NEXT = {K: S, S: F, F: B, B: R}
+
+#: Where each named reason restarts the work.
+EXPECTED_REWORK = {
+    Reason.COLD_JOINT: S,
+    Reason.SHORT: S,
+    Reason.REVERSED_POLARITY: S,
+    Reason.DAMAGED_PART: K,
+    Reason.WRONG_FIRMWARE: F,
+    Reason.FAILED_BENCH_TEST: S,
+}
+
+
+def well_formed(action: Action, role: Role, actor_id: int = 99) -> Move:
+    """A move with every fact in order, so only stage, status and role decide."""
+    if action in (Action.FAIL, Action.REJECT, Action.TAKE_BACK):
+        return Move(action, actor_id, role, reason=Reason.DAMAGED_PART, text="bent arm")
+    return Move(action, actor_id, role, text="waiting for a motor")
+
+
+def expected_refusal(stage: Stage, status: Status, action: Action, role: Role) -> str | None:
+    """The rule a well-formed move breaks, checked in the order a person needs to hear it."""
+    if role not in EXPECTED_ROLES[action]:
+        return "role"
+    if status is Status.SCRAPPED:
+        return "scrapped"
+    if stage not in EXPECTED_FROM[action]:
+        if stage in (A, D) and action in (Action.FINISH, Action.FAIL):
+            return "frozen"
+        return "not_from_stage"
+    if action is Action.RELEASE:
+        return None if status is Status.ON_HOLD else "not_on_hold"
+    if status is Status.ON_HOLD and action is not Action.SCRAP:
+        return "on_hold"
+    return None
+
+
+def expected_state(state: UnitState, action: Action) -> UnitState:
+    if action is Action.FINISH:
+        return replace(state, stage=EXPECTED_NEXT[state.stage])
+    if action is Action.APPROVE:
+        return UnitState(A, Status.ACTIVE, rework=False)
+    if action is Action.DELIVER:
+        return replace(state, stage=D)
+    if action in (Action.FAIL, Action.REJECT, Action.TAKE_BACK):
+        return UnitState(K, state.status, rework=True)  # DAMAGED_PART -> kitting
+    if action is Action.HOLD:
+        return replace(state, status=Status.ON_HOLD)
+    if action is Action.RELEASE:
+        return replace(state, status=Status.ACTIVE)
+    return replace(state, status=Status.SCRAPPED)
+
+
+COMBINATIONS = list(product(ALL_STAGES, Status, Action, Role))
+
+
+def _case_id(case: tuple) -> str:
+    return "-".join(str(part) for part in case)
+
+
+def test_the_table_covers_every_combination():
+    assert len(COMBINATIONS) == 7 * 3 * 9 * 3
+    assert {a for a in Action} == set(EXPECTED_ROLES) == set(EXPECTED_FROM)
+
+
+@pytest.mark.parametrize(("stage", "status", "action", "role"), COMBINATIONS, ids=map(_case_id, COMBINATIONS))
+def test_every_move_is_allowed_or_refused_as_the_table_says(stage, status, action, role):
+    state = UnitState(stage, status)
+    refusal = expected_refusal(stage, status, action, role)
+    assert allowed(state, action, role) is (refusal is None)
+    if refusal is None:
+        assert apply(state, well_formed(action, role)) == expected_state(state, action)
+    else:
+        with pytest.raises(Refused) as caught:
+            apply(state, well_formed(action, role))
+        assert caught.value.code == refusal
+
+
+@pytest.mark.parametrize("stage", BUILD)
+def test_finishing_walks_the_build_stages_in_order_and_keeps_the_rework_mark(stage):
+    for rework in (False, True):
+        after = apply(UnitState(stage, rework=rework), Move(Action.FINISH, 1, V))
+        assert after == UnitState(EXPECTED_NEXT[stage], Status.ACTIVE, rework)
+
+
+# Required items ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stage", BUILD)
+def test_a_stage_does_not_finish_with_a_required_item_unticked(stage):
+    move = Move(Action.FINISH, 1, V, missing_required=("Props off", "Smoke stopper"))
+    with pytest.raises(Refused) as caught:
+        apply(UnitState(stage), move)
+    assert caught.value.code == "required_items"
+    assert caught.value.params["items"] == "Props off, Smoke stopper"
+
+
+@pytest.mark.parametrize("stage", BUILD)
+def test_failing_a_stage_does_not_need_its_checklist(stage):
+    move = Move(Action.FAIL, 1, V, missing_required=("x",), reason=Reason.OTHER, text="smoke")
+    assert apply(UnitState(stage), move) == UnitState(stage, rework=True)
+
+
+# Four eyes --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [RV, AD])
+def test_a_reviewer_who_built_any_step_cannot_approve(role):
+    move = Move(Action.APPROVE, 7, role, builders=frozenset({3, 7}))
+    with pytest.raises(Refused) as caught:
+        apply(UnitState(R), move)
+    assert caught.value.code == "four_eyes"
+
+
+@pytest.mark.parametrize("role", [RV, AD])
+def test_another_reviewer_approves_and_the_rework_mark_clears(role):
+    move = Move(Action.APPROVE, 8, role, builders=frozenset({3, 7}))
+    assert apply(UnitState(R, rework=True), move) == UnitState(A, Status.ACTIVE, False)
+
+
+def test_a_builder_may_still_reject():
+    # Four-eyes guards the sign-off; sending one's own unit back is always safe.
+    move = Move(Action.REJECT, 7, RV, builders=frozenset({7}), reason=Reason.SHORT)
+    assert apply(UnitState(R), move) == UnitState(S, rework=True)
+
+
+# Frozen after sign-off --------------------------------------------------------
+
+
+@pytest.mark.parametrize("stage", [A, D])
+@pytest.mark.parametrize("action", [Action.FINISH, Action.FAIL])
+@pytest.mark.parametrize("role", list(Role))
+def test_a_signed_off_unit_is_frozen(stage, action, role):
+    with pytest.raises(Refused) as caught:
+        apply(UnitState(stage), well_formed(action, role))
+    assert caught.value.code == "frozen"
+
+
+@pytest.mark.parametrize("reason", list(EXPECTED_REWORK))
+def test_rejecting_an_approved_unit_reopens_it_as_rework(reason):
+    after = apply(UnitState(A), Move(Action.REJECT, 1, RV, reason=reason))
+    assert after == UnitState(EXPECTED_REWORK[reason], Status.ACTIVE, rework=True)
+    # ... and it must pass review again before it can be handed over.
+    with pytest.raises(Refused):
+        apply(after, Move(Action.DELIVER, 1, AD))
+
+
+# Rework targets ---------------------------------------------------------------
+
+
+def _rework_move(action: Action, reason: Reason, text: str = "", to: Stage | None = None) -> Move:
+    role = AD if action is Action.TAKE_BACK else RV
+    return Move(action, 1, role, reason=reason, text=text, rework_stage=to)
+
+
+#: (action, the stages it starts from) for every move that sends a unit back.
+REWORK_FROM = [(Action.FAIL, s) for s in BUILD] + [(Action.REJECT, R), (Action.REJECT, A), (Action.TAKE_BACK, D)]
+
+
+@pytest.mark.parametrize(("action", "stage"), REWORK_FROM)
+@pytest.mark.parametrize("reason", list(EXPECTED_REWORK))
+def test_each_reason_sends_the_unit_back_to_its_stage_never_forward(action, stage, reason):
+    target = EXPECTED_REWORK[reason]
+    move = _rework_move(action, reason)
+    if stage in BUILD and BUILD.index(target) > BUILD.index(stage):
+        with pytest.raises(Refused) as caught:
+            apply(UnitState(stage), move)
+        assert caught.value.code == "rework_stage_ahead"
+        assert reason not in reasons_for(stage)
+    else:
+        assert apply(UnitState(stage), move) == UnitState(target, Status.ACTIVE, True)
+        assert reason in reasons_for(stage)
+
+
+@pytest.mark.parametrize(("action", "stage"), REWORK_FROM)
+def test_a_rework_move_needs_a_reason(action, stage):
+    with pytest.raises(Refused) as caught:
+        apply(UnitState(stage), _rework_move(action, None))  # type: ignore[arg-type]
+    assert caught.value.code == "reason_required"
+
+
+@pytest.mark.parametrize(("action", "stage"), REWORK_FROM)
+@pytest.mark.parametrize("text", ["", "   ", "\n\t"])
+def test_other_needs_words(action, stage, text):
+    with pytest.raises(Refused) as caught:
+        apply(UnitState(stage), _rework_move(action, Reason.OTHER, text))
+    assert caught.value.code == "reason_text_required"
+
+
+@pytest.mark.parametrize(("action", "stage"), REWORK_FROM)
+@pytest.mark.parametrize("to", ALL_STAGES)
+def test_other_may_name_any_build_stage_not_ahead(action, stage, to):
+    move = _rework_move(action, Reason.OTHER, "loose screw", to)
+    if to not in BUILD:
+        expected = "rework_stage_invalid"
+    elif stage in BUILD and BUILD.index(to) > BUILD.index(stage):
+        expected = "rework_stage_ahead"
+    else:
+        expected = None
+    if expected:
+        with pytest.raises(Refused) as caught:
+            apply(UnitState(stage), move)
+        assert caught.value.code == expected
+    else:
+        assert apply(UnitState(stage), move) == UnitState(to, Status.ACTIVE, True)
+
+
+@pytest.mark.parametrize(("action", "stage"), REWORK_FROM)
+def test_other_without_a_stage_restarts_here_or_at_kitting(action, stage):
+    after = apply(UnitState(stage), _rework_move(action, Reason.OTHER, "loose screw"))
+    assert after == UnitState(stage if stage in BUILD else K, Status.ACTIVE, True)
+
+
+@pytest.mark.parametrize("stage", ALL_STAGES)
+def test_the_reasons_offered_never_send_a_unit_forward(stage):
+    offered = set(reasons_for(stage))
+    assert Reason.OTHER in offered
+    for reason, target in EXPECTED_REWORK.items():
+        ahead = stage in BUILD and BUILD.index(target) > BUILD.index(stage)
+        assert (reason in offered) is not ahead, (stage, reason)
+
+
+def test_kitting_offers_only_damaged_part_and_other():
+    assert set(reasons_for(K)) == {Reason.DAMAGED_PART, Reason.OTHER}
+
+
+# Hold, release, scrap ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("stage", [K, S, F, B, R, A])
+def test_hold_and_release_keep_the_stage(stage):
+    held = apply(UnitState(stage, rework=True), Move(Action.HOLD, 1, V))
+    assert held == UnitState(stage, Status.ON_HOLD, True)
+    assert apply(held, Move(Action.RELEASE, 1, V)) == UnitState(stage, Status.ACTIVE, True)
+
+
+@pytest.mark.parametrize("stage", [K, S, F, B, R, A])
+@pytest.mark.parametrize("action", [a for a in Action if a not in (Action.RELEASE, Action.SCRAP)])
+def test_on_hold_blocks_everything_but_release_and_scrap(stage, action):
+    with pytest.raises(Refused) as caught:
+        apply(UnitState(stage, Status.ON_HOLD), well_formed(action, AD))
+    assert caught.value.code in ("on_hold", "not_from_stage", "frozen")
+    if action in EXPECTED_ROLES and stage in EXPECTED_FROM[action]:
+        assert caught.value.code == "on_hold"
+
+
+@pytest.mark.parametrize("status", [Status.ACTIVE, Status.ON_HOLD])
+@pytest.mark.parametrize("text", ["", "  ", "\n"])
+def test_scrap_needs_words(status, text):
+    with pytest.raises(Refused) as caught:
+        apply(UnitState(S, status), Move(Action.SCRAP, 1, V, text=text))
+    assert caught.value.code == "reason_text_required"
+
+
+@pytest.mark.parametrize("stage", ALL_STAGES)
+@pytest.mark.parametrize("action", list(Action))
+def test_scrapped_is_final(stage, action):
+    for role in Role:
+        assert not allowed(UnitState(stage, Status.SCRAPPED), action, role)
+    with pytest.raises(Refused) as caught:
+        apply(UnitState(stage, Status.SCRAPPED), well_formed(action, AD))
+    assert caught.value.code == "scrapped"
+
+
+def test_a_delivered_unit_cannot_be_held_or_scrapped_only_taken_back():
+    for action in (Action.HOLD, Action.SCRAP, Action.RELEASE):
+        with pytest.raises(Refused):
+            apply(UnitState(D), well_formed(action, AD))
+    assert apply(UnitState(D), Move(Action.TAKE_BACK, 1, AD, reason=Reason.WRONG_FIRMWARE)) == UnitState(
+        F, Status.ACTIVE, True
+    )
+
+
+# Deliver and take back --------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [V, RV])
+def test_only_a_coordinator_hands_over_and_takes_back(role):
+    with pytest.raises(Refused) as caught:
+        apply(UnitState(A), Move(Action.DELIVER, 1, role))
+    assert caught.value.code == "role"
+    with pytest.raises(Refused) as caught:
+        apply(UnitState(D), Move(Action.TAKE_BACK, 1, role, reason=Reason.SHORT))
+    assert caught.value.code == "role"
+
+
+def test_handover_and_take_back_for_repair():
+    delivered = apply(UnitState(A), Move(Action.DELIVER, 1, AD))
+    assert delivered == UnitState(D)
+    back = apply(delivered, Move(Action.TAKE_BACK, 1, AD, reason=Reason.COLD_JOINT))
+    assert back == UnitState(S, Status.ACTIVE, rework=True)
+
+
+# Any sequence of moves --------------------------------------------------------
+
+moves = st.builds(
+    Move,
+    action=st.sampled_from(list(Action)),
+    actor_id=st.integers(1, 4),
+    actor_role=st.sampled_from(list(Role)),
+    builders=st.frozensets(st.integers(1, 4), max_size=3),
+    missing_required=st.sampled_from([(), ("solder joints inspected",)]),
+    reason=st.none() | st.sampled_from(list(Reason)),
+    rework_stage=st.none() | st.sampled_from(list(Stage)),
+    text=st.sampled_from(["", " ", "waiting for ESC"]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(start=st.sampled_from(list(Stage)), steps=st.lists(moves, max_size=40))
+def test_any_sequence_of_moves_keeps_the_invariants(start, steps):
+    state = UnitState(start)
+    for move in steps:
+        try:
+            after = apply(state, move)
+        except Refused:
+            continue
+        assert allowed(state, move.action, move.actor_role)
+        assert state.status is not Status.SCRAPPED, "a scrapped unit changed"
+        if after.stage is A and state.stage is not A:
+            assert state.stage is R and move.action is Action.APPROVE
+            assert move.actor_id not in move.builders
+            assert move.actor_role in (RV, AD)
+        if after.stage is D and state.stage is not D:
+            assert state.stage is A and move.action is Action.DELIVER and move.actor_role is AD
+        if after.stage is not state.stage and move.action is not Action.FINISH:
+            if after.stage not in (A, D):
+                # Every other move that changes the stage sends the unit back.
+                assert after.stage in BUILD and after.rework
+                if state.stage in BUILD:
+                    assert BUILD.index(after.stage) <= BUILD.index(state.stage)
+        if move.action is Action.FINISH:
+            assert not move.missing_required and after.stage is EXPECTED_NEXT[state.stage]
+        if after.status is not state.status:
+            assert move.action in (Action.HOLD, Action.RELEASE, Action.SCRAP)
+            if after.status is Status.SCRAPPED:
+                assert move.text.strip()
+        if state.status is Status.ON_HOLD:
+            assert move.action in (Action.RELEASE, Action.SCRAP)
+        state = after
