@@ -7,6 +7,8 @@ its serial task):
 - the median round trip of one small request (MSP_API_VERSION) over --requests requests;
 - the time of a whole probe() and its number of requests, and the ratio
   probe time / (requests x median round trip): 1.0 is the floor for requests one at a time;
+  probe() batches the facts that need no argument in MSP_MULTIPLE_MSP (two requests on
+  Betaflight), so the same probe one request at a time is timed too, for comparison;
 - the same facts read with YAMSPy on the same simulator, over a pty (YAMSPy opens device paths
   with serial.Serial, not URLs), against our client over the same pty.
 Then the same comparison with answers at once (no pacing): what is left is each client's own cost.
@@ -60,19 +62,23 @@ def round_trips(url: str, count: int) -> list[float]:
     return times
 
 
-def our_probe(url: str) -> tuple[float, int]:
+def our_probe(url: str, batching: bool = True) -> tuple[float, int]:
     """Seconds for one probe() on an open port, and its number of requests."""
     with FlightController.open(url) as fc:
         fc.request(Cmd.MSP_API_VERSION)
+        if not batching:
+            fc.batching = False  # as on firmware without MSP_MULTIPLE_MSP
         start = time.perf_counter()
         result = probe(fc)
         return time.perf_counter() - start, result.requests
 
 
-def our_open_and_probe(path: str) -> None:
+def our_open_and_probe(path: str) -> int:
+    """Open, probe, close; the probe's number of requests."""
     fc = FlightController.open(path)
-    probe(fc)
+    requests = probe(fc).requests
     fc.port.close()
+    return requests
 
 
 def yamspy_open_and_read(path: str) -> None:
@@ -103,13 +109,14 @@ def compare_with_yamspy(profile: str, realistic: bool, runs: int) -> None:
     pacing = "paced like Betaflight" if realistic else "answers at once"
     sim = serve_pty(profile, realistic_timing=realistic)
     try:
+        requests = our_open_and_probe(sim.path)
         ours = median_time(lambda: our_open_and_probe(sim.path), runs)
         theirs = median_time(lambda: yamspy_open_and_read(sim.path), runs)
     finally:
         sim.stop()
     verdict = "met" if theirs / ours >= YAMSPY_TARGET else "NOT met"
-    print(f"  pty, {pacing}: firmware_checks open+probe {ours * 1000:.1f} ms, "
-          f"YAMSPy open+same facts {theirs * 1000:.1f} ms")  # fmt: skip
+    print(f"  pty, {pacing}: firmware_checks open+probe {ours * 1000:.1f} ms ({requests} requests), "
+          f"YAMSPy open+same facts {theirs * 1000:.1f} ms (one request a fact)")  # fmt: skip
     print(f"    YAMSPy time / ours: {theirs / ours:.2f} (target >= {YAMSPY_TARGET:.0f}: {verdict})")
 
 
@@ -127,15 +134,17 @@ def main() -> None:
         rtts = round_trips(server.url, args.requests)
         rtt = statistics.median(rtts)
         probes = [our_probe(server.url) for _ in range(args.runs)]
+        unbatched = [our_probe(server.url, batching=False) for _ in range(args.runs)]
     probe_time = statistics.median(t for t, _ in probes)
     requests = probes[0][1]
     ratio = probe_time / (requests * rtt)
     p95 = statistics.quantiles(rtts, n=20)[-1]
     print(f"  round trip, MSP_API_VERSION over TCP: median {rtt * 1000:.2f} ms, p95 {p95 * 1000:.2f} ms "
           f"({len(rtts)} requests)")  # fmt: skip
-    print(
-        f"  probe over TCP: {probe_time * 1000:.1f} ms for {requests} requests (median of {args.runs})"
-    )
+    print(f"  probe over TCP, batched (MSP_MULTIPLE_MSP): {probe_time * 1000:.1f} ms for {requests} "
+          f"requests (median of {args.runs})")  # fmt: skip
+    print(f"  the same probe one request at a time: {statistics.median(t for t, _ in unbatched) * 1000:.1f} ms "
+          f"for {unbatched[0][1]} requests")  # fmt: skip
     print(f"  ratio probe / (requests x round trip): {ratio:.2f} "
           f"(target <= {RATIO_TARGET}: {'met' if ratio <= RATIO_TARGET else 'NOT met'})")  # fmt: skip
 

@@ -1,14 +1,17 @@
-"""One flight controller on one port: MSP requests one at a time, with a timeout and a bounded retry."""
+"""One flight controller on one port: MSP requests with a timeout and a bounded retry, one at a
+time or several in one MSP_MULTIPLE_MSP batch where the firmware can."""
 
 from __future__ import annotations
 
 import time
 from types import TracebackType
+from collections.abc import Iterable
 from typing import TypeVar
 
 import serial
 
 from . import msp
+from .batch import BatchAnswer, batchable, encode_batch_request
 from .commands import Cmd
 from .errors import Disconnected, NoResponse, ProtocolError, UnsupportedCommand
 from .transcript import Transcript
@@ -19,6 +22,18 @@ from .transport import PORT_ERRORS, open_port
 POLL_TIMEOUT = 0.05
 
 M = TypeVar("M")
+
+
+class Answers(dict[int, bytes]):
+    """request_many's result: command -> answer payload, and which answers came inside a batch.
+
+    Betaflight up to 4.5 answers a command it does not know, inside a batch, with an empty
+    answer instead of an error frame: an empty answer in `batched` may mean "unsupported".
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.batched: set[int] = set()
 
 
 def command_name(cmd: int) -> str:
@@ -48,6 +63,9 @@ class FlightController:
         self.retries = retries
         self.transcript = transcript if transcript is not None else Transcript()
         self.requests_sent = 0  # every frame written, retries included
+        #: Does the firmware answer MSP_MULTIPLE_MSP? None until a batch has been tried.
+        self.batching: bool | None = None
+        self._unsupported: set[int] = set()  # commands seen answered with an error frame
         self._decoder = msp.FrameDecoder()
 
     @classmethod
@@ -107,6 +125,58 @@ class FlightController:
                 f"(is this a flight controller, at the right baud rate?)"
             )
         raise NoResponse(f"no answer to {name} within {self.timeout:g} s ({tries} {'try' if tries == 1 else 'tries'})")
+
+    def request_many(self, cmds: Iterable[int]) -> Answers:
+        """Answers to several commands without arguments, in as few requests as possible.
+
+        v1 commands go in MSP_MULTIPLE_MSP batches, asked again for the ones that did not fit in
+        the flight controller's output buffer; v2 commands, and every command on firmware that
+        answers the batch with an error frame (INAV), go one at a time. A command the flight
+        controller answers with an error frame is left out of the result. NoResponse,
+        ProtocolError (a garbled batch answer included) and Disconnected end it, as in request().
+        """
+        wanted = [cmd for cmd in dict.fromkeys(cmds) if cmd not in self._unsupported]
+        answers = Answers()
+        pending = [cmd for cmd in wanted if batchable(cmd) and cmd != Cmd.MSP_MULTIPLE_MSP]
+        # One command needs no batch: a plain request is as fast and never ambiguous.
+        while len(pending) > 1 and self.batching is not False:
+            try:
+                payload = self.request(Cmd.MSP_MULTIPLE_MSP, encode_batch_request(pending))
+            except UnsupportedCommand:
+                self._batch_refused(pending, answers)
+                pending = []
+                break
+            batch = BatchAnswer.decode(pending, payload)
+            self.batching = True
+            answers.update(batch.answers)
+            answers.batched.update(cmd for cmd, _ in batch.answers)
+            if batch.answers:
+                pending = list(batch.left_out)
+            else:  # not even the first answer fits in the output buffer: it goes alone
+                self._ask_alone(pending[0], answers)
+                pending = pending[1:]
+        for cmd in wanted:  # what no batch answered: v2 commands, leftovers, no batching
+            if cmd not in answers and cmd not in self._unsupported:
+                self._ask_alone(cmd, answers)
+        return answers
+
+    def _batch_refused(self, cmds: list[int], answers: Answers) -> None:
+        """An error frame for a batch: no batching (INAV), or one command in it is unknown
+        (Betaflight 2025.12 refuses the whole batch then). Asking each alone tells which."""
+        for cmd in cmds:
+            self._ask_alone(cmd, answers)
+        if all(cmd in answers for cmd in cmds):
+            self.batching = False
+            self.transcript.note("the flight controller does not answer MSP_MULTIPLE_MSP; asking one command at a time")
+        else:
+            unknown = ", ".join(command_name(cmd) for cmd in cmds if cmd not in answers)
+            self.transcript.note(f"MSP_MULTIPLE_MSP refused because of a command the flight controller does not know: {unknown}")
+
+    def _ask_alone(self, cmd: int, answers: Answers) -> None:
+        try:
+            answers[cmd] = self.request(cmd)
+        except UnsupportedCommand:
+            self._unsupported.add(cmd)
 
     def _await_answer(self, cmd: int) -> tuple[msp.Frame | None, int]:
         """Read until the answer to cmd (or its error frame) arrives or the timeout passes.

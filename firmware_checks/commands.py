@@ -31,6 +31,7 @@ class Cmd(IntEnum):
     MSP_SENSOR_STATUS = 151  # INAV only: hardware health per sensor
     MSP_UID = 160
     MSP_SET_MOTOR = 214  # 8 x u16; spins motors: only on explicit confirmation, props off
+    MSP_MULTIPLE_MSP = 230  # Betaflight: several commands in one request (batch.py); not INAV
     MSP_V2_FRAME = 255  # v1 frames with this command carry a v2 frame
     MSP2_INAV_STATUS = 0x2000
     MSP2_INAV_ANALOG = 0x2002

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Callable, TypeVar
 
-from .client import FlightController, command_name
+from .client import Answers, FlightController, command_name
 from .errors import ProtocolError, UnsupportedCommand
 from .identity import ApiVersion, BoardInfo, BuildInfo, FcVariant, FcVersion, Name, Uid
 from .status import InavSensorStatus, InavStatus, StatusEx
@@ -55,38 +55,77 @@ class ProbeResult:
         return data
 
 
-class _Asker:
-    """Asks for optional facts: an error frame or an undecodable answer gives None, noted."""
+#: Asked together once the variant is known: v1 commands without arguments, short answers.
+_IDENTITY = (ApiVersion, FcVersion, BoardInfo)
+_COMMON = (BuildInfo, Uid, Name, Attitude, Rc, Motor)
+_BETAFLIGHT_STATE = (StatusEx, BatteryState, MotorTelemetry)
+#: Betaflight answers an unknown command inside a batch with an error frame from this API on;
+#: before, with an empty answer (batch.py).
+_BATCH_ERRORS_FOR_UNKNOWN_FROM_API = (1, 47)
 
-    def __init__(self, fc: FlightController, result: ProbeResult) -> None:
+
+class _Asker:
+    """Reads facts from answers fetched together, asking alone for the rest.
+
+    An error frame gives None, listed in `unsupported`; an undecodable answer gives None, listed
+    in `problems`.
+    """
+
+    def __init__(self, fc: FlightController, result: ProbeResult, answers: Answers,
+                 asked: set[int], empty_may_mean_unknown: bool) -> None:  # fmt: skip
         self.fc = fc
         self.result = result
+        self.answers = answers
+        self.asked = asked
+        self.empty_may_mean_unknown = empty_may_mean_unknown
 
     def optional(self, message_type: type[M], decode: Callable[[bytes], M] | None = None) -> M | None:
         cmd = message_type.cmd  # type: ignore[attr-defined]
-        try:
-            payload = self.fc.request(cmd)
-        except UnsupportedCommand:
+        if cmd in self.answers:
+            payload = self.answers[cmd]
+        elif cmd in self.asked:  # request_many leaves out what came back as an error frame
             self.result.unsupported.append(command_name(cmd))
             return None
+        else:
+            try:
+                payload = self.fc.request(cmd)
+            except UnsupportedCommand:
+                self.result.unsupported.append(command_name(cmd))
+                return None
         try:
             return (decode or message_type.decode)(payload)  # type: ignore[attr-defined, no-any-return]
         except ProtocolError as exc:
-            self.result.problems.append(str(exc))
+            if not payload and cmd in self.answers.batched and self.empty_may_mean_unknown:
+                # Betaflight before 2025.12 says "unknown" inside a batch with an empty answer.
+                self.result.unsupported.append(command_name(cmd))
+            else:
+                self.result.problems.append(str(exc))
             return None
+
+
+def _required(answers: Answers, message_type: type[M]) -> M:
+    cmd = message_type.cmd  # type: ignore[attr-defined]
+    if cmd not in answers:
+        name = command_name(cmd)
+        raise UnsupportedCommand(cmd, f"the flight controller does not support {name} (it answered with an error frame)")
+    return message_type.decode(answers[cmd])  # type: ignore[attr-defined, no-any-return]
 
 
 def probe(fc: FlightController) -> ProbeResult:
     """Read identity and live state; NoResponse / Disconnected / ProtocolError end it.
 
     Identity (variant, version, API, board) is required; everything else is optional: a command
-    the firmware does not support leaves its fact None and is listed in `unsupported`.
+    the firmware does not support leaves its fact None and is listed in `unsupported`. The
+    variant comes first, alone; the facts that need no argument then come in one
+    MSP_MULTIPLE_MSP batch where the firmware answers it (Betaflight: two requests in all).
     """
     start = fc.requests_sent
     variant = fc.ask(FcVariant).variant
-    api = fc.ask(ApiVersion)
-    version = fc.ask(FcVersion)
-    board = fc.ask(BoardInfo)
+    wanted = _IDENTITY + _COMMON + (() if variant == INAV else _BETAFLIGHT_STATE)
+    answers = fc.request_many(t.cmd for t in wanted)  # type: ignore[attr-defined]
+    api = _required(answers, ApiVersion)
+    version = _required(answers, FcVersion)
+    board = _required(answers, BoardInfo)
     result = ProbeResult(
         variant=variant,
         version=str(version),
@@ -96,7 +135,8 @@ def probe(fc: FlightController) -> ProbeResult:
         board_name=board.board_name or None,
         manufacturer_id=board.manufacturer_id or None,
     )
-    asker = _Asker(fc, result)
+    empty_may_mean_unknown = not (variant == BETAFLIGHT and api.version >= _BATCH_ERRORS_FOR_UNKNOWN_FROM_API)
+    asker = _Asker(fc, result, answers, {t.cmd for t in wanted}, empty_may_mean_unknown)  # type: ignore[attr-defined]
     revision_length = 8 if variant == INAV else 7
     build = asker.optional(BuildInfo, lambda p: BuildInfo.decode(p, revision_length))
     if build is not None:

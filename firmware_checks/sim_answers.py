@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from . import messages as m
 from .arming_flags import INAV_ARMING_DISABLE_NAMES
+from .batch import answer_batch
 from .commands import Cmd
 from .sim_profiles import MSP_SET_MOTOR, Bench, Flavour
 from .sim_settings import Settings
@@ -331,8 +332,28 @@ ANSWERS: dict[int, _Answer] = {
 }
 
 
+#: Commands the flight controller answers that take arguments or act: Betaflight 2025.12 refuses
+#: them inside MSP_MULTIPLE_MSP; 4.5 would run them on an empty input (modelled as unknown).
+_NOT_BATCHABLE = frozenset({MSP_SET_MOTOR, Cmd.MSP_MULTIPLE_MSP})
+
+
 def answer(board: Board, settings: Settings, cmd: int, payload: bytes) -> bytes | None:
     """The response payload, or None when this firmware answers the command with an error frame."""
-    if cmd not in board.flavour.commands or cmd not in ANSWERS:
+    if cmd not in board.flavour.commands:
+        return None
+    if cmd == Cmd.MSP_MULTIPLE_MSP:
+        return _multiple_msp(board, settings, payload)
+    if cmd not in ANSWERS:
         return None
     return ANSWERS[cmd](board, settings, payload)
+
+
+def _multiple_msp(board: Board, settings: Settings, payload: bytes) -> bytes | None:
+    rules = board.flavour.batch_rules
+    if rules is None:
+        return None
+
+    def answer_one(cmd: int) -> bytes | None:
+        return None if cmd in _NOT_BATCHABLE else answer(board, settings, cmd, b"")
+
+    return answer_batch(payload, answer_one, rules=rules, outbuf_size=board.flavour.outbuf_size)

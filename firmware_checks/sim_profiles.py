@@ -19,6 +19,7 @@ from enum import Enum
 from typing import Any
 
 from .arming_flags import BETAFLIGHT_ARMING_DISABLE_NAMES, INAV_ARMING_DISABLE_NAMES
+from .batch import OUTBUF_SIZE, BatchRules
 from .commands import Cmd
 from .status import SensorConfig
 
@@ -65,6 +66,8 @@ class Flavour:
     rc_channel_count: int = 18
     motor_count: int = 4
     uid: tuple[int, int, int] = (0, 1, 2)
+    batch_rules: BatchRules | None = None  # how MSP_MULTIPLE_MSP is answered (None: error frame)
+    outbuf_size: int = OUTBUF_SIZE  # MSP_PORT_OUTBUF_SIZE: SITL and boards without flash
 
     @property
     def is_inav(self) -> bool:
@@ -109,7 +112,9 @@ class Profile:
     flavour: Flavour
     bench: Bench
     link_fault: LinkFault | None = None
-    drop_after_requests: int = 5  # drops_link: answers this many, then cuts the next answer
+    # drops_link: answers this many, then cuts the next answer. One, so that even a probe that
+    # batches its questions (two requests on Betaflight) sees the link go.
+    drop_after_requests: int = 1
 
     def with_fault(self, fault: str) -> Profile:
         """This profile's flavour with one of the named faults applied."""
@@ -140,6 +145,7 @@ _BETAFLIGHT_COMMANDS = frozenset(
         Cmd.MSP_UID,
         Cmd.MSP2_SENSOR_CONFIG_ACTIVE,
         MSP_SET_MOTOR,
+        Cmd.MSP_MULTIPLE_MSP,
     }
 )
 
@@ -169,6 +175,7 @@ BETAFLIGHT_4_5 = Flavour(
     commands=_BETAFLIGHT_COMMANDS,
     settings_file="betaflight-4.5",
     task_period_s=0.010,
+    batch_rules=BatchRules.EMPTY_FOR_UNKNOWN,
 )
 
 BETAFLIGHT_2025_12 = dataclasses.replace(
@@ -189,6 +196,7 @@ BETAFLIGHT_2025_12 = dataclasses.replace(
     min_throttle=0,
     commands=_BETAFLIGHT_COMMANDS | {Cmd.MSP2_MCU_INFO},
     settings_file="betaflight-2025.12",
+    batch_rules=BatchRules.ERROR_FOR_UNKNOWN,
 )
 
 INAV_9 = Flavour(

@@ -1,6 +1,7 @@
 """The app on a real database: a fresh SQLite file per test, or PostgreSQL via DATABASE_URL."""
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,24 +31,46 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        _reset_postgres(url)
-    else:
-        url = f"sqlite:///{(tmp_path / 'workshop.sqlite').as_posix()}"
+def _test_app(url: str, tmp_path: Path) -> Flask:
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test",
             "SQLALCHEMY_DATABASE_URI": url,
             "PHOTO_DIR": str(tmp_path / "photos"),
+            # Scrypt makes every PIN cost ~0.1 s; the tests create hundreds of accounts.
+            "PIN_HASH_METHOD": "pbkdf2:sha256:1000",
         }
     )
     app.test_client_class = FreshContextClient
+    return app
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once by Alembic; each test gets its own copy."""
+    folder = tmp_path_factory.mktemp("template")
+    path = folder / "workshop.sqlite"
+    app = _test_app(f"sqlite:///{path.as_posix()}", folder)
     with app.app_context():
         upgrade()
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def app(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        _reset_postgres(url)
+    else:
+        path = tmp_path / "workshop.sqlite"
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
+        url = f"sqlite:///{path.as_posix()}"
+    app = _test_app(url, tmp_path)
+    with app.app_context():
+        if os.environ.get("DATABASE_URL"):
+            upgrade()
         yield app
         db.session.remove()
         db.engine.dispose()

@@ -9,7 +9,7 @@ from flask import Flask
 
 from workshop import commands, database
 from workshop.extensions import babel, csrf, db, login_manager, migrate
-from workshop.i18n import select_locale
+from workshop.i18n import compile_missing_catalogs, select_locale
 from workshop.views import register_blueprints
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -36,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         LANGUAGES=("uk", "en"),
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,  # a bench page may stay open all shift
+        PIN_HASH_METHOD="scrypt",
     )
     if test_config:
         app.config.from_mapping(test_config)
@@ -47,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     csrf.init_app(app)
+    compile_missing_catalogs(Path(app.root_path) / "translations")
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     database.init_engine(app)

@@ -1,5 +1,8 @@
 """A stand-in flight controller for client tests: answers each request with the bytes real
-firmware sent for it (tests/fixtures/firmware/), over a real TCP socket or a real pty."""
+firmware sent for it (tests/fixtures/firmware/), over a real TCP socket or a real pty.
+
+The recordings hold no MSP_MULTIPLE_MSP; a Betaflight stand-in answers it the way its firmware
+generation does (firmware_checks.batch), from the recorded answers to each command alone."""
 
 from __future__ import annotations
 
@@ -10,7 +13,15 @@ from typing import Callable
 
 from transcripts import load_exchanges
 
-from firmware_checks.msp import Frame, FrameDecoder, encode
+from firmware_checks.batch import BatchRules, answer_batch
+from firmware_checks.commands import Cmd
+from firmware_checks.msp import Frame, FrameDecoder, encode, encode_v1
+
+#: How each recorded firmware answers MSP_MULTIPLE_MSP (INAV: not at all, an error frame).
+BATCH_RULES = {
+    "betaflight-4.5.5": BatchRules.EMPTY_FOR_UNKNOWN,
+    "betaflight-2025.12.5": BatchRules.ERROR_FOR_UNKNOWN,
+}
 
 
 def recorded_answers(firmware: str) -> dict[bytes, bytes]:
@@ -24,6 +35,7 @@ class ReplayPeer:
 
     def __init__(self, firmware: str = "betaflight-4.5.5", behaviour: Callable | None = None) -> None:
         self.answers = recorded_answers(firmware)
+        self.batch_rules = BATCH_RULES.get(firmware)
         self.behaviour = behaviour or (lambda request, answer: answer)
         self.requests: list[bytes] = []
         self._stop = threading.Event()
@@ -40,12 +52,28 @@ class ReplayPeer:
                 self.requests.append(request)
                 # Firmware answers a command it does not know with an error frame.
                 unknown = encode(Frame(frame.version, "!", frame.cmd, b"", frame.flags, frame.tunnelled))
-                answer = self.behaviour(request, self.answers.get(request, unknown))
+                recorded = self.answers.get(request, unknown)
+                if frame.cmd == Cmd.MSP_MULTIPLE_MSP and self.batch_rules is not None:
+                    recorded = self._batch(frame) or unknown
+                answer = self.behaviour(request, recorded)
                 if answer == "close":
                     hang_up()
                     return
                 if answer:
                     send(answer)
+
+    def _batch(self, frame: Frame) -> bytes | None:
+        """The batch answer built from what `behaviour` makes of each recorded single answer."""
+
+        def answer_one(cmd: int) -> bytes | None:
+            single = encode_v1(cmd)
+            answer = self.behaviour(single, self.answers.get(single, encode_v1(cmd, direction="!")))
+            frames = FrameDecoder().feed(answer) if isinstance(answer, bytes) else []
+            return frames[0].payload if frames and frames[0].direction == ">" else None
+
+        assert self.batch_rules is not None
+        payload = answer_batch(frame.payload, answer_one, rules=self.batch_rules)
+        return None if payload is None else encode(Frame(frame.version, ">", frame.cmd, payload, frame.flags, frame.tunnelled))
 
     # TCP, like Betaflight's SITL build: one client.
     def serve_tcp(self) -> str:

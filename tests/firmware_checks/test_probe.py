@@ -8,6 +8,8 @@ import pytest
 from replay_peer import ReplayPeer
 
 from firmware_checks.client import FlightController
+from firmware_checks.commands import Cmd
+from firmware_checks.msp import FrameDecoder
 from firmware_checks.errors import NoResponse
 from firmware_checks.probe import probe, sample_raw_imu
 
@@ -52,10 +54,25 @@ def test_betaflight_2025_12_version_string(fc_for):
     assert result.arming_disable_flags == ["BOOTGRACE"]
 
 
-def test_probe_asks_each_fact_once(fc_for):
-    fc = fc_for("betaflight-4.5.5")
-    result = probe(fc)
-    assert result.requests == fc.requests_sent == 13
+@pytest.mark.parametrize("firmware", ["betaflight-4.5.5", "betaflight-2025.12.5", "inav-9.0.1"])
+def test_probe_asks_each_fact_once(firmware):
+    peer = ReplayPeer(firmware)
+    try:
+        with FlightController.open(peer.serve_tcp(), timeout=0.3) as fc:
+            result = probe(fc)
+    finally:
+        peer.stop()
+    frames = [FrameDecoder().feed(request)[0] for request in peer.requests]
+    batches = [f for f in frames if f.cmd == Cmd.MSP_MULTIPLE_MSP]
+    asked = [f.cmd for f in frames if f.cmd != Cmd.MSP_MULTIPLE_MSP] + [c for b in batches for c in b.payload]
+    if firmware.startswith("betaflight"):
+        # The variant alone, then every other fact in one MSP_MULTIPLE_MSP batch.
+        assert result.requests == fc.requests_sent == 2 and len(batches) == 1
+        assert len(asked) == len(set(asked)) == 13
+    else:
+        # INAV refuses the batch; each fact is then asked alone, once.
+        assert result.requests == fc.requests_sent == 14 and len(batches) == 1
+        assert len(asked) - len(batches[0].payload) == len(set(asked)) == 13
 
 
 def test_inav(fc_for):

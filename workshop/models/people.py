@@ -30,8 +30,8 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
 
-    def set_pin(self, pin: str) -> None:
-        self.pin_hash = generate_password_hash(pin)
+    def set_pin(self, pin: str, method: str = "scrypt") -> None:
+        self.pin_hash = generate_password_hash(pin, method=method)
 
     def check_pin(self, pin: str) -> bool:
         return check_password_hash(self.pin_hash, pin)

@@ -57,8 +57,13 @@ class Unit(db.Model):
         return UnitState(stage=Stage(self.stage), status=Status(self.status), rework=self.rework)
 
     def builder_ids(self) -> frozenset[int]:
-        """Everyone who finished or failed a build stage: they may not sign it off."""
-        return frozenset(record.user_id for record in self.records)
+        """Everyone who did any step on the unit: they may not sign it off."""
+        return frozenset(
+            [self.created_by_id]
+            + [record.user_id for record in self.records]
+            + [part.recorded_by_id for part in self.parts]
+            + [photo.uploaded_by_id for photo in self.photos]
+        )
 
     def __repr__(self) -> str:
         return f"<Unit {self.serial} {self.stage}/{self.status}>"

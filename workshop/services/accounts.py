@@ -3,6 +3,7 @@
 import re
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from workshop.extensions import db
@@ -41,7 +42,7 @@ def create_user(name: str, role: str, pin: str, actor: User | None = None) -> Us
     if find_by_name(name):
         raise Invalid(_l("Someone is already called %(name)s.", name=name))
     user = User(name=name, role=role)
-    user.set_pin(pin)
+    user.set_pin(pin, current_app.config["PIN_HASH_METHOD"])
     db.session.add(user)
     db.session.flush()
     audit.record(actor, "user.create", "user", user.id, None, {"name": name, "role": role})
@@ -59,7 +60,7 @@ def update_user(user_id: int, role: str, active: bool, pin: str | None, actor: U
     before = {"role": user.role, "active": user.active}
     user.role, user.active = role, active
     if pin:
-        user.set_pin(pin)
+        user.set_pin(pin, current_app.config["PIN_HASH_METHOD"])
     after = {"role": role, "active": active} | ({"pin": "changed"} if pin else {})
     audit.record(actor, "user.update", "user", user.id, before, after)
     db.session.commit()
