@@ -8,6 +8,7 @@ from workshop.forms import AuditFilterForm, DroneTypeForm, EditUserForm, NewUser
 from workshop.services import accounts, audit_log, drone_types
 from workshop.services.errors import ServiceError
 from workshop.views.access import roles_required
+from workshop.views.form_errors import field_errors
 from workshop.workflow import WORK_STAGES, Role
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -91,7 +92,7 @@ def users():
 def edit_user(user_id: int):
     form = EditUserForm(prefix=f"u{user_id}")
     if not form.validate_on_submit():
-        flash(_("The account was not changed: check the PIN (4 to 12 digits)."), "error")
+        flash(_("The account was not changed: %(fields)s", fields=field_errors(form)), "error")
         return redirect(url_for("admin.users"))
     try:
         accounts.update_user(user_id, form.role.data, form.active.data, form.pin.data or None, current_user)

@@ -46,6 +46,7 @@ def approve(serial: str):
             StageInput(version=int(form.version.data), text=form.text.data or ""),
         ),
         _("Approved and signed off."),
+        template="review/show.html",
     )
 
 
@@ -69,4 +70,5 @@ def reject(serial: str):
             ),
         ),
         _("Rejected; the unit is back for rework."),
+        template="review/show.html",
     )

@@ -7,7 +7,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
 
 from workshop.forms import (
     ApproveForm,
@@ -17,10 +16,12 @@ from workshop.forms import (
     ReworkForm,
     StatusForm,
 )
+from workshop.models import Unit
 from workshop.services import delivery, photos, stages, traveler, units
 from workshop.services.errors import ServiceError
 from workshop.services.stages import StageInput
 from workshop.views.access import roles_required
+from workshop.views.form_errors import field_errors
 from workshop.workflow import Action, Role
 
 bp = Blueprint("units", __name__)
@@ -60,32 +61,29 @@ def show(serial: str):
         return redirect(url_for("bench.index"))
 
 
-def act_on_unit(serial: str, form: FlaskForm, form_name: str, change: Callable[[object], object], done: str):
+def act_on_unit(
+    serial: str,
+    form: FlaskForm,
+    form_name: str,
+    change: Callable[[Unit], object],
+    done: str,
+    template: str = "units/show.html",
+):
     """Validate `form`, run `change(unit)`; on refusal show the page again with the reason."""
     try:
-        unit = units.get_unit(serial)
+        unit = units.get_unit(serial.strip().upper())
     except ServiceError:
         abort(404)
     if not form.validate_on_submit():
-        flash(_("Some fields need attention: %(fields)s", fields=_field_errors(form)), "error")
-        return render_unit(serial, status=400, **{form_name: form})
+        flash(_("Some fields need attention: %(fields)s", fields=field_errors(form)), "error")
+        return render_unit(unit.serial, template, status=400, **{form_name: form})
     try:
         change(unit)
     except ServiceError as error:
         flash(str(error.message), "error")
-        return render_unit(serial, status=error.status_code, **{form_name: form})
+        return render_unit(unit.serial, template, status=error.status_code, **{form_name: form})
     flash(done, "success")
     return redirect(url_for("units.show", serial=unit.serial))
-
-
-def _field_errors(form: FlaskForm) -> str:
-    # Hidden fields only go wrong when the page is stale or was tampered with.
-    if any(isinstance(getattr(form, name), HiddenField) or name == "csrf_token" for name in form.errors):
-        return _("the page expired; reload it and try again")
-    return "; ".join(
-        f"{getattr(form, name).label.text}: {' '.join(map(str, messages))}"
-        for name, messages in form.errors.items()
-    )
 
 
 def _checked_items() -> frozenset[int]:

@@ -109,7 +109,7 @@ def test_a_bad_pin_on_edit_changes_nothing(app, client, coordinator):
     user = make_user(Role.VOLUNTEER, name="Lys")
     before = database_state()
     response = post(client, f"/admin/users/{user.id}", _edit(user, "admin", True, "12"), follow_redirects=True)
-    assert "The account was not changed: check the PIN (4 to 12 digits)." in text(response)
+    assert "The account was not changed: New PIN (leave empty to keep): A PIN is 4 to 12 digits." in text(response)
     assert database_state() == before
 
 
@@ -137,3 +137,11 @@ def test_the_login_form_refuses_a_malformed_pin_and_a_wrong_one(app, client):
     response = client.post("/login", data={"username": "Orel", "pin": PIN})
     assert response.status_code == 400
     assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id))) == 1  # only the account's creation
+
+
+def test_a_forged_role_on_a_new_account_is_named_and_changes_nothing(app, client, coordinator):
+    before = database_state()
+    response = post(client, "/admin/users", {"new-name": "Sych", "new-role": "pilot", "new-pin": "493817"})
+    assert response.status_code == 400
+    assert "Not a valid choice." in text(response)
+    assert database_state() == before

@@ -266,3 +266,12 @@ def test_the_review_page_of_an_unknown_serial_goes_back_to_the_queue_with_the_re
     response = client.get("/review/T7-2020-00078", follow_redirects=True)
     assert response.status_code == 200 and response.request.path == "/review/"
     assert "No unit has the serial T7-2020-00078." in text(response)
+
+
+def test_a_refused_rejection_stays_on_the_review_page(app, client, reviewer, volunteer):
+    unit = make_unit(builder=volunteer, at=Stage.REVIEW)
+    response = post(client, f"/review/{unit.serial}/reject", rework_form("reject", unit.version, "other"))
+    assert response.status_code == 403
+    assert "Write a few words about the reason." in text(response)
+    assert "Sign-off" in text(response)  # the review page, with its forms, not the unit page
+    assert reload(unit).stage == Stage.REVIEW
