@@ -18,16 +18,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import serial
-
-from .checks import CheckResult, Measurement, run_check
+from .bench_run import CheckResult, run_check
+from .checks import Measurement
 from .client import FlightController
 from .config_diff import parse_diff, render_changes
 from .errors import FirmwareCheckError
 from .limits import DEFAULT_LIMITS, Limits, LimitsError, load_limits
 from .probe import ProbeResult, probe
 from .transcript import Transcript
-from .transport import find_flight_controllers
+from .transport import PORT_ERRORS, find_flight_controllers
 
 EXIT_OK, EXIT_FAIL, EXIT_COULD_NOT = 0, 1, 2
 
@@ -161,7 +160,7 @@ def cmd_probe(args: argparse.Namespace) -> int:
             result = probe(fc)
     except FirmwareCheckError as error:
         reason = str(error)
-    except (serial.SerialException, OSError) as error:
+    except PORT_ERRORS as error:
         reason = f"lost the flight controller: {error}"
     if args.json:
         _print_json({"url": args.port, "ok": result is not None, "reason": reason or None,
@@ -187,7 +186,7 @@ def render_check(result: CheckResult) -> str:
         lines.append(f"{result.url}: {p.variant} {p.version} on {p.board_id} / {p.target}"
                      + (f", MCU id {p.uid}" if p.uid else ""))
     if result.measurements:
-        rows = [("MEASUREMENT", "VALUE", "UNIT", "LIMIT", "RESULT")]
+        rows: list[tuple[str, ...]] = [("MEASUREMENT", "VALUE", "UNIT", "LIMIT", "RESULT")]
         rows += [_measurement_row(m) for m in result.measurements]
         table = _table(rows)
         lines.append(table[0])
@@ -311,7 +310,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_COULD_NOT
-    except Exception as error:  # a bug of ours: still one line, never a traceback at the bench
+    except Exception as error:  # noqa: BLE001 - a bug of ours: still one line, never a traceback at the bench
         print(f"{args.command}: internal error ({type(error).__name__}): {error}", file=sys.stderr)
     return EXIT_COULD_NOT
 

@@ -2,29 +2,23 @@
 
 Like OpenHTF: limits are data (limits.py), each measurement is a record (name, value, unit,
 limit, outcome) written once. `CHECKS` is the table; each entry reads one part of the
-evidence and its own limit. `run_check` gathers the evidence from a flight controller.
+evidence and its own limit. bench_run.py gathers the evidence from a flight controller.
 """
 
 from __future__ import annotations
 
 import statistics
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-import serial
-
-from .cli_session import CliSession
-from .client import FlightController
-from .config_diff import ConfigChange, compare, parse_diff, render_changes
-from .errors import Disconnected, FirmwareCheckError
-from .limits import DEFAULT_LIMITS, Limits
-from .probe import ProbeResult, probe, sample_raw_imu
+from .config_diff import ConfigChange, render_changes
+from .limits import Limits
+from .probe import ProbeResult
 from .telemetry import RawImu
-from .transcript import Transcript
 
-# Progress steps of a check run, in the order they happen.
+# The steps of a check run, in the order they happen; each check belongs to one.
 STEPS: tuple[str, ...] = (
     "connect", "identity", "sensors", "gyro_noise", "battery", "receiver", "config_diff",
 )
@@ -241,47 +235,6 @@ def judge(evidence: Evidence, limits: Limits, checks: Sequence[Check] = CHECKS) 
     return [c.measure(evidence, limits) for c in checks if c.applies(evidence, limits)]
 
 
-
-# -- gathering the evidence from a flight controller -------------------------------------------
-
-ProgressCallback = Callable[[str], None]
-
-
-@dataclass
-class CheckResult:
-    """The outcome of one bench check; `to_dict()` is the --json document."""
-
-    url: str
-    verdict: str                          # "pass", "fail", or "error" (could not test)
-    reason: str                           # one sentence
-    limits: Limits
-    transcript: Transcript
-    probe: ProbeResult | None = None
-    measurements: list[Measurement] = field(default_factory=list)
-    config_changes: list[ConfigChange] | None = None
-
-    @property
-    def exit_code(self) -> int:
-        return {"pass": 0, "fail": 1}.get(self.verdict, 2)
-
-    @property
-    def failed(self) -> list[Measurement]:
-        return [m for m in self.measurements if not m.passed]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "url": self.url,
-            "verdict": self.verdict,
-            "reason": self.reason,
-            "probe": self.probe.to_dict() if self.probe is not None else None,
-            "measurements": [m.to_dict() for m in self.measurements],
-            "config_changes": None if self.config_changes is None
-            else [c.to_dict() for c in self.config_changes],
-            "limits": self.limits.to_dict(),
-            "transcript": self.transcript.to_list(),
-        }
-
-
 def evidence_from(
     result: ProbeResult, imu: Sequence[RawImu] = (), config_changes: Sequence[ConfigChange] | None = None
 ) -> Evidence:
@@ -308,60 +261,3 @@ def evaluate(result: ProbeResult, limits: Limits, imu: Sequence[RawImu],
              config_changes: Sequence[ConfigChange] | None) -> list[Measurement]:
     """Every measurement the limits ask for, from what was read."""
     return judge(evidence_from(result, imu, config_changes), limits)
-
-
-def _verdict(measurements: list[Measurement]) -> tuple[str, str]:
-    failed = [m.name for m in measurements if not m.passed]
-    if failed:
-        return "fail", (f"{len(failed)} of {len(measurements)} measurements out of limits: "
-                        + ", ".join(failed))
-    return "pass", f"all {len(measurements)} measurements within limits"
-
-
-def run_check(
-    url: str,
-    limits: Limits = DEFAULT_LIMITS,
-    golden: str | None = None,
-    *,
-    progress: ProgressCallback | None = None,
-    timeout: float = 0.5,
-) -> CheckResult:
-    """Connect, read, judge. Never raises for the flight controller's sake: a port that cannot
-    be opened, an FC that does not answer or answers nonsense, a link that drops: verdict
-    "error" with the reason, and whatever the transcript caught so far.
-
-    `golden` is the text of a golden `diff all`; without it the configuration is not compared.
-    """
-    transcript = Transcript()
-    result = CheckResult(url, "error", "", limits, transcript)
-    report = progress or (lambda step: None)
-    fc: FlightController | None = None
-    try:
-        report("connect")
-        fc = FlightController.open(url, timeout=timeout, transcript=transcript)
-        report("identity")
-        result.probe = probe(fc)
-        report("sensors")
-        evidence = evidence_from(result.probe)
-        report("gyro_noise")
-        imu = sample_raw_imu(fc, limits.gyro.samples) if evidence.has_gyro else []
-        report("battery")
-        report("receiver")
-        report("config_diff")
-        if golden is not None:
-            with CliSession(fc) as cli:
-                actual = cli.diff_all()
-            result.config_changes = compare(parse_diff(actual), parse_diff(golden), limits.config.ignore)
-    except FirmwareCheckError as error:
-        result.reason = str(error)
-    except (serial.SerialException, OSError) as error:  # a last line of defence
-        result.reason = str(Disconnected(f"lost the flight controller: {error}"))
-    else:
-        result.measurements = evaluate(result.probe, limits, imu, result.config_changes)
-        result.verdict, result.reason = _verdict(result.measurements)
-    finally:
-        if fc is not None:
-            fc.close()
-    if result.verdict == "error":
-        transcript.note(f"could not test: {result.reason}")
-    return result

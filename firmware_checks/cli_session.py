@@ -18,12 +18,11 @@ from __future__ import annotations
 import re
 import time
 from types import TracebackType
-from typing import TYPE_CHECKING
-
-import serial
+from typing import TYPE_CHECKING, Self
 
 from .commands import Cmd
 from .errors import Disconnected, FirmwareCheckError, NoResponse, ProtocolError
+from .transport import PORT_ERRORS
 
 if TYPE_CHECKING:
     from .client import FlightController
@@ -33,6 +32,8 @@ _ERROR_LINE = re.compile(r"^###\s*ERROR\b.*$", re.MULTILINE)
 # Commands that restart the board or leave the CLI: only leave() may do that.
 _REBOOTING_COMMANDS = frozenset({"exit", "save", "bl", "dfu", "bootloader", "msc", "reboot"})
 _FORBIDDEN_CHARACTERS = ("?", "\t", "\r", "\n")
+# While a rebooting board comes back, any of these only means "not yet".
+_RECONNECT_ERRORS: tuple[type[BaseException], ...] = (FirmwareCheckError, *PORT_ERRORS)
 
 
 class CliError(ProtocolError):
@@ -78,7 +79,7 @@ class CliSession:
         self.active = False
         self.banner = ""
 
-    def __enter__(self) -> CliSession:
+    def __enter__(self) -> Self:
         self.enter()
         return self
 
@@ -104,7 +105,7 @@ class CliSession:
         try:
             self.fc.port.write(text.encode("ascii"))
             self.fc.port.flush()
-        except (serial.SerialException, OSError) as error:
+        except PORT_ERRORS as error:
             raise Disconnected(f"the port went away while writing to the CLI: {error}") from error
 
     def _collect(self, what: str, *, want_prompt: bool = True, stall: float | None = None) -> str:
@@ -125,7 +126,7 @@ class CliSession:
             while True:
                 try:
                     chunk = port.read(4096)
-                except (serial.SerialException, OSError) as error:
+                except PORT_ERRORS as error:
                     raise Disconnected(f"the port went away while {what}: {error}") from error
                 now = time.monotonic()
                 if now - start > self.longest_answer:
@@ -149,7 +150,7 @@ class CliSession:
                 self.fc.transcript.record("rx", "cli", pending)
             try:
                 port.timeout = saved_timeout
-            except (serial.SerialException, OSError):
+            except PORT_ERRORS:
                 pass  # the port is gone; whoever uses it next will say so
         return received.decode("latin-1")
 
@@ -159,7 +160,7 @@ class CliSession:
         """Send `#` and read the banner to the prompt; returns the banner."""
         try:
             self.fc.port.reset_input_buffer()  # stale MSP bytes must not look like an answer
-        except (serial.SerialException, OSError) as error:
+        except PORT_ERRORS as error:
             raise Disconnected(f"the port went away before entering the CLI: {error}") from error
         self._send("#")
         # The banner comes in one piece; a lone echoed '#' need not be waited on for long.
@@ -258,7 +259,7 @@ class CliSession:
         deadline = time.monotonic() + self.reboot_timeout
         if reopen:
             self.fc.transcript.note("the flight controller reboots: closing the port, reopening it")
-        last_error: Exception | None = None
+        last_error: BaseException | None = None
         while True:
             try:
                 if reopen:
@@ -268,7 +269,7 @@ class CliSession:
                 if reopen:
                     self.fc.transcript.note("the flight controller is back after its reboot")
                 return
-            except (FirmwareCheckError, serial.SerialException, OSError) as error:
+            except _RECONNECT_ERRORS as error:
                 last_error = error
                 reopen = True  # whatever happened, a fresh open is the way back
             if time.monotonic() >= deadline:

@@ -4,9 +4,9 @@ time or several in one MSP_MULTIPLE_MSP batch where the firmware can."""
 from __future__ import annotations
 
 import time
-from types import TracebackType
 from collections.abc import Iterable
-from typing import TypeVar
+from types import TracebackType
+from typing import Self
 
 import serial
 
@@ -14,15 +14,13 @@ from . import msp
 from .batch import BatchAnswer, batchable, encode_batch_request
 from .commands import Cmd
 from .errors import Disconnected, NoResponse, ProtocolError, UnsupportedCommand
+from .payload import M
 from .transcript import Transcript
 from .transport import PORT_ERRORS, open_port
 
 #: open() sets the port's read timeout to this, so a wait ends close to its deadline; a port
 #: passed in keeps its own read timeout, and a wait may overrun by up to that much.
 POLL_TIMEOUT = 0.05
-
-M = TypeVar("M")
-
 
 class Answers(dict[int, bytes]):
     """request_many's result: command -> answer payload, and which answers came inside a batch.
@@ -52,7 +50,7 @@ class FlightController:
 
     def __init__(
         self,
-        port: serial.SerialBase,
+        port: serial.Serial,
         *,
         timeout: float = 0.5,
         retries: int = 1,
@@ -67,6 +65,9 @@ class FlightController:
         self.batching: bool | None = None
         self._unsupported: set[int] = set()  # commands seen answered with an error frame
         self._decoder = msp.FrameDecoder()
+        # Received bytes not yet in the transcript: they are recorded a whole frame at a time
+        # (a socket hands them over one byte per read), and whatever is left when we stop waiting.
+        self._unrecorded = bytearray()
 
     @classmethod
     def open(cls, url: str, *, timeout: float = 0.5, retries: int = 1, baudrate: int = 115200,
@@ -76,12 +77,13 @@ class FlightController:
         return cls(port, timeout=timeout, retries=retries, transcript=transcript)
 
     def close(self) -> None:
+        self._record_received()
         try:
             self.port.close()
         except PORT_ERRORS:
             pass  # closing a port that already went away is not an error
 
-    def __enter__(self) -> FlightController:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -90,8 +92,7 @@ class FlightController:
 
     def ask(self, message_type: type[M], payload: bytes = b"", *, version: int = 1) -> M:
         """Request message_type.cmd and decode the answer as message_type."""
-        cmd: int = message_type.cmd  # type: ignore[attr-defined]
-        return message_type.decode(self.request(cmd, payload, version=version))  # type: ignore[attr-defined, no-any-return]
+        return message_type.decode(self.request(message_type.cmd, payload, version=version))
 
     def request(self, cmd: int, payload: bytes = b"", *, version: int = 1) -> bytes:
         """Send one request and return the answer's payload.
@@ -188,16 +189,32 @@ class FlightController:
         while True:
             data = self._read()
             if data:
-                for frame in self._decoder.feed(data):
-                    if frame.cmd == cmd and frame.direction in ">!":
-                        return frame, stray
-                    # A request echoed by a loopback, or a late answer to an earlier command.
-                    self.transcript.note(f"skipped a frame that is not the answer: {command_name(frame.cmd)} {frame.direction}")
+                self._unrecorded += data
+                frames = self._decoder.feed(data)
+                if frames:
+                    self._record_received(keep=len(self._decoder.pending))
+                answer = None
+                for frame in frames:
+                    if answer is None and frame.cmd == cmd and frame.direction in ">!":
+                        answer = frame
+                    else:  # a request echoed by a loopback, or a late answer to an earlier one
+                        self.transcript.note(f"skipped a frame that is not the answer: {command_name(frame.cmd)} {frame.direction}")
                 stray += len(self._decoder.drain_stray())
+                if answer is not None:
+                    return answer, stray
             if time.monotonic() >= deadline:
+                self._record_received()
                 return None, stray + len(self._decoder.pending)
 
+    def _record_received(self, keep: int = 0) -> None:
+        """Put the received bytes in the transcript as one entry, all but the last `keep`."""
+        upto = len(self._unrecorded) - keep
+        if upto > 0:
+            self.transcript.record("rx", "msp", bytes(self._unrecorded[:upto]))
+            del self._unrecorded[:upto]
+
     def _drop_stale_input(self) -> None:
+        self._record_received()  # the tail of the last read, after its answer
         self._decoder = msp.FrameDecoder()
         try:
             waiting = self.port.in_waiting
@@ -227,7 +244,6 @@ class FlightController:
             waiting = self.port.in_waiting
             data = self.port.read(waiting or 1)
         except PORT_ERRORS as exc:
+            self._record_received()  # what came before the link went is evidence too
             raise Disconnected(f"lost the flight controller while reading: {exc}") from exc
-        if data:
-            self.transcript.record("rx", "msp", data)
         return bytes(data)

@@ -129,12 +129,13 @@ def _split(line: str, section: str, line_no: int) -> Setting | None:
         on = not name.startswith("-")
         return Setting(section, f"{command} {name.lstrip('-')}", "on" if on else "off", line, line_no)
     if command == "vtxtable" and len(words) >= 2:
-        n = 2 if words[1].lower() == "band" else 1
-        return Setting(section, " ".join(words[: n + 1]), " ".join(words[n + 1:]), line, line_no)
-    n = KEY_WORDS.get(command)
-    if n is None or len(words) < n + 1:
+        key_words: int | None = 2 if words[1].lower() == "band" else 1
+    else:
+        key_words = KEY_WORDS.get(command)
+    if key_words is None or len(words) < key_words + 1:
         return Setting(section, " ".join(words), "", line, line_no)
-    return Setting(section, " ".join(words[: n + 1]), " ".join(words[n + 1:]), line, line_no)
+    return Setting(section, " ".join(words[: key_words + 1]), " ".join(words[key_words + 1:]),
+                   line, line_no)
 
 
 def parse_diff(text: str) -> Config:

@@ -7,8 +7,9 @@ trailing bytes as `extra`, and raises ProtocolError only if the fixed part is mi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from .commands import Cmd
 from .payload import Reader, Writer
@@ -107,29 +108,28 @@ class BoardInfo:
         r = Reader(payload, "MSP_BOARD_INFO")
         head = (r.text(4), r.u16(), r.u8(), r.u8(), r.counted_text())
         # The tail arrives in one piece on Betaflight; read each field only if it is there.
-        tail: list[object] = []
-        readers = (
-            (r.counted_text, r.has_counted_text),
-            (r.counted_text, r.has_counted_text),
-            (lambda: r.raw(cls.SIGNATURE_SIZE), lambda: r.has(cls.SIGNATURE_SIZE)),
-            (r.u8, lambda: r.has(1)),
-            (r.u8, lambda: r.has(1)),
-            (r.u16, lambda: r.has(2)),
-            (r.u32, lambda: r.has(4)),
-            (r.u8, lambda: r.has(1)),
-            (r.u8, lambda: r.has(1)),
+        readers: tuple[tuple[str, Callable[[], object], Callable[[], bool]], ...] = (
+            ("board_name", r.counted_text, r.has_counted_text),
+            ("manufacturer_id", r.counted_text, r.has_counted_text),
+            ("signature", lambda: r.raw(cls.SIGNATURE_SIZE), lambda: r.has(cls.SIGNATURE_SIZE)),
+            ("mcu_type_id", r.u8, lambda: r.has(1)),
+            ("configuration_state", r.u8, lambda: r.has(1)),
+            ("gyro_sample_rate_hz", r.u16, lambda: r.has(2)),
+            ("configuration_problems", r.u32, lambda: r.has(4)),
+            ("spi_device_count", r.u8, lambda: r.has(1)),
+            ("i2c_device_count", r.u8, lambda: r.has(1)),
         )
-        for read, present in readers:
+        tail: dict[str, Any] = {}
+        for name, read, present in readers:
             if not present():
                 break
-            tail.append(read())
-        tail += [None] * (len(readers) - len(tail))
-        return cls(*head, *tail, extra=r.rest())  # type: ignore[arg-type]
+            tail[name] = read()
+        return cls(*head, **tail, extra=r.rest())
 
     def encode(self) -> bytes:
         w = Writer().text(self.board_identifier, 4).u16(self.hardware_revision)
         w.u8(self.fc_type).u8(self.target_capabilities).counted_text(self.target_name)
-        writers = (
+        writers: tuple[tuple[Any, Callable[[Any], Writer]], ...] = (
             (self.board_name, w.counted_text),
             (self.manufacturer_id, w.counted_text),
             (self.signature, w.raw),
@@ -143,7 +143,7 @@ class BoardInfo:
         for value, write in writers:
             if value is None:
                 break
-            write(value)  # type: ignore[operator]
+            write(value)
         return w.raw(self.extra).payload()
 
 

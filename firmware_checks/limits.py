@@ -147,7 +147,7 @@ def _coerce(where: str, value: Any, default: Any) -> Any:
         if not isinstance(value, str):
             raise LimitsError(f"{where} must be text, not {value!r}")
         return value
-    if isinstance(default, float) or isinstance(default, int):
+    if isinstance(default, (float, int)):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise LimitsError(f"{where} must be a number, not {value!r}")
         if isinstance(default, int) and not isinstance(value, int):

@@ -36,14 +36,14 @@ def _make_crc8_table() -> bytes:
 _CRC8_TABLE = _make_crc8_table()
 
 
-def crc8_dvb_s2(data: bytes, crc: int = 0) -> int:
+def crc8_dvb_s2(data: bytes | bytearray, crc: int = 0) -> int:
     """CRC-8/DVB-S2 (polynomial 0xD5), as MSP v2 uses it."""
     for byte in data:
         crc = _CRC8_TABLE[crc ^ byte]
     return crc
 
 
-def xor_checksum(data: bytes, checksum: int = 0) -> int:
+def xor_checksum(data: bytes | bytearray, checksum: int = 0) -> int:
     """The MSP v1 checksum: XOR of every byte."""
     for byte in data:
         checksum ^= byte

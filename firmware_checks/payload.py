@@ -3,8 +3,21 @@
 from __future__ import annotations
 
 import struct
+from typing import ClassVar, Protocol, Self, TypeVar
 
+from .commands import Cmd
 from .errors import ProtocolError
+
+M = TypeVar("M", bound="Message")
+
+
+class Message(Protocol):
+    """A payload layout: the command it answers and how to read it."""
+
+    cmd: ClassVar[Cmd]
+
+    @classmethod
+    def decode(cls, payload: bytes) -> Self: ...
 
 
 class Reader:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Callable, TypeVar
 
 from .client import Answers, FlightController, command_name
 from .errors import ProtocolError, UnsupportedCommand
 from .identity import ApiVersion, BoardInfo, BuildInfo, FcVariant, FcVersion, Name, Uid
+from .payload import M, Message
 from .status import InavSensorStatus, InavStatus, StatusEx
 from .telemetry import Attitude, BatteryState, InavAnalog, Motor, MotorTelemetry, RawImu, Rc
-
-M = TypeVar("M")
 
 BETAFLIGHT = "BTFL"
 INAV = "INAV"
@@ -56,9 +55,9 @@ class ProbeResult:
 
 
 #: Asked together once the variant is known: v1 commands without arguments, short answers.
-_IDENTITY = (ApiVersion, FcVersion, BoardInfo)
-_COMMON = (BuildInfo, Uid, Name, Attitude, Rc, Motor)
-_BETAFLIGHT_STATE = (StatusEx, BatteryState, MotorTelemetry)
+_IDENTITY: tuple[type[Message], ...] = (ApiVersion, FcVersion, BoardInfo)
+_COMMON: tuple[type[Message], ...] = (BuildInfo, Uid, Name, Attitude, Rc, Motor)
+_BETAFLIGHT_STATE: tuple[type[Message], ...] = (StatusEx, BatteryState, MotorTelemetry)
 #: Betaflight answers an unknown command inside a batch with an error frame from this API on;
 #: before, with an empty answer (batch.py).
 _BATCH_ERRORS_FOR_UNKNOWN_FROM_API = (1, 47)
@@ -80,7 +79,7 @@ class _Asker:
         self.empty_may_mean_unknown = empty_may_mean_unknown
 
     def optional(self, message_type: type[M], decode: Callable[[bytes], M] | None = None) -> M | None:
-        cmd = message_type.cmd  # type: ignore[attr-defined]
+        cmd = message_type.cmd
         if cmd in self.answers:
             payload = self.answers[cmd]
         elif cmd in self.asked:  # request_many leaves out what came back as an error frame
@@ -93,7 +92,7 @@ class _Asker:
                 self.result.unsupported.append(command_name(cmd))
                 return None
         try:
-            return (decode or message_type.decode)(payload)  # type: ignore[attr-defined, no-any-return]
+            return (decode or message_type.decode)(payload)
         except ProtocolError as exc:
             if not payload and cmd in self.answers.batched and self.empty_may_mean_unknown:
                 # Betaflight before 2025.12 says "unknown" inside a batch with an empty answer.
@@ -104,11 +103,11 @@ class _Asker:
 
 
 def _required(answers: Answers, message_type: type[M]) -> M:
-    cmd = message_type.cmd  # type: ignore[attr-defined]
+    cmd = message_type.cmd
     if cmd not in answers:
         name = command_name(cmd)
         raise UnsupportedCommand(cmd, f"the flight controller does not support {name} (it answered with an error frame)")
-    return message_type.decode(answers[cmd])  # type: ignore[attr-defined, no-any-return]
+    return message_type.decode(answers[cmd])
 
 
 def probe(fc: FlightController) -> ProbeResult:
@@ -122,7 +121,7 @@ def probe(fc: FlightController) -> ProbeResult:
     start = fc.requests_sent
     variant = fc.ask(FcVariant).variant
     wanted = _IDENTITY + _COMMON + (() if variant == INAV else _BETAFLIGHT_STATE)
-    answers = fc.request_many(t.cmd for t in wanted)  # type: ignore[attr-defined]
+    answers = fc.request_many(t.cmd for t in wanted)
     api = _required(answers, ApiVersion)
     version = _required(answers, FcVersion)
     board = _required(answers, BoardInfo)
@@ -136,7 +135,7 @@ def probe(fc: FlightController) -> ProbeResult:
         manufacturer_id=board.manufacturer_id or None,
     )
     empty_may_mean_unknown = not (variant == BETAFLIGHT and api.version >= _BATCH_ERRORS_FOR_UNKNOWN_FROM_API)
-    asker = _Asker(fc, result, answers, {t.cmd for t in wanted}, empty_may_mean_unknown)  # type: ignore[attr-defined]
+    asker = _Asker(fc, result, answers, {t.cmd for t in wanted}, empty_may_mean_unknown)
     revision_length = 8 if variant == INAV else 7
     build = asker.optional(BuildInfo, lambda p: BuildInfo.decode(p, revision_length))
     if build is not None:
@@ -169,13 +168,7 @@ def _betaflight_state(asker: _Asker, result: ProbeResult) -> None:
         result.sensors = _gyro_first([s.lower() for s in status.sensors])
         result.arming_disable_flags = status.arming_disable_flag_names
         result.armed = status.armed
-    battery = asker.optional(BatteryState)
-    if battery is not None:
-        result.battery_voltage = battery.voltage
-        result.cell_count = battery.cell_count
-        result.battery_state = battery.state_name
-        result.current = battery.current
-        result.mah_drawn = battery.mah_drawn
+    _battery(asker.optional(BatteryState), result)
     telemetry = asker.optional(MotorTelemetry)
     result.rpm = telemetry.rpm if telemetry is not None else None
 
@@ -193,13 +186,16 @@ def _inav_state(asker: _Asker, result: ProbeResult) -> None:
             # INAV halts at boot without a gyro, so a board that answers MSP has one.
             has_gyro = True
         result.sensors = _gyro_first(sensors + (["gyro"] if has_gyro else []))
-    analog = asker.optional(InavAnalog)
-    if analog is not None:
-        result.battery_voltage = analog.voltage
-        result.cell_count = analog.cell_count
-        result.battery_state = analog.state_name
-        result.current = analog.current
-        result.mah_drawn = analog.mah_drawn
+    _battery(asker.optional(InavAnalog), result)
+
+
+def _battery(reading: BatteryState | InavAnalog | None, result: ProbeResult) -> None:
+    if reading is not None:
+        result.battery_voltage = reading.voltage
+        result.cell_count = reading.cell_count
+        result.battery_state = reading.state_name
+        result.current = reading.current
+        result.mah_drawn = reading.mah_drawn
 
 
 def _gyro_first(sensors: list[str]) -> list[str]:

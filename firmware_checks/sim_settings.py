@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
+
+from . import SIM_DATA_DIR
 
 SECTIONS = ("master", "profile", "rateprofile")
 PROFILE_COUNT = 4  # Betaflight keeps 4 PID profiles and 4 rate profiles
@@ -75,11 +76,7 @@ def load_table(settings_file: str | None) -> SettingsTable:
     """The settings table of a flavour (its sim_data file, or the INAV list when None)."""
     if settings_file is None:
         return SettingsTable({name: (section, value) for section, name, value in INAV_DEFAULTS})
-    text = (
-        resources.files(__package__)
-        .joinpath("sim_data", f"{settings_file}.settings")
-        .read_text("utf-8")
-    )
+    text = (SIM_DATA_DIR / f"{settings_file}.settings").read_text(encoding="utf-8")
     defaults: dict[str, tuple[str, str]] = {}
     section = "master"
     for line in text.splitlines():
@@ -96,11 +93,7 @@ def load_table(settings_file: str | None) -> SettingsTable:
 @cache
 def load_dump_block(settings_file: str) -> str:
     """The fixed part of a Betaflight `dump` (features to rxfail), with its \r\n line ends."""
-    text = (
-        resources.files(__package__)
-        .joinpath("sim_data", f"{settings_file}.dump")
-        .read_text("utf-8")
-    )
+    text = (SIM_DATA_DIR / f"{settings_file}.dump").read_text(encoding="utf-8")
     return text.split("\n", 1)[1].replace("\n", "\r\n")  # the first line says where it is from
 
 

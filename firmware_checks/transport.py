@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import serial
@@ -51,7 +52,7 @@ class PortInfo:
     likely_fc: bool  # a flight controller chip's own USB port; False for bridges ("may be one")
 
 
-def open_port(url: str, *, timeout: float = 0.2, baudrate: int = 115200) -> serial.SerialBase:
+def open_port(url: str, *, timeout: float = 0.2, baudrate: int = 115200) -> serial.Serial:
     """Open a device path, COM port or pyserial URL (socket://, loop://, rfc2217://).
 
     Raises PortUnavailable with the reason (missing, busy, permission, bad URL).
@@ -63,8 +64,28 @@ def open_port(url: str, *, timeout: float = 0.2, baudrate: int = 115200) -> seri
             port.exclusive = True
         port.open()
     except (serial.SerialException, OSError, ValueError) as exc:
-        raise PortUnavailable(f"cannot open {url}: {exc}") from exc
+        raise PortUnavailable(f"cannot open {url}: {open_failure(exc, url)}") from exc
     return port
+
+
+def open_failure(exc: BaseException, url: str) -> str:
+    """Why a port did not open, said once.
+
+    pyserial wraps the operating system's error in its own and repeats the port in both
+    ("[Errno 2] could not open port X: [Errno 2] No such file or directory: 'X'"); Windows
+    adds the error's repr ("FileNotFoundError(2, 'The system cannot...', None, 2)").
+    """
+    text = str(exc)
+    if "exclusively lock" in text:
+        return "it is in use by another program"
+    text = re.sub(r"\[Errno -?\d+\] ", "", text)
+    text = re.sub(r"(?i)^could not open port .*?: ", "", text)
+    windows = re.match(r"^\w+\(-?\d+, '([^']*)'", text)
+    if windows:
+        text = windows.group(1)
+    for name in (url, repr(url)):
+        text = text.removesuffix(f": {name}").removesuffix(f": '{name}'")
+    return text.strip() or type(exc).__name__
 
 
 def _classify(vid: int | None, pid: int | None) -> tuple[str | None, bool]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from transcripts import load_exchanges
 
@@ -89,7 +89,7 @@ class ReplayPeer:
                     continue
                 conn.settimeout(0.1)
 
-                def recv() -> bytes | None:
+                def recv(conn: socket.socket = conn) -> bytes | None:
                     try:
                         return conn.recv(4096) or None
                     except TimeoutError:
@@ -98,7 +98,7 @@ class ReplayPeer:
                         return None
 
                 with conn:
-                    self._serve(recv, conn.sendall, lambda: conn.shutdown(socket.SHUT_RDWR))
+                    self._serve(recv, conn.sendall, lambda conn=conn: conn.shutdown(socket.SHUT_RDWR))
             server.close()
 
         self._start(run)

@@ -10,16 +10,23 @@ from pathlib import Path
 
 import pytest
 
-from firmware_checks.checks import CHECKS, STEPS, Evidence, judge, run_check, version_tuple
+from firmware_checks import EXAMPLES_DIR
+from firmware_checks.bench_run import run_check
+from firmware_checks.checks import CHECKS, STEPS, Evidence, judge, version_tuple
 from firmware_checks.client import FlightController
 from firmware_checks.config_diff import ConfigChange
-from firmware_checks.limits import DEFAULT_LIMITS, Limits, LimitsError, limits_from_dict, load_limits
+from firmware_checks.limits import (
+    DEFAULT_LIMITS,
+    Limits,
+    LimitsError,
+    limits_from_dict,
+    load_limits,
+)
 from firmware_checks.probe import probe
 from firmware_checks.simulator import PtySimulator, SimulatorServer, diff_all_text
 
 Start = Callable[..., SimulatorServer]
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "firmware_checks" / "examples"
 
 # A Betaflight quad on USB power at the bench, as the default limits expect one.
 BENCH = Evidence(
@@ -154,7 +161,7 @@ def test_the_table_has_one_row_per_measurement_name_each_in_a_known_step() -> No
 
 
 def test_the_example_limits_file_states_the_defaults() -> None:
-    assert load_limits(EXAMPLES / "limits.toml") == DEFAULT_LIMITS
+    assert load_limits(EXAMPLES_DIR / "limits.toml") == DEFAULT_LIMITS
 
 
 def test_a_limits_file_overrides_only_what_it_mentions(tmp_path: Path) -> None:

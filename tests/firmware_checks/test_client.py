@@ -10,7 +10,13 @@ from transcripts import exchange
 
 from firmware_checks import msp
 from firmware_checks.client import FlightController
-from firmware_checks.errors import Disconnected, NoResponse, PortUnavailable, ProtocolError, UnsupportedCommand
+from firmware_checks.errors import (
+    Disconnected,
+    NoResponse,
+    PortUnavailable,
+    ProtocolError,
+    UnsupportedCommand,
+)
 from firmware_checks.messages import ApiVersion, Cmd, FcVariant, SensorConfigActive, StatusEx
 
 TRANSPORTS = ["tcp"] + (["pty"] if sys.platform != "win32" else [])

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from firmware_checks import EXAMPLES_DIR
 from firmware_checks.config_diff import compare, parse_diff
 from firmware_checks.simulator import PtySimulator, diff_all_text
 from firmware_checks.transport import open_port
 
 REPO = Path(__file__).resolve().parents[2]
-EXAMPLES = REPO / "firmware_checks" / "examples"
 # A guard against a hung test run, not a measure of speed: every command ends long before it.
 GUARD_S = 60
 
@@ -27,7 +27,7 @@ GUARD_S = 60
 def command(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.run([sys.executable, "-m", "firmware_checks", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=GUARD_S)  # fmt: skip
+                          capture_output=True, text=True, timeout=GUARD_S, check=False)  # fmt: skip
 
 
 def one_line_reason(result: subprocess.CompletedProcess[str], prefix: str) -> str:
@@ -65,7 +65,7 @@ def simulate() -> Iterator[Callable[[str], str]]:
 @pytest.fixture
 def golden_file() -> Path:
     """The example golden shipped with the package: the healthy simulator's `diff all`."""
-    return EXAMPLES / "golden-diff.txt"
+    return EXAMPLES_DIR / "golden-diff.txt"
 
 
 def test_probe_prints_what_the_board_is(simulate: Callable[[str], str]) -> None:
@@ -93,7 +93,7 @@ def test_check_of_a_healthy_board_against_the_example_golden_passes(
     simulate: Callable[[str], str], golden_file: Path
 ) -> None:
     result = command("check", "--port", simulate("healthy"), "--golden", str(golden_file),
-                     "--limits", str(EXAMPLES / "limits.toml"))  # fmt: skip
+                     "--limits", str(EXAMPLES_DIR / "limits.toml"))  # fmt: skip
 
     assert result.returncode == 0 and result.stderr == ""
     lines = result.stdout.splitlines()

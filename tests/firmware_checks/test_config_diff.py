@@ -38,7 +38,7 @@ def test_diff_all_of_real_firmware_parses_into_sections(firmware: str) -> None:
     config = parse_diff(cli_outputs(firmware, "diff all")[0])
 
     assert config.version is not None and config.version.split()[0] in ("Betaflight", "INAV/SITL")
-    assert list(config.sections)[0] == "master"
+    assert next(iter(config.sections)) == "master"
     feature = config.get("master", "feature GPS")
     assert feature is not None and feature.value == "off" and feature.line == "feature -GPS"
     if firmware.startswith("betaflight"):

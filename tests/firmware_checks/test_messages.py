@@ -6,7 +6,8 @@ bytes win and the test says why (see INAV_REVISION).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from transcripts import load_exchanges

@@ -9,8 +9,8 @@ from replay_peer import ReplayPeer
 
 from firmware_checks.client import FlightController
 from firmware_checks.commands import Cmd
-from firmware_checks.msp import FrameDecoder
 from firmware_checks.errors import NoResponse
+from firmware_checks.msp import FrameDecoder
 from firmware_checks.probe import probe, sample_raw_imu
 
 

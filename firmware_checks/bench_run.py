@@ -1,0 +1,115 @@
+"""One bench check of a flight controller: connect, read, judge, and keep the record.
+
+The table of checks and their limits is checks.py; this module gathers the evidence for it
+from a port and turns whatever goes wrong on the way into the verdict "error" with a reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .checks import Measurement, evaluate, evidence_from
+from .cli_session import CliSession
+from .client import FlightController
+from .config_diff import ConfigChange, compare, parse_diff
+from .errors import Disconnected, FirmwareCheckError
+from .limits import DEFAULT_LIMITS, Limits
+from .probe import ProbeResult, probe, sample_raw_imu
+from .transcript import Transcript
+from .transport import PORT_ERRORS
+
+ProgressCallback = Callable[[str], None]
+
+
+@dataclass
+class CheckResult:
+    """The outcome of one bench check; `to_dict()` is the --json document."""
+
+    url: str
+    verdict: str                          # "pass", "fail", or "error" (could not test)
+    reason: str                           # one sentence
+    limits: Limits
+    transcript: Transcript
+    probe: ProbeResult | None = None
+    measurements: list[Measurement] = field(default_factory=list)
+    config_changes: list[ConfigChange] | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return {"pass": 0, "fail": 1}.get(self.verdict, 2)
+
+    @property
+    def failed(self) -> list[Measurement]:
+        return [m for m in self.measurements if not m.passed]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "verdict": self.verdict,
+            "reason": self.reason,
+            "probe": self.probe.to_dict() if self.probe is not None else None,
+            "measurements": [m.to_dict() for m in self.measurements],
+            "config_changes": None if self.config_changes is None
+            else [c.to_dict() for c in self.config_changes],
+            "limits": self.limits.to_dict(),
+            "transcript": self.transcript.to_list(),
+        }
+
+
+def _verdict(measurements: list[Measurement]) -> tuple[str, str]:
+    failed = [m.name for m in measurements if not m.passed]
+    if failed:
+        return "fail", (f"{len(failed)} of {len(measurements)} measurements out of limits: "
+                        + ", ".join(failed))
+    return "pass", f"all {len(measurements)} measurements within limits"
+
+
+def run_check(
+    url: str,
+    limits: Limits = DEFAULT_LIMITS,
+    golden: str | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+    timeout: float = 0.5,
+) -> CheckResult:
+    """Connect, read, judge. Never raises for the flight controller's sake: a port that cannot
+    be opened, an FC that does not answer or answers nonsense, a link that drops: verdict
+    "error" with the reason, and whatever the transcript caught so far.
+
+    `golden` is the text of a golden `diff all`; without it the configuration is not compared.
+    """
+    transcript = Transcript()
+    result = CheckResult(url, "error", "", limits, transcript)
+    report = progress or (lambda step: None)
+    fc: FlightController | None = None
+    try:
+        report("connect")
+        fc = FlightController.open(url, timeout=timeout, transcript=transcript)
+        report("identity")
+        result.probe = probe(fc)
+        report("sensors")
+        evidence = evidence_from(result.probe)
+        report("gyro_noise")
+        imu = sample_raw_imu(fc, limits.gyro.samples) if evidence.has_gyro else []
+        report("battery")
+        report("receiver")
+        report("config_diff")
+        if golden is not None:
+            with CliSession(fc) as cli:
+                actual = cli.diff_all()
+            result.config_changes = compare(parse_diff(actual), parse_diff(golden), limits.config.ignore)
+    except FirmwareCheckError as error:
+        result.reason = str(error)
+    except PORT_ERRORS as error:  # a last line of defence
+        result.reason = str(Disconnected(f"lost the flight controller: {error}"))
+    else:
+        result.measurements = evaluate(result.probe, limits, imu, result.config_changes)
+        result.verdict, result.reason = _verdict(result.measurements)
+    finally:
+        if fc is not None:
+            fc.close()
+    if result.verdict == "error":
+        transcript.note(f"could not test: {result.reason}")
+    return result
