@@ -1,26 +1,36 @@
-"""Language choice: Ukrainian first, English second; the choice sticks in the session."""
+"""Language choice: Ukrainian first, English second; the choice sticks in its own cookie.
 
-import os
+Not in the session: the session cookie must die with the browser (bench tablets are shared),
+while the language of a tablet should outlive every login on it.
+"""
+
+from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from babel.messages import mofile, pofile
-from flask import current_app, session
+from flask import Response, current_app, has_request_context, request
+
+from workshop.durable import write_durably
 
 LANGUAGE_NAMES = {"uk": "Українська", "en": "English"}
+COOKIE = "lang"
+COOKIE_AGE = timedelta(days=365)
 
 
 def select_locale() -> str:
-    chosen = session.get("lang")
+    # Commands run outside any request: they speak the workshop's default language.
+    chosen = request.cookies.get(COOKIE) if has_request_context() else None
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def set_language(code: str) -> bool:
+def remember_language(response: Response, code: str) -> bool:
+    """Set the language cookie on `response`; False for a language the app does not speak."""
     if code not in current_app.config["LANGUAGES"]:
         return False
-    session["lang"] = code
-    session.permanent = True
+    response.set_cookie(COOKIE, code, max_age=COOKIE_AGE, samesite="Lax", httponly=True)
     return True
 
 
@@ -32,7 +42,4 @@ def compile_missing_catalogs(translations: Path) -> None:
             continue
         with po_path.open("rb") as po_file:
             catalog = pofile.read_po(po_file)
-        partial = mo_path.with_suffix(f".{os.getpid()}.tmp")
-        with partial.open("wb") as mo_file:
-            mofile.write_mo(mo_file, catalog)
-        partial.replace(mo_path)  # atomic: a second process never reads half a catalog
+        write_durably(mo_path, partial(mofile.write_mo, catalog=catalog))

@@ -1,16 +1,24 @@
 """Blueprints: thin HTTP views that parse input, call one service, render or redirect."""
 
-from flask import Flask, render_template
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
 from flask_babel import get_locale
+from werkzeug.exceptions import HTTPException
 
 from workshop import vocabulary
-from workshop.extensions import login_manager
+from workshop.extensions import db, login_manager
 from workshop.i18n import LANGUAGE_NAMES
+from workshop.services import login_throttle
 from workshop.views import access, admin, api, auth, bench, review, units
+
+# Error pages by status; the API answers the same errors in JSON (in English, for tools).
+ERROR_PAGES = {code: f"errors/{code}.html" for code in (400, 403, 404, 405, 413)}
 
 
 def register_blueprints(app: Flask) -> None:
     access.init_login(login_manager)
+    login_throttle.init_app(app)
     for blueprint in (auth.bp, bench.bp, units.bp, review.bp, admin.bp, api.bp):
         app.register_blueprint(blueprint)
 
@@ -25,20 +33,40 @@ def register_blueprints(app: Flask) -> None:
             "AUDIT_NAMES": vocabulary.AUDIT_NAMES,
             "LANGUAGE_NAMES": LANGUAGE_NAMES,
             "current_locale": str(get_locale()),
+            "language_return_path": auth.return_path,
         }
 
-    @app.errorhandler(404)
-    def not_found(_error: Exception) -> tuple[str, int]:
-        return render_template("errors/404.html"), 404
+    for code, template in ERROR_PAGES.items():
+        app.register_error_handler(code, _error_page(code, template))
+    app.register_error_handler(500, _server_error)
 
-    @app.errorhandler(403)
-    def forbidden(_error: Exception) -> tuple[str, int]:
-        return render_template("errors/403.html"), 403
 
-    @app.errorhandler(400)
-    def bad_request(error: Exception) -> tuple[str, int]:
-        return render_template("errors/400.html", error=error), 400
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
 
-    @app.errorhandler(413)
-    def too_large(_error: Exception) -> tuple[str, int]:
-        return render_template("errors/413.html"), 413
+
+def _error_page(code: int, template: str):
+    def handler(error: HTTPException) -> Any:
+        # A 405 names the methods the address does take, as HTTP asks.
+        headers = (
+            {"Allow": ", ".join(error.valid_methods)}
+            if getattr(error, "valid_methods", None)
+            else {}
+        )
+        if _wants_json():
+            return jsonify(error=error.name.lower()), code, headers
+        return render_template(template, error=error), code, headers
+
+    return handler
+
+
+def _server_error(_error: Exception) -> Any:
+    """A bug: undo the request's unfinished work and say so plainly, in the person's language."""
+    db.session.rollback()  # Flask has logged the exception already
+    if _wants_json():
+        return jsonify(error="internal server error"), 500
+    try:
+        return render_template("errors/500.html"), 500
+    except Exception:  # noqa: BLE001 - the page itself failed (the database is gone?): plain words
+        plain = {"Content-Type": "text/plain; charset=utf-8"}
+        return "Internal server error / Внутрішня помилка сервера", 500, plain
