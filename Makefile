@@ -30,7 +30,7 @@ system-deps:
 	sh tests/setup_system.sh
 
 test: $(VENV)/.dev-installed translations system-deps
-	$(PY) -m pytest
+	env -u DATABASE_URL $(PY) -m pytest
 	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest tests/integration
 
 bench: $(VENV)/.dev-installed translations

@@ -32,14 +32,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout
 
-import sqlalchemy as sa  # noqa: E402
-from flask import Flask  # noqa: E402
-from flask.testing import FlaskClient  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
 
-from workshop import create_app  # noqa: E402
-from workshop.extensions import db  # noqa: E402
-from workshop.models import (  # noqa: E402
+from workshop import create_app
+from workshop.extensions import db
+from workshop.models import (
     AuditEvent,
     DroneType,
     SerialCounter,
@@ -48,8 +48,8 @@ from workshop.models import (  # noqa: E402
     UnitPart,
     User,
 )
-from workshop.services import demo  # noqa: E402
-from workshop.workflow import WORK_STAGES, Stage  # noqa: E402
+from workshop.services import demo
+from workshop.workflow import WORK_STAGES, Stage
 
 RATIO_TARGET = 3.0
 YEAR = 2026

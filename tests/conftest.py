@@ -23,6 +23,18 @@ class FreshContextClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
+def _postgres_url() -> str | None:
+    """The PostgreSQL database the suite may wipe: only one whose name ends in `_test`."""
+    url = os.environ.get("DATABASE_URL")
+    if url and not sa.make_url(url).database.endswith("_test"):
+        pytest.exit(
+            f"DATABASE_URL names {sa.make_url(url).database!r}; the tests drop every table of the "
+            "database they use, so they only run on one whose name ends in _test.",
+            returncode=2,
+        )
+    return url
+
+
 def _reset_postgres(url: str) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as connection:
@@ -60,7 +72,7 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def app(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
-    url = os.environ.get("DATABASE_URL")
+    url = _postgres_url()
     if url:
         _reset_postgres(url)
     else:
@@ -69,7 +81,7 @@ def app(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
         url = f"sqlite:///{path.as_posix()}"
     app = _test_app(url, tmp_path)
     with app.app_context():
-        if os.environ.get("DATABASE_URL"):
+        if url.startswith("postgresql"):
             upgrade()
         yield app
         db.session.remove()

@@ -37,15 +37,28 @@ def required_ids(unit: Unit) -> frozenset[int]:
     return frozenset(i.id for i in unit.drone_type.checklist_for(unit.stage) if i.required)
 
 
+def record_parts(unit: Unit, who: User) -> None:
+    """Record a code for every tracked part, as a volunteer at kitting does."""
+    for item in unit.drone_type.bom:
+        if item.tracked:
+            units.record_part(unit, item.id, f"{unit.serial}-{item.id}", who, unit.version)
+
+
 def make_unit(
     drone_type: DroneType | None = None,
     builder: User | None = None,
     at: Stage = Stage.KITTING,
+    with_parts: bool = True,
 ) -> Unit:
-    """A unit built by `builder` up to stage `at` through the real services."""
+    """A unit built by `builder` up to stage `at` through the real services.
+
+    With `with_parts` its tracked parts have codes from the start, so kitting can finish.
+    """
     drone_type = drone_type or db.session.scalar(db.select(DroneType)) or make_drone_type()
     builder = builder or make_user(Role.VOLUNTEER)
     unit = units.create_unit(drone_type.id, builder)
+    if with_parts:
+        record_parts(unit, builder)
     order = list(WORK_STAGES) + [Stage.REVIEW]
     for _ in range(order.index(at)):
         finish_stage(unit, builder, StageInput(version=unit.version, checked=required_ids(unit)))

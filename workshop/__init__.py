@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from workshop import commands, database
+from workshop.durable import write_durably
 from workshop.extensions import babel, csrf, db, login_manager, migrate
 from workshop.i18n import compile_missing_catalogs, select_locale
 from workshop.views import register_blueprints
@@ -33,6 +34,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         PHOTO_DIR=str(instance / "photos"),
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
         BABEL_DEFAULT_LOCALE="uk",
+        # Times are stored in UTC and shown on the workshop's clock.
+        BABEL_DEFAULT_TIMEZONE=os.environ.get("WORKSHOP_TIMEZONE", "Europe/Kyiv"),
         LANGUAGES=("uk", "en"),
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,  # a bench page may stay open all shift
@@ -64,5 +67,6 @@ def _secret_key(instance: Path) -> str:
         return key
     path = instance / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32), encoding="ascii")
+        key = secrets.token_hex(32).encode("ascii")
+        write_durably(path, lambda file: file.write(key))
     return path.read_text(encoding="ascii").strip()

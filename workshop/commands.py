@@ -1,9 +1,10 @@
-"""`flask` commands: create-user, seed-demo, backup."""
+"""`flask` commands: create-user, seed-demo, backup. They answer in English, like the README."""
 
 from pathlib import Path
 
 import click
 from flask import Flask
+from flask_babel import force_locale
 
 from workshop.services import accounts, demo
 from workshop.services.backup import backup
@@ -21,7 +22,7 @@ def register(app: Flask) -> None:
         try:
             user = accounts.create_user(name, role, pin)
         except ServiceError as error:
-            raise click.ClickException(str(error.message)) from None
+            raise _failure(error) from None
         click.echo(f"Created {user.name} ({user.role}).")
 
     @app.cli.command("seed-demo")
@@ -38,8 +39,13 @@ def register(app: Flask) -> None:
         try:
             written = backup(path)
         except ServiceError as error:
-            raise click.ClickException(str(error.message)) from None
+            raise _failure(error) from None
         click.echo(f"Backed up to {written}.")
+
+
+def _failure(error: ServiceError) -> click.ClickException:
+    with force_locale("en"):
+        return click.ClickException(str(error.message))
 
 
 def print_accounts(created: list[demo.DemoAccount]) -> None:

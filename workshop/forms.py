@@ -66,7 +66,9 @@ class ReworkForm(VersionedForm):
     """Fail a stage, reject a review or take a unit back: a reason names where work restarts."""
 
     reason = SelectField(_l("Reason"), choices=reason_choices, validators=[InputRequired()])
-    rework_stage = SelectField(_l("Back to stage"), choices=stage_choices, validators=[Optional()])
+    rework_stage = SelectField(
+        _l("Back to stage (with “Other”)"), choices=stage_choices, validators=[Optional()]
+    )
     text = TextAreaField(_l("Details"), validators=[Optional(), Length(max=2000)])
 
 

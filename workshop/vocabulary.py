@@ -31,6 +31,9 @@ ACTION_NAMES: dict[str, LazyString] = {
     Action.HOLD: _l("put on hold"),
     Action.RELEASE: _l("take off hold"),
     Action.SCRAP: _l("scrap"),
+    Action.RECORD_PART: _l("record a part"),
+    Action.REMOVE_PART: _l("remove a part"),
+    Action.ADD_PHOTO: _l("add a photo"),
 }
 
 ROLE_NAMES: dict[str, LazyString] = {
@@ -64,6 +67,7 @@ NEXT_STEP: dict[str, LazyString] = {
 AUDIT_NAMES: dict[str, LazyString] = {
     "unit.create": _l("started the unit"),
     "unit.part": _l("recorded a part"),
+    "unit.part_removed": _l("removed a part"),
     "unit.photo": _l("added a photo"),
     "unit.finish": _l("finished a stage"),
     "unit.fail": _l("failed a stage"),
@@ -76,6 +80,7 @@ AUDIT_NAMES: dict[str, LazyString] = {
     "unit.scrap": _l("scrapped"),
     "user.create": _l("created an account"),
     "user.update": _l("changed an account"),
+    "user.locked": _l("locked a name after wrong PINs"),
     "drone_type.create": _l("created a drone type"),
     "drone_type.update": _l("changed a drone type"),
 }

@@ -44,6 +44,9 @@ class Action(StrEnum):
     HOLD = "hold"
     RELEASE = "release"
     SCRAP = "scrap"
+    RECORD_PART = "record_part"
+    REMOVE_PART = "remove_part"
+    ADD_PHOTO = "add_photo"
 
 
 class Reason(StrEnum):
@@ -89,6 +92,9 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.REJECT: frozenset({Role.REVIEWER, Role.ADMIN}),
     Action.DELIVER: frozenset({Role.ADMIN}),
     Action.TAKE_BACK: frozenset({Role.ADMIN}),
+    Action.RECORD_PART: frozenset(Role),
+    Action.REMOVE_PART: frozenset(Role),
+    Action.ADD_PHOTO: frozenset(Role),
 }
 
 #: The stages each action may start from.
@@ -102,10 +108,22 @@ FROM_STAGES: dict[Action, frozenset[Stage]] = {
     Action.HOLD: frozenset(ORDER) - {Stage.DELIVERED},
     Action.RELEASE: frozenset(ORDER) - {Stage.DELIVERED},
     Action.SCRAP: frozenset(ORDER) - {Stage.DELIVERED},
+    # Tracked parts go in at kitting; a damaged one is replaced by rework back to kitting.
+    Action.RECORD_PART: frozenset({Stage.KITTING}),
+    Action.REMOVE_PART: frozenset({Stage.KITTING}),
+    Action.ADD_PHOTO: frozenset(ORDER) - {Stage.APPROVED, Stage.DELIVERED},
 }
 
 #: Signed-off stages: nothing about the build may change without a new review.
 FROZEN_STAGES: frozenset[Stage] = frozenset({Stage.APPROVED, Stage.DELIVERED})
+
+#: Actions that change the build record, refused as "frozen" once it is signed off.
+BUILD_RECORD_ACTIONS: frozenset[Action] = frozenset({Action.FINISH, Action.FAIL, Action.ADD_PHOTO})
+
+#: Actions that add to the record without moving the unit.
+RECORDING_ACTIONS: frozenset[Action] = frozenset(
+    {Action.RECORD_PART, Action.REMOVE_PART, Action.ADD_PHOTO}
+)
 
 #: Actions that need a reason (from `Reason`) naming where rework restarts.
 REWORK_ACTIONS: frozenset[Action] = frozenset({Action.FAIL, Action.REJECT, Action.TAKE_BACK})
@@ -129,6 +147,8 @@ class Move:
     builders: frozenset[int] = frozenset()
     #: Required checklist items of the current stage left unticked.
     missing_required: tuple[str, ...] = ()
+    #: Tracked parts with no serial or lot code recorded (checked when kitting finishes).
+    missing_parts: tuple[str, ...] = ()
     reason: Reason | None = None
     #: With Reason.OTHER: the stage rework restarts at.
     rework_stage: Stage | None = None
@@ -179,7 +199,7 @@ def apply(state: UnitState, move: Move) -> UnitState:
     if state.status is Status.SCRAPPED:
         raise Refused("scrapped")
     if state.stage not in FROM_STAGES[action]:
-        if state.stage in FROZEN_STAGES and action in (Action.FINISH, Action.FAIL):
+        if state.stage in FROZEN_STAGES and action in BUILD_RECORD_ACTIONS:
             raise Refused("frozen")
         raise Refused("not_from_stage", action=str(action), stage=str(state.stage))
     if action is Action.RELEASE:
@@ -189,9 +209,14 @@ def apply(state: UnitState, move: Move) -> UnitState:
     if state.status is Status.ON_HOLD and action is not Action.SCRAP:
         raise Refused("on_hold")
 
+    if action in RECORDING_ACTIONS:
+        return state
     if action is Action.FINISH:
         if move.missing_required:
             raise Refused("required_items", items=", ".join(move.missing_required))
+        if state.stage is Stage.KITTING and move.missing_parts:
+            # A unit without its part codes would be invisible to a recall.
+            raise Refused("parts_missing", items=", ".join(move.missing_parts))
         return replace(state, stage=next_stage(state.stage))
     if action is Action.APPROVE:
         if move.actor_id in move.builders:

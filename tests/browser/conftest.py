@@ -19,11 +19,10 @@ from flask import Flask
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
+from tests.browser.tablet import CHROMIUM_ARGS, TABLET_PORTRAIT, LiveServer
 from workshop import create_app
 from workshop.extensions import db
 from workshop.services import demo
-
-from tests.browser.tablet import CHROMIUM_ARGS, TABLET_PORTRAIT, LiveServer
 
 REPO = Path(__file__).resolve().parents[2]
 CATALOGS = REPO / "workshop" / "translations"

@@ -24,7 +24,7 @@ def test_kitting_shows_the_pick_list_and_records_a_scanned_part(page: Page, live
     expect(page.locator(".picklist li")).to_have_count(len(unit.drone_type.bom))
     part_row = page.locator(".part-row", has_text=controller)
     part_row.locator("input[name=part-code]").fill("fc-405-a0193")
-    part_row.locator("button[type=submit]").click()
+    part_row.locator("form:has(input[name=part-code]) button").click()
 
     expect(page.locator(".flash.success")).to_have_text(t("Part recorded."))
     expect(page.locator(".part-row", has_text=controller).locator(".code")).to_have_text("FC-405-A0193")
@@ -36,9 +36,18 @@ def test_kitting_shows_the_pick_list_and_records_a_scanned_part(page: Page, live
 
 
 def test_finishing_a_stage_moves_the_unit_on_and_the_history_shows_it(page: Page, live_server, t):
-    serial = demo_unit_at("kitting").serial
+    unit = demo_unit_at("kitting")
+    serial = unit.serial
+    tracked = [item.name for item in unit.drone_type.bom if item.tracked]
     log_in(page, live_server, VOLUNTEER)
     page.goto(live_server(f"/u/{serial}"))
+
+    # Kitting finishes only when every tracked part has its code: scan them as a scanner types.
+    for number, name in enumerate(tracked):
+        row = page.locator(".part-row", has_text=name)
+        row.locator("input[name=part-code]").fill(f"lot-{number}")
+        row.locator("input[name=part-code]").press("Enter")
+        expect(page.locator(".flash.success")).to_have_text(t("Part recorded."))
 
     for label in page.locator("#finish-form label.check").all():
         label.click()  # a finger taps the words, not the small box

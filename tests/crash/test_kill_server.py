@@ -30,13 +30,15 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 VOLUNTEER = ("Sokil", "1111")  # the demo volunteer seeded on the first start
 CLIENTS = 6
-KILL_AFTER = 36  # answered changes (over all clients) before the server is killed
+KILL_AFTER = 72  # answered changes (over all clients) before the server is killed: a kit with
+# its parts is 6 per client, so about half are finished stages
 MAX_STEPS = 400  # per client: a bound on the loop, far above what the kill leaves time for
 START_POLLS = 600  # x 0.1 s: how long a (re)start may take before the test gives up
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 VERSION = re.compile(r'name="version"[^>]*value="(\d+)"')
 ITEM = re.compile(r'name="item" value="(\d+)"')
+PART_ITEM = re.compile(r'name="part-bom_item" value="(\d+)"')
 STAGE = re.compile(r'class="badge stage-([a-z_]+)"')
 TYPE_OPTION = re.compile(r'<option[^>]*value="(\d+)"')
 FINISH_FORM = 'id="finish-form"'
@@ -101,7 +103,7 @@ class Server:
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003
+    def redirect_request(self, *args, **kwargs):
         return None  # a 302 is the answer we check, not something to follow
 
 
@@ -149,6 +151,8 @@ class ClientLog:
     created: list[str] = field(default_factory=list)
     #: (serial, the stage that was finished)
     finished: list[tuple[str, str]] = field(default_factory=list)
+    #: (serial, part code) recorded at kitting
+    parts: list[tuple[str, str]] = field(default_factory=list)
     unexpected: list[str] = field(default_factory=list)
     lost_connection: bool = False
 
@@ -181,6 +185,25 @@ def _start_unit(tablet: Tablet, log: ClientLog, answered: Counter) -> str | None
         return None
     log.created.append(serial)
     answered.add()
+    # Kitting finishes only once every tracked part has its code.
+    page = tablet.request(f"/u/{serial}").body
+    for item in PART_ITEM.findall(page):
+        version = VERSION.search(page)
+        assert version, f"the unit page of {serial} lacks its version"
+        code = f"LOT-{serial}-{item}"
+        form = [
+            ("csrf_token", tablet.token(page)),
+            ("part-version", version.group(1)),
+            ("part-bom_item", item),
+            ("part-code", code),
+        ]
+        answer = tablet.request(f"/u/{serial}/parts", form)
+        if answer.status != 302:
+            log.unexpected.append(f"part {serial}: {answer.status} {answer.body[:200]}")
+            return None
+        log.parts.append((serial, code))
+        answered.add()
+        page = tablet.request(f"/u/{serial}").body
     return serial
 
 
@@ -258,7 +281,9 @@ def test_answered_changes_survive_sigkill_and_the_audit_log_agrees(server: Serve
     server.start()  # the same instance folder, so the same database; no demo data again
     created = [serial for log in logs for serial in log.created]
     finished = [change for log in logs for change in log.finished]
-    assert len(created) + len(finished) >= KILL_AFTER
+    recorded = [part for log in logs for part in log.parts]
+    assert len(created) + len(finished) + len(recorded) >= KILL_AFTER
+    assert finished, "the kill came before any stage was finished"
 
     db = _database(server)
     try:
@@ -272,6 +297,9 @@ def test_answered_changes_survive_sigkill_and_the_audit_log_agrees(server: Serve
         events = db.execute(
             "SELECT entity_key, action, after FROM audit_events WHERE entity = 'unit' ORDER BY id"
         ).fetchall()
+        parts = db.execute(
+            "SELECT u.serial, p.code FROM unit_parts p JOIN units u ON u.id = p.unit_id"
+        ).fetchall()
         demo_users = db.execute("SELECT count(*) FROM users").fetchone()[0]
     finally:
         db.close()
@@ -280,6 +308,7 @@ def test_answered_changes_survive_sigkill_and_the_audit_log_agrees(server: Serve
     # Every change answered with success is in the database.
     assert [serial for serial in created if serial not in stages] == []
     assert [change for change in finished if change not in records] == []
+    assert [part for part in recorded if part not in parts] == []
     # The audit log agrees with the units: the last event of each unit names its stage...
     last_stage = {key: json.loads(after)["stage"] for key, _action, after in events
                   if after and "stage" in json.loads(after)}

@@ -45,6 +45,9 @@ EXPECTED_ROLES = {
     Action.REJECT: {RV, AD},
     Action.DELIVER: {AD},
     Action.TAKE_BACK: {AD},
+    Action.RECORD_PART: {V, RV, AD},
+    Action.REMOVE_PART: {V, RV, AD},
+    Action.ADD_PHOTO: {V, RV, AD},
 }
 
 #: The stages each action starts from.
@@ -58,7 +61,13 @@ EXPECTED_FROM = {
     Action.HOLD: {K, S, F, B, R, A},  # a delivered unit is out of the workshop
     Action.RELEASE: {K, S, F, B, R, A},
     Action.SCRAP: {K, S, F, B, R, A},
+    Action.RECORD_PART: {K},  # parts go in at kitting; a replacement comes by rework to kitting
+    Action.REMOVE_PART: {K},
+    Action.ADD_PHOTO: {K, S, F, B, R},  # a signed-off record is frozen
 }
+
+#: Actions that only add to the record: the unit stays where it is.
+RECORDING = (Action.RECORD_PART, Action.REMOVE_PART, Action.ADD_PHOTO)
 
 #: Where a finished stage leads.
 EXPECTED_NEXT = {K: S, S: F, F: B, B: R}
@@ -88,7 +97,7 @@ def expected_refusal(stage: Stage, status: Status, action: Action, role: Role) -
     if status is Status.SCRAPPED:
         return "scrapped"
     if stage not in EXPECTED_FROM[action]:
-        if stage in (A, D) and action in (Action.FINISH, Action.FAIL):
+        if stage in (A, D) and action in (Action.FINISH, Action.FAIL, Action.ADD_PHOTO):
             return "frozen"
         return "not_from_stage"
     if action is Action.RELEASE:
@@ -99,6 +108,8 @@ def expected_refusal(stage: Stage, status: Status, action: Action, role: Role) -
 
 
 def expected_state(state: UnitState, action: Action) -> UnitState:
+    if action in RECORDING:
+        return state
     if action is Action.FINISH:
         return replace(state, stage=EXPECTED_NEXT[state.stage])
     if action is Action.APPROVE:
@@ -122,7 +133,7 @@ def _case_id(case: tuple) -> str:
 
 
 def test_the_table_covers_every_combination():
-    assert len(COMBINATIONS) == 7 * 3 * 9 * 3
+    assert len(COMBINATIONS) == 7 * 3 * 12 * 3
     assert {a for a in Action} == set(EXPECTED_ROLES) == set(EXPECTED_FROM)
 
 
@@ -363,6 +374,7 @@ moves = st.builds(
     actor_role=st.sampled_from(list(Role)),
     builders=st.frozensets(st.integers(1, 4), max_size=3),
     missing_required=st.sampled_from([(), ("solder joints inspected",)]),
+    missing_parts=st.sampled_from([(), ("ESC 4in1",)]),
     reason=st.none() | st.sampled_from(list(Reason)),
     rework_stage=st.none() | st.sampled_from(list(Stage)),
     text=st.sampled_from(["", " ", "waiting for ESC"]),
@@ -394,6 +406,10 @@ def test_any_sequence_of_moves_keeps_the_invariants(start, steps):
                     assert BUILD.index(after.stage) <= BUILD.index(state.stage)
         if move.action is Action.FINISH:
             assert not move.missing_required and after.stage is EXPECTED_NEXT[state.stage]
+            if state.stage is K:
+                assert not move.missing_parts
+        if move.action in RECORDING:
+            assert after == state
         if after.status is not state.status:
             assert move.action in (Action.HOLD, Action.RELEASE, Action.SCRAP)
             if after.status is Status.SCRAPPED:
@@ -401,3 +417,23 @@ def test_any_sequence_of_moves_keeps_the_invariants(start, steps):
         if state.status is Status.ON_HOLD:
             assert move.action in (Action.RELEASE, Action.SCRAP)
         state = after
+
+
+@pytest.mark.parametrize("stage", BUILD)
+def test_kitting_does_not_finish_until_every_tracked_part_has_a_code(stage):
+    move = Move(Action.FINISH, 1, V, missing_parts=("ESC 4in1", "Receiver"))
+    if stage is K:
+        with pytest.raises(Refused) as refused:
+            apply(UnitState(K), move)
+        assert refused.value.code == "parts_missing"
+        assert refused.value.params["items"] == "ESC 4in1, Receiver"
+    else:  # later stages do not ask for parts again
+        assert apply(UnitState(stage), move).stage is EXPECTED_NEXT[stage]
+
+
+@pytest.mark.parametrize("action", RECORDING)
+@pytest.mark.parametrize("status", [Status.ON_HOLD, Status.SCRAPPED])
+def test_nothing_is_recorded_on_a_unit_on_hold_or_scrapped(action, status):
+    with pytest.raises(Refused) as refused:
+        apply(UnitState(K, status), Move(action, 1, V))
+    assert refused.value.code == ("on_hold" if status is Status.ON_HOLD else "scrapped")

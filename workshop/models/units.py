@@ -65,15 +65,23 @@ class Unit(db.Model):
             + [photo.uploaded_by_id for photo in self.photos]
         )
 
+    def missing_parts(self) -> tuple[str, ...]:
+        """Tracked parts of the unit's type with no code recorded in it."""
+        recorded = {p.bom_item_id for p in self.parts if p.in_unit}
+        return tuple(i.name for i in self.drone_type.bom if i.tracked and i.id not in recorded)
+
     def __repr__(self) -> str:
         return f"<Unit {self.serial} {self.stage}/{self.status}>"
 
 
 class UnitPart(db.Model):
-    """The serial or lot code of a tracked part that went into a unit."""
+    """The serial or lot code of a tracked part that went into a unit.
+
+    A wrong scan or a replaced part is marked removed, never deleted: the unit's
+    history and a recall still see that it was there.
+    """
 
     __tablename__ = "unit_parts"
-    __table_args__ = (sa.UniqueConstraint("unit_id", "bom_item_id", "code"),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     unit_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("units.id"), index=True)
@@ -83,10 +91,17 @@ class UnitPart(db.Model):
     recorded_at: so.Mapped[datetime] = so.mapped_column(
         sa.DateTime(timezone=True), default=utcnow
     )
+    removed_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    removed_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
 
     unit: so.Mapped[Unit] = so.relationship(back_populates="parts")
     bom_item: so.Mapped[BomItem] = so.relationship()
-    recorded_by: so.Mapped[User] = so.relationship()
+    recorded_by: so.Mapped[User] = so.relationship(foreign_keys=[recorded_by_id])
+    removed_by: so.Mapped[User | None] = so.relationship(foreign_keys=[removed_by_id])
+
+    @property
+    def in_unit(self) -> bool:
+        return self.removed_at is None
 
 
 class StageRecord(db.Model):

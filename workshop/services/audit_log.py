@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from workshop.extensions import db
 from workshop.models import AuditEvent
@@ -18,7 +19,9 @@ class AuditPage:
 
 
 def page(key: str, number: int) -> AuditPage:
-    query = sa.select(AuditEvent).order_by(AuditEvent.id.desc())
+    query = (
+        sa.select(AuditEvent).options(so.joinedload(AuditEvent.user)).order_by(AuditEvent.id.desc())
+    )
     if key.strip():
         query = query.where(AuditEvent.entity_key == key.strip().upper())
     rows = list(

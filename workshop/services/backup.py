@@ -1,6 +1,7 @@
 """A consistent copy of the database while the app runs."""
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
@@ -19,13 +20,11 @@ def backup(target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     source_path = engine.url.database
     assert source_path is not None
-    with sqlite3.connect(source_path) as source, sqlite3.connect(target) as copy:
+    # closing() because a sqlite3 connection's own `with` commits but never closes, and an
+    # open file cannot be moved or deleted on Windows.
+    with closing(sqlite3.connect(source_path)) as source, closing(sqlite3.connect(target)) as copy:
         source.backup(copy)
-    check = sqlite3.connect(target)
-    try:
-        result = check.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
-        check.close()
+        result = copy.execute("PRAGMA integrity_check").fetchone()[0]
     if result != "ok":
         target.unlink(missing_ok=True)
         raise Invalid(_l("The copy failed its integrity check: %(result)s", result=result))

@@ -91,5 +91,9 @@ def seed() -> list[DemoAccount]:
 def _build(drone_type: DroneType, volunteer: User, finished: int) -> None:
     unit = units.create_unit(drone_type.id, volunteer)
     for _ in range(finished):
+        if unit.stage == Stage.KITTING.value:
+            for number, item in enumerate(drone_type.bom):
+                if item.tracked:
+                    units.record_part(unit, item.id, f"LOT-{unit.id:03d}{number}", volunteer, unit.version)
         checked = frozenset(i.id for i in drone_type.checklist_for(unit.stage))
         finish_stage(unit, volunteer, StageInput(version=unit.version, checked=checked))

@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
 from workshop.extensions import db
@@ -37,7 +38,12 @@ def active_types() -> list[DroneType]:
 
 
 def all_types() -> list[DroneType]:
-    return list(db.session.scalars(sa.select(DroneType).order_by(DroneType.name)))
+    """Every drone type with its bill of materials (the list shows its size)."""
+    return list(
+        db.session.scalars(
+            sa.select(DroneType).options(so.selectinload(DroneType.bom)).order_by(DroneType.name)
+        )
+    )
 
 
 def get_type(type_id: int) -> DroneType:
@@ -79,6 +85,15 @@ def parse_checklist(stage: str, text: str) -> list[ChecklistLine]:
     return lines
 
 
+def parse_checklists(form_texts: dict[str, str]) -> list[ChecklistLine]:
+    """Every work stage's checklist from its text (keyed by stage value), in stage order."""
+    return [
+        line
+        for stage in WORK_STAGES
+        for line in parse_checklist(stage.value, form_texts.get(stage.value) or "")
+    ]
+
+
 def render_bom(drone_type: DroneType) -> str:
     return "\n".join(
         f"{i.quantity} x {i.name}{' *' if i.tracked else ''}" for i in drone_type.bom
@@ -91,13 +106,18 @@ def render_checklist(drone_type: DroneType, stage: str) -> str:
     )
 
 
+def render_checklists(drone_type: DroneType) -> dict[str, str]:
+    """Every work stage's checklist as the text `parse_checklists` reads, keyed by stage."""
+    return {stage.value: render_checklist(drone_type, stage.value) for stage in WORK_STAGES}
+
+
 def _snapshot(drone_type: DroneType) -> dict:
     return {
         "name": drone_type.name,
         "prefix": drone_type.prefix,
         "active": drone_type.active,
         "bom": render_bom(drone_type),
-        "checklists": {s.value: render_checklist(drone_type, s.value) for s in WORK_STAGES},
+        "checklists": render_checklists(drone_type),
     }
 
 

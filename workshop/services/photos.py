@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
 
+from workshop.durable import write_durably
 from workshop.models import Photo, StageRecord, Unit, User
 from workshop.services.errors import Invalid
 
@@ -48,9 +49,12 @@ def prepare(upload: FileStorage) -> PreparedPhoto | None:
         raise Invalid(_l("That file is not a photo the app can read (JPEG, PNG, WebP).")) from None
     filename = f"{uuid.uuid4().hex}.jpg"
     picture.thumbnail((MAX_SIDE, MAX_SIDE))
-    picture.save(photo_dir() / filename, "JPEG", quality=85)
+    # On disk before the database row that names it is committed (synchronous=FULL).
+    write_durably(photo_dir() / filename, lambda file: picture.save(file, "JPEG", quality=85))
     picture.thumbnail((THUMB_SIDE, THUMB_SIDE))
-    picture.save(photo_dir() / thumb_name(filename), "JPEG", quality=80)
+    write_durably(
+        photo_dir() / thumb_name(filename), lambda file: picture.save(file, "JPEG", quality=80)
+    )
     return PreparedPhoto(filename)
 
 

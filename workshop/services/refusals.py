@@ -17,6 +17,7 @@ _SENTENCES: dict[str, LazyString] = {
     "not_on_hold": _l("This unit is not on hold."),
     "on_hold": _l("This unit is on hold. Take it off hold first."),
     "required_items": _l("Tick every required item first. Still unticked: %(items)s."),
+    "parts_missing": _l("Scan or type the code of every tracked part first. Still missing: %(items)s."),
     "four_eyes": _l(
         "You worked on this unit, so you cannot sign it off. Another reviewer must do it."
     ),

@@ -1,6 +1,7 @@
 """Quality sign-off: the review queue, approval by a second person, rejection as rework."""
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from workshop.extensions import db
 from workshop.models import Review, Unit, User
@@ -15,6 +16,7 @@ def review_queue() -> list[Unit]:
     return list(
         db.session.scalars(
             sa.select(Unit)
+            .options(so.joinedload(Unit.drone_type))
             .where(Unit.stage == Stage.REVIEW.value, Unit.status == Status.ACTIVE.value)
             .order_by(Unit.stage_since, Unit.id)
         )

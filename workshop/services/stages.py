@@ -37,6 +37,7 @@ def decide(
     action: Action,
     data: StageInput,
     missing_required: tuple[str, ...] = (),
+    missing_parts: tuple[str, ...] = (),
 ) -> workflow.UnitState:
     """Ask the workflow; turn a refusal into a translated `Forbidden`."""
     if unit.version != data.version:
@@ -56,6 +57,7 @@ def decide(
         rework_stage=rework_stage,
         text=data.text,
         missing_required=missing_required,
+        missing_parts=missing_parts,
     )
     try:
         return workflow.apply(unit.state, move)
@@ -89,7 +91,9 @@ def finish_stage(unit: Unit, actor: User, data: StageInput) -> StageRecord:
     """Finish the unit's current stage with its checklist answers, note and photo."""
     _check_note(data)
     answers, missing = _checklist_answers(unit, data.checked)
-    new = decide(unit, actor, Action.FINISH, data, missing_required=missing)
+    new = decide(
+        unit, actor, Action.FINISH, data, missing_required=missing, missing_parts=unit.missing_parts()
+    )
     return _write_record(unit, actor, data, new, "done", answers, Action.FINISH)
 
 
@@ -159,17 +163,21 @@ def change_status(unit: Unit, actor: User, action: Action, data: StageInput) -> 
 
 def add_photo(unit: Unit, actor: User, version: int, upload: FileStorage | None) -> None:
     """Attach a photo to the unit at its current stage without finishing the stage."""
-    if unit.state.stage in workflow.FROZEN_STAGES:
-        raise Forbidden(explain(Refused("frozen")))
-    if unit.state.status is workflow.Status.SCRAPPED:
-        raise Forbidden(explain(Refused("scrapped")))
+    decide(unit, actor, Action.ADD_PHOTO, StageInput(version=version))
     prepared = photos.prepare(upload) if upload else None
     if prepared is None:
         raise Invalid(_l("Choose a photo first."))
     try:
         with unit_change(unit, version):
             db.session.add(photos.attach(prepared, unit, None, actor))
-            audit.record(actor, "unit.photo", "unit", unit.serial, None, {"stage": unit.stage, "photo": prepared.filename})
+            audit.record(
+                actor,
+                "unit.photo",
+                "unit",
+                unit.serial,
+                None,
+                {"stage": unit.stage, "photo": prepared.filename},
+            )
     except BaseException:
         prepared.discard()
         raise

@@ -5,12 +5,27 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from workshop import workflow
 from workshop.extensions import db
-from workshop.models import AuditEvent, ChecklistItem, Unit, User
+from workshop.models import (
+    AuditEvent,
+    ChecklistItem,
+    Delivery,
+    DroneType,
+    Review,
+    StageRecord,
+    Unit,
+    UnitPart,
+    User,
+)
+from workshop.services.errors import NotFound
 from workshop.services.refusals import explain
-from workshop.workflow import Action, Refused, Stage
+from workshop.workflow import Action, Refused
 
 
 @dataclass(frozen=True)
@@ -33,6 +48,54 @@ class TravelerView:
     #: Why this person may not sign the unit off, when that is so.
     sign_off_refusal: str | None = None
     tracked_parts: list[dict[str, Any]] = field(default_factory=list)
+
+
+#: Everything the unit and review pages show, read up front: a fixed number of statements
+#: however many records, photos, parts, reviews and handovers the unit has, and none later
+#: from a template. Stage records come joined to the unit (a few rows each); each record's
+#: photos are picked out of the unit's photos in `load`, which saves one more round trip.
+TRAVELER_LOADS = (
+    so.joinedload(Unit.drone_type).selectinload(DroneType.bom),
+    so.joinedload(Unit.drone_type).selectinload(DroneType.checklist),
+    so.joinedload(Unit.records).joinedload(StageRecord.user),
+    so.selectinload(Unit.parts).options(
+        so.joinedload(UnitPart.bom_item),
+        so.joinedload(UnitPart.recorded_by),
+        so.joinedload(UnitPart.removed_by),
+    ),
+    so.selectinload(Unit.reviews).joinedload(Review.reviewer),
+    so.selectinload(Unit.deliveries).joinedload(Delivery.handed_over_by),
+    so.selectinload(Unit.photos),
+)
+
+
+def find(serial: str, *loads: LoaderOption) -> Unit:
+    """The unit with this serial and the relations `loads` names; NotFound if there is none."""
+    unit = (
+        db.session.scalars(
+            sa.select(Unit)
+            .where(Unit.serial == serial)
+            .options(*loads)
+            # A refused change re-renders a unit already in the session, some of its
+            # collections loaded one by one: read them again, eagerly, as the page needs them.
+            .execution_options(populate_existing=True)
+        )
+        .unique()
+        .one_or_none()
+    )
+    if unit is None:
+        raise NotFound(_l("No unit has the serial %(serial)s.", serial=serial))
+    return unit
+
+
+def load(serial: str) -> Unit:
+    """The unit with everything its traveler (unit and review page) shows."""
+    unit = find(serial, *TRAVELER_LOADS)
+    for record in unit.records:
+        set_committed_value(
+            record, "photos", [photo for photo in unit.photos if photo.record_id == record.id]
+        )
+    return unit
 
 
 def history(unit: Unit) -> list[HistoryEntry]:
@@ -72,7 +135,3 @@ def build(unit: Unit, user: User) -> TravelerView:
         sign_off_refusal=refusal,
         tracked_parts=parts,
     )
-
-
-def is_work_stage(stage: str) -> bool:
-    return Stage(stage) in workflow.WORK_STAGES

@@ -1,12 +1,24 @@
 """Units as plain data for the JSON API."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from workshop.extensions import db
-from workshop.models import DroneType, Unit
-from workshop.services import traveler, units
+from workshop.models import DroneType, Unit, UnitPart
+from workshop.services import traveler
+
+
+def utc_iso(moment: datetime) -> str:
+    """ISO 8601 in UTC with its offset ("+00:00") on every database.
+
+    The app stores UTC; SQLite hands it back without a zone, PostgreSQL in the session's zone.
+    """
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
 
 
 def _summary(unit: Unit, type_name: str) -> dict[str, Any]:
@@ -27,14 +39,20 @@ def list_units(stage: str | None) -> list[dict[str, Any]]:
 
 
 def unit_detail(serial: str) -> dict[str, Any]:
-    unit = units.get_unit(serial)
+    unit = traveler.find(
+        serial,
+        so.joinedload(Unit.drone_type),
+        so.selectinload(Unit.parts).joinedload(UnitPart.bom_item),
+    )
     return _summary(unit, unit.drone_type.name) | {
-        "created_at": unit.created_at.isoformat(),
+        "created_at": utc_iso(unit.created_at),
         "version": unit.version,
-        "parts": [{"part": p.bom_item.name, "code": p.code} for p in unit.parts],
+        "parts": [
+            {"part": p.bom_item.name, "code": p.code, "in_unit": p.in_unit} for p in unit.parts
+        ],
         "history": [
             {
-                "at": entry.at.isoformat(),
+                "at": utc_iso(entry.at),
                 "who": entry.who,
                 "action": entry.action,
                 "before": entry.before,

@@ -3,18 +3,26 @@
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
+from flask_babel import to_user_timezone
 from sqlalchemy.exc import IntegrityError
 
 from workshop.extensions import db
 from workshop.models import BomItem, DroneType, SerialCounter, Unit, UnitPart, User
+from workshop.models.timestamps import utcnow
 from workshop.services import audit
-from workshop.services.errors import Forbidden, Invalid, NotFound
-from workshop.services.refusals import explain
+from workshop.services.errors import Invalid, NotFound
+from workshop.services.stages import StageInput, decide
 from workshop.services.transaction import unit_change
-from workshop.workflow import Refused, Stage, Status
+from workshop.workflow import Action, Stage
 
 PART_CODE_MAX = 64
+
+
+def workshop_now() -> datetime:
+    """Now on the workshop's clock: a unit started after midnight on 1 January is next year's."""
+    return to_user_timezone(datetime.now(UTC))
 
 
 def format_serial(prefix: str, year: int, number: int) -> str:
@@ -46,7 +54,7 @@ def create_unit(drone_type_id: int, actor: User, *, attempts: int = 3) -> Unit:
         raise NotFound(_l("There is no such drone type."))
     for attempt in range(attempts):
         try:
-            year = datetime.now(UTC).year
+            year = workshop_now().year
             number = _take_next_number(drone_type.prefix, year)
             unit = Unit(
                 serial=format_serial(drone_type.prefix, year, number),
@@ -75,18 +83,18 @@ def get_unit(serial: str) -> Unit:
 
 
 def record_part(unit: Unit, bom_item_id: int, code: str, actor: User, version: int) -> UnitPart:
-    """Record the serial or lot code of a tracked part fitted to `unit`."""
+    """Record the serial or lot code of a tracked part fitted to `unit`.
+
+    The same code on another unit is allowed (a lot covers many parts); `also_in` tells.
+    """
     code = " ".join(code.split()).upper()
     if not code or len(code) > PART_CODE_MAX:
         raise Invalid(_l("Scan or type the part's serial or lot code (at most 64 characters)."))
     item = db.session.get(BomItem, bom_item_id)
     if item is None or item.drone_type_id != unit.drone_type_id or not item.tracked:
         raise Invalid(_l("That part is not a tracked part of this drone type."))
-    if unit.stage != Stage.KITTING.value:
-        raise Invalid(_l("Parts are recorded at kitting; this unit is past it."))
-    if unit.status != Status.ACTIVE.value:  # a scrapped unit never changes; on hold waits
-        raise Forbidden(explain(Refused(unit.status)))  # "scrapped" or "on_hold"
-    if any(p.bom_item_id == item.id and p.code == code for p in unit.parts):
+    decide(unit, actor, Action.RECORD_PART, StageInput(version=version))
+    if any(p.in_unit and p.bom_item_id == item.id and p.code == code for p in unit.parts):
         raise Invalid(_l("This code is already recorded for this part."))
     with unit_change(unit, version):
         part = UnitPart(unit=unit, bom_item=item, code=code, recorded_by_id=actor.id)
@@ -97,16 +105,57 @@ def record_part(unit: Unit, bom_item_id: int, code: str, actor: User, version: i
     return part
 
 
+def also_in(part: UnitPart) -> list[str]:
+    """Other units that hold a part of the same kind with the same code."""
+    return list(
+        db.session.scalars(
+            sa.select(Unit.serial)
+            .join(UnitPart, UnitPart.unit_id == Unit.id)
+            .where(
+                UnitPart.code == part.code,
+                UnitPart.bom_item_id == part.bom_item_id,
+                UnitPart.removed_at.is_(None),
+                Unit.id != part.unit_id,
+            )
+            .order_by(Unit.serial)
+            .distinct()
+        )
+    )
+
+
+def remove_part(unit: Unit, part_id: int, actor: User, version: int) -> None:
+    """Mark a recorded part as no longer in the unit (a wrong scan, a part replaced)."""
+    part = next((p for p in unit.parts if p.id == part_id and p.in_unit), None)
+    if part is None:
+        raise Invalid(_l("That part is not recorded in this unit."))
+    decide(unit, actor, Action.REMOVE_PART, StageInput(version=version))
+    with unit_change(unit, version):
+        part.removed_at = utcnow()
+        part.removed_by_id = actor.id
+        audit.record(
+            actor,
+            "unit.part_removed",
+            "unit",
+            unit.serial,
+            {"part": part.bom_item.name, "code": part.code},
+            None,
+        )
+
+
 def units_with_part(code: str) -> list[UnitPart]:
     """Every fitted part whose code contains `code`: the recall search."""
     code = " ".join(code.split()).upper()
     if not code:
         return []
-    pattern = f"%{code.replace('%', '').replace('_', '')}%"
     return list(
         db.session.scalars(
             sa.select(UnitPart)
-            .where(UnitPart.code.like(pattern))
+            .options(
+                so.joinedload(UnitPart.bom_item),
+                so.joinedload(UnitPart.unit),
+                so.joinedload(UnitPart.removed_by),
+            )
+            .where(UnitPart.code.contains(code, autoescape=True))
             .order_by(UnitPart.code, UnitPart.unit_id)
             .limit(500)
         )

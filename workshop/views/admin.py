@@ -27,10 +27,8 @@ def _type_form(type_id: int | None) -> DroneTypeForm:
         form.name.data, form.prefix.data = drone_type.name, drone_type.prefix
         form.active.data = drone_type.active
         form.bom.data = drone_types.render_bom(drone_type)
-        for stage in WORK_STAGES:
-            getattr(form, f"checklist_{stage.value}").data = drone_types.render_checklist(
-                drone_type, stage.value
-            )
+        for stage, text in drone_types.render_checklists(drone_type).items():
+            getattr(form, f"checklist_{stage}").data = text
     return form
 
 
@@ -45,13 +43,9 @@ def edit_type(type_id: int | None):
         return redirect(url_for("admin.types"))
     if form.validate_on_submit():
         try:
-            checklists = [
-                line
-                for stage in WORK_STAGES
-                for line in drone_types.parse_checklist(
-                    stage.value, getattr(form, f"checklist_{stage.value}").data or ""
-                )
-            ]
+            checklists = drone_types.parse_checklists(
+                {stage.value: getattr(form, f"checklist_{stage.value}").data for stage in WORK_STAGES}
+            )
             drone_types.save_type(
                 type_id,
                 form.name.data,
@@ -83,8 +77,9 @@ def users():
             flash(_("Account created."), "success")
             return redirect(url_for("admin.users"))
     status = 400 if form.errors else 200
-    edit_forms = {u.id: EditUserForm(formdata=None, prefix=f"u{u.id}", obj=u) for u in accounts.all_users()}
-    return render_template("admin/users.html", form=form, users=accounts.all_users(), edit_forms=edit_forms), status
+    people = accounts.all_users()
+    edit_forms = {u.id: EditUserForm(formdata=None, prefix=f"u{u.id}", obj=u) for u in people}
+    return render_template("admin/users.html", form=form, users=people, edit_forms=edit_forms), status
 
 
 @bp.route("/users/<int:user_id>", methods=["POST"])

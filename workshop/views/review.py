@@ -9,7 +9,7 @@ from workshop.services import review
 from workshop.services.errors import ServiceError
 from workshop.services.stages import StageInput
 from workshop.views.access import roles_required
-from workshop.views.units import act_on_unit, render_unit
+from workshop.views.units import act_on_unit, render_unit, rework_input
 from workshop.workflow import Action, Role
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -58,17 +58,7 @@ def reject(serial: str):
         serial,
         form,
         "reject_form",
-        lambda unit: review.sign_off(
-            unit,
-            current_user,
-            Action.REJECT,
-            StageInput(
-                version=int(form.version.data),
-                reason=form.reason.data,
-                rework_stage=form.rework_stage.data or None,
-                text=form.text.data or "",
-            ),
-        ),
+        lambda unit: review.sign_off(unit, current_user, Action.REJECT, rework_input(form)),
         _("Rejected; the unit is back for rework."),
         template="review/show.html",
     )

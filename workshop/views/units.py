@@ -3,7 +3,16 @@
 from collections.abc import Callable
 from pathlib import Path
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -15,6 +24,7 @@ from workshop.forms import (
     PartForm,
     ReworkForm,
     StatusForm,
+    VersionedForm,
 )
 from workshop.models import Unit
 from workshop.services import delivery, photos, stages, traveler, units
@@ -41,7 +51,7 @@ def _forms() -> dict[str, FlaskForm]:
 
 
 def render_unit(serial: str, template: str = "units/show.html", status: int = 200, **forms: FlaskForm):
-    unit = units.get_unit(serial)
+    unit = traveler.load(serial)
     view = traveler.build(unit, current_user)
     context = _forms() | forms
     # The page shows the unit as it is now, so its forms carry the version now.
@@ -90,7 +100,7 @@ def _checked_items() -> frozenset[int]:
     return frozenset(int(v) for v in request.form.getlist("item") if v.isdigit())
 
 
-def _rework_input(form: ReworkForm) -> StageInput:
+def rework_input(form: ReworkForm) -> StageInput:
     return StageInput(
         version=int(form.version.data),
         reason=form.reason.data,
@@ -127,7 +137,7 @@ def fail(serial: str):
         serial,
         form,
         "fail_form",
-        lambda unit: stages.fail_stage(unit, current_user, _rework_input(form)),
+        lambda unit: stages.fail_stage(unit, current_user, rework_input(form)),
         _("Stage failed; the unit is back for rework."),
     )
 
@@ -174,14 +184,36 @@ def change_status(serial: str, action: str):
 @login_required
 def record_part(serial: str):
     form = PartForm(prefix="part")
+
+    def change(unit: Unit) -> None:
+        part = units.record_part(
+            unit, int(form.bom_item.data), form.code.data, current_user, int(form.version.data)
+        )
+        if others := units.also_in(part):
+            # A lot code on many units is normal; a serial on two is a wrong scan.
+            flash(
+                _(
+                    "%(code)s is also recorded on %(units)s: fine for a lot code, "
+                    "a wrong scan for a serial number.",
+                    code=part.code,
+                    units=", ".join(others[:5]) + (" …" if len(others) > 5 else ""),
+                ),
+                "info",
+            )
+
+    return act_on_unit(serial, form, "part_form", change, _("Part recorded."))
+
+
+@bp.route("/u/<serial>/parts/<int:part_id>/remove", methods=["POST"])
+@login_required
+def remove_part(serial: str, part_id: int):
+    form = VersionedForm(prefix="part")
     return act_on_unit(
         serial,
         form,
         "part_form",
-        lambda unit: units.record_part(
-            unit, int(form.bom_item.data), form.code.data, current_user, int(form.version.data)
-        ),
-        _("Part recorded."),
+        lambda unit: units.remove_part(unit, part_id, current_user, int(form.version.data)),
+        _("Part removed from the unit."),
     )
 
 
@@ -208,7 +240,7 @@ def take_back(serial: str):
         serial,
         form,
         "back_form",
-        lambda unit: delivery.take_back(unit, current_user, _rework_input(form)),
+        lambda unit: delivery.take_back(unit, current_user, rework_input(form)),
         _("Taken back for repair."),
     )
 

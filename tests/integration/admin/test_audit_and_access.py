@@ -80,7 +80,7 @@ def test_the_audit_log_shows_every_change_who_and_before_and_after(app, client):
 
     events = list(db.session.scalars(sa.select(AuditEvent).where(AuditEvent.entity_key == unit.serial).order_by(AuditEvent.id)))
     assert [e.action for e in events] == [
-        "unit.create", "unit.finish", "unit.finish", "unit.finish", "unit.finish",
+        "unit.create", "unit.part", "unit.part", "unit.finish", "unit.finish", "unit.finish", "unit.finish",
         "unit.approve", "unit.deliver", "unit.take_back",
     ]
     page = text(client.get("/admin/audit", query_string={"key": unit.serial.lower()}))

@@ -1,5 +1,7 @@
 """The JSON read API: units and one unit's history, for a logged-in session only."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from tests.helpers import login, make_drone_type, make_unit, make_user, post, reload, required_ids
@@ -55,16 +57,21 @@ def test_the_list_gives_serial_type_stage_and_status_and_filters_by_stage(app, c
 
 def test_one_unit_gives_its_parts_and_history(app, client):
     volunteer = make_user(name="Sokil")
-    unit = make_unit(builder=volunteer)
+    unit = make_unit(builder=volunteer, with_parts=False)
     login(client, volunteer)
-    fc = next(i for i in unit.drone_type.bom if i.name == "Flight controller")
-    post(client, f"/u/{unit.serial}/parts", {"part-version": str(unit.version), "part-bom_item": str(fc.id), "part-code": "fc-77"})
+    for name, code in (("Flight controller", "fc-77"), ("ESC", "esc-lot-5")):
+        item = next(i for i in unit.drone_type.bom if i.name == name)
+        data = {"part-version": str(reload(unit).version), "part-bom_item": str(item.id), "part-code": code}
+        assert post(client, f"/u/{unit.serial}/parts", data).status_code == 302
     assert finish(client, unit, required_ids(reload(unit)), "kit ok").status_code == 302
     body = client.get(f"/api/units/ {unit.serial.lower()} ").get_json()
     assert body["serial"] == unit.serial and body["stage"] == "soldering" and body["status"] == "active"
     assert body["version"] == reload(unit).version
-    assert body["parts"] == [{"part": "Flight controller", "code": "FC-77"}]
-    assert [h["action"] for h in body["history"]] == ["unit.create", "unit.part", "unit.finish"]
+    assert body["parts"] == [
+        {"part": "Flight controller", "code": "FC-77", "in_unit": True},
+        {"part": "ESC", "code": "ESC-LOT-5", "in_unit": True},
+    ]
+    assert [h["action"] for h in body["history"]] == ["unit.create", "unit.part", "unit.part", "unit.finish"]
     assert all(h["who"] == "Sokil" for h in body["history"])
     last = body["history"][-1]
     assert last["before"]["stage"] == "kitting" and last["after"]["stage"] == "soldering"
@@ -77,3 +84,17 @@ def test_an_unknown_unit_is_404(app, client):
     assert response.status_code == 404
     assert response.is_json and list(response.get_json()) == ["error"]
     assert "T7-2020-00042" in response.get_json()["error"]
+
+
+def test_every_time_in_the_api_is_utc_with_its_offset_on_any_database(app, client):
+    volunteer = make_user()
+    unit = make_unit(builder=volunteer, at=Stage.FLASHING)
+    login(client, volunteer)
+    body = client.get(f"/api/units/{unit.serial}").get_json()
+    stamps = [body["created_at"]] + [entry["at"] for entry in body["history"]]
+    assert len(stamps) >= 4
+    for stamp in stamps:
+        assert stamp.endswith("+00:00"), stamp
+        assert datetime.fromisoformat(stamp).utcoffset() == timedelta(0)
+    stored = reload(unit).created_at  # naive from SQLite, aware from PostgreSQL; UTC either way
+    assert datetime.fromisoformat(body["created_at"]) == (stored if stored.tzinfo else stored.replace(tzinfo=UTC))

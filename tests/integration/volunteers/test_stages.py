@@ -1,8 +1,26 @@
 """A volunteer moves a unit through its build stages from the unit page."""
 
+from datetime import datetime
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
 from tests.helpers import login, make_unit, make_user, post, reload, required_ids
-from workshop.models import AuditEvent, StageRecord
+from tests.integration.support import (
+    audit_events,
+    database_state,
+    english,
+    finish,
+    image_file,
+    page_version,
+    rework_form,
+    status_form,
+    text,
+)
 from workshop.extensions import db
+from workshop.models import AuditEvent, StageRecord
 from workshop.workflow import Stage
 
 
@@ -34,28 +52,17 @@ def test_stage_does_not_finish_with_a_required_item_unticked(app, client):
     assert db.session.scalar(db.select(db.func.count(AuditEvent.id))) == events_before
 
 
-# --- W1: the whole build, rework loops, hold and scrap, and the refusals ------
+def test_the_history_shows_times_on_the_workshop_clock(app, client):
+    volunteer = make_user()
+    unit = make_unit(builder=volunteer)
+    event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.entity_key == unit.serial))
+    event.at = datetime(2026, 11, 27, 10, 5)  # UTC; Kyiv is two hours ahead in November
+    db.session.commit()
+    login(client, volunteer)
+    english(client)
+    page = text(client.get(f"/u/{unit.serial}"))
+    assert "Nov 27, 2026, 12:05:00" in page  # then a narrow no-break space and PM
 
-from io import BytesIO  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import pytest  # noqa: E402
-from PIL import Image  # noqa: E402
-
-from tests.helpers import PIN, csrf_token  # noqa: E402
-from tests.integration.support import (  # noqa: E402
-    audit_events,
-    database_state,
-    english,
-    finish,
-    image_file,
-    page_version,
-    rework_form,
-    status_form,
-    text,
-)
-from workshop.models import Photo  # noqa: E402
-from workshop.workflow import WORK_STAGES, Reason  # noqa: E402
 
 REASON_TARGET = {
     "cold_joint": Stage.SOLDERING,
@@ -116,7 +123,7 @@ def test_a_unit_moves_through_every_build_stage_with_checklist_note_and_photo(ap
         assert full.status_code == 200
         with Image.open(BytesIO(full.data)) as image:
             assert image.size == (64, 48)
-    assert [e.action for e in audit_events(unit.serial)] == ["unit.create"] + ["unit.finish"] * 4
+    assert [e.action for e in audit_events(unit.serial)] == ["unit.create"] + ["unit.part"] * 2 + ["unit.finish"] * 4
 
 
 def test_unticked_optional_items_are_recorded_as_unticked(app, client, bench):

@@ -9,6 +9,7 @@ from tests.helpers import login, make_drone_type, make_unit, make_user, post, re
 from tests.integration.support import audit_events, database_state, english, status_form, text
 from workshop.extensions import db
 from workshop.models import BomItem, Unit, UnitPart
+from workshop.workflow import Stage
 
 YEAR = datetime.now(UTC).year
 
@@ -88,7 +89,7 @@ def test_starting_a_unit_of_an_unknown_or_retired_type_changes_nothing(app, clie
 
 def test_kitting_records_tracked_part_codes(app, client):
     volunteer = make_user()
-    unit = make_unit(builder=volunteer)
+    unit = make_unit(builder=volunteer, with_parts=False)
     login(client, volunteer)
     english(client)
     fc = _tracked(unit.drone_type, "Flight controller")
@@ -153,14 +154,13 @@ def test_parts_are_recorded_only_at_kitting(app, client):
     unit = make_unit(builder=volunteer)
     login(client, volunteer)
     english(client)
-    from workshop.workflow import Stage
 
     moved = make_unit(drone_type=unit.drone_type, builder=volunteer, at=Stage.SOLDERING)
     fc = _tracked(unit.drone_type, "Flight controller")
     before = database_state()
     response = _record(client, moved, fc, "FC-9")
-    assert response.status_code == 400
-    assert "Parts are recorded at kitting; this unit is past it." in text(response)
+    assert response.status_code == 403
+    assert "This cannot be done while the unit is at Soldering." in text(response)
     assert database_state() == before
 
 
@@ -176,3 +176,103 @@ def test_a_scrapped_unit_gets_no_more_parts(app, client):
     assert response.status_code in (400, 403)
     assert "This unit is scrapped; nothing more can be done to it." in text(response)
     assert database_state() == before
+
+
+def _finish_kitting(client, unit):
+    items = [str(i.id) for i in reload(unit).drone_type.checklist_for("kitting") if i.required]
+    return post(client, f"/u/{unit.serial}/finish", {"version": str(reload(unit).version), "item": items})
+
+
+def test_kitting_does_not_finish_until_every_tracked_part_has_a_code(app, client):
+    volunteer = make_user()
+    unit = make_unit(builder=volunteer, with_parts=False)
+    login(client, volunteer)
+    english(client)
+    assert _record(client, unit, _tracked(unit.drone_type, "ESC"), "ESC-1").status_code == 302
+    before = database_state()
+    response = _finish_kitting(client, unit)
+    assert response.status_code == 403
+    assert "Still missing: Flight controller." in text(response)
+    assert database_state() == before
+    assert _record(client, unit, _tracked(unit.drone_type, "Flight controller"), "FC-1").status_code == 302
+    assert _finish_kitting(client, unit).status_code == 302
+    assert reload(unit).stage == "soldering"
+
+
+def _remove(client, unit, part):
+    return post(client, f"/u/{unit.serial}/parts/{part.id}/remove", {"part-version": str(reload(unit).version)})
+
+
+def test_a_wrong_scan_is_removed_kept_in_the_record_and_scanned_again(app, client):
+    volunteer = make_user()
+    unit = make_unit(builder=volunteer)
+    login(client, volunteer)
+    english(client)
+    fc = _tracked(unit.drone_type, "Flight controller")
+    wrong = next(p for p in reload(unit).parts if p.bom_item_id == fc.id)
+    response = _remove(client, unit, wrong)
+    assert response.status_code == 302
+    removed = db.session.get(UnitPart, wrong.id)
+    db.session.refresh(removed)
+    assert removed.removed_at is not None and removed.removed_by_id == volunteer.id
+    event = audit_events(unit.serial, "unit.part_removed")[-1]
+    assert event.before == {"part": "Flight controller", "code": wrong.code} and event.after is None
+    page = text(client.get(f"/u/{unit.serial}"))
+    assert f"removed by {volunteer.name}" in page
+    assert "Still missing: Flight controller." in text(_finish_kitting(client, unit))
+    # The same code may come back (it was removed by mistake); the recall search sees both rows.
+    assert _record(client, unit, fc, wrong.code).status_code == 302
+    assert _finish_kitting(client, unit).status_code == 302
+    found = text(client.get("/parts", query_string={"q": wrong.code}))
+    assert found.count(unit.serial) >= 2
+
+
+def test_a_part_is_removed_only_at_kitting_and_only_once(app, client):
+    volunteer = make_user()
+    unit = make_unit(builder=volunteer)
+    login(client, volunteer)
+    english(client)
+    part = reload(unit).parts[0]
+    assert _remove(client, unit, part).status_code == 302
+    before = database_state()
+    again = _remove(client, unit, part)
+    assert again.status_code == 400 and "That part is not recorded in this unit." in text(again)
+    assert database_state() == before
+    later = make_unit(drone_type=unit.drone_type, builder=volunteer, at=Stage.SOLDERING)
+    before = database_state()
+    refused = _remove(client, later, reload(later).parts[0])
+    assert refused.status_code == 403 and "This cannot be done while the unit is at Soldering." in text(refused)
+    assert database_state() == before
+
+
+def test_a_damaged_part_goes_back_to_kitting_and_is_replaced(app, client):
+    volunteer = make_user()
+    unit = make_unit(builder=volunteer, at=Stage.BENCH_TEST)
+    login(client, volunteer)
+    english(client)
+    fail = {"fail-version": str(reload(unit).version), "fail-reason": "damaged_part", "fail-text": "ESC burnt"}
+    assert post(client, f"/u/{unit.serial}/fail", fail).status_code == 302
+    assert reload(unit).stage == "kitting" and reload(unit).rework
+    esc = _tracked(unit.drone_type, "ESC")
+    burnt = next(p for p in reload(unit).parts if p.bom_item_id == esc.id and p.in_unit)
+    assert _remove(client, unit, burnt).status_code == 302
+    assert _record(client, unit, esc, "ESC-NEW-2").status_code == 302
+    assert _finish_kitting(client, unit).status_code == 302
+    codes = {p.code: p.in_unit for p in reload(unit).parts if p.bom_item_id == esc.id}
+    assert codes == {burnt.code: False, "ESC-NEW-2": True}
+
+
+def test_a_code_already_on_another_unit_is_recorded_with_a_warning(app, client):
+    volunteer = make_user()
+    first = make_unit(builder=volunteer, with_parts=False)
+    second = make_unit(drone_type=first.drone_type, builder=volunteer, with_parts=False)
+    login(client, volunteer)
+    english(client)
+    esc = _tracked(first.drone_type, "ESC")
+    assert _record(client, first, esc, "LOT-77").status_code == 302
+    response = _record(client, second, esc, "lot-77")
+    assert response.status_code == 302
+    page = text(client.get(response.headers["Location"]))
+    assert f"LOT-77 is also recorded on {first.serial}" in page
+    assert "Part recorded." in page
+    assert [p.code for p in reload(second).parts] == ["LOT-77"]

@@ -1,0 +1,313 @@
+"""Each page reads what it shows in a fixed number of SQL statements, however much there is.
+
+Every page is opened with little data, then again after the data has grown (more stage records
+and photos, parts, reviews, handovers, people, drone types, audit events). The statements sent
+to the database are counted (SQLAlchemy's `before_cursor_execute`) and must be as many the
+second time as the first. Templates only display: no relationship is lazy-loaded while a
+page is built, so a wide recall or a long-reworked unit costs no more round trips than a new one.
+"""
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask.testing import FlaskClient
+
+from tests.helpers import login, make_drone_type, make_unit, make_user
+from tests.integration.support import english, text
+from workshop.extensions import db
+from workshop.models import (
+    AuditEvent,
+    Delivery,
+    DroneType,
+    Photo,
+    Review,
+    StageRecord,
+    Unit,
+    UnitPart,
+    User,
+)
+from workshop.models.timestamps import utcnow
+from workshop.services import drone_types, units
+from workshop.services.drone_types import BomLine
+from workshop.workflow import Role, Stage
+
+#: A page may grow by new features, but a handful of statements is what reading one costs.
+FEW = 12
+
+
+@dataclass
+class Traffic:
+    statements: list[str] = field(default_factory=list)
+    #: Relationships loaded one object at a time (lazy loads), as "Class.attribute".
+    lazy_loads: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def counted() -> Iterator[Traffic]:
+    traffic = Traffic()
+
+    def on_statement(conn, cursor, statement, parameters, context, executemany):
+        traffic.statements.append(statement)
+
+    def on_orm_execute(state: so.ORMExecuteState):
+        if state.is_select and state.lazy_loaded_from is not None:
+            traffic.lazy_loads.append(
+                f"{state.lazy_loaded_from.class_.__name__} → {state.statement}"
+            )
+
+    sa.event.listen(db.engine, "before_cursor_execute", on_statement)
+    sa.event.listen(so.Session, "do_orm_execute", on_orm_execute)
+    try:
+        yield traffic
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", on_statement)
+        sa.event.remove(so.Session, "do_orm_execute", on_orm_execute)
+
+
+def read(client: FlaskClient, path: str, expect: str = "") -> Traffic:
+    with counted() as traffic:
+        response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    assert expect in text(response)
+    return traffic
+
+
+def assert_same_cost(small: Traffic, large: Traffic) -> None:
+    assert large.lazy_loads == [], "\n".join(large.lazy_loads)
+    assert len(large.statements) == len(small.statements), "\n\n".join(large.statements)
+    assert len(large.statements) <= FEW, "\n\n".join(large.statements)
+
+
+def wide_type(prefix: str, tracked: int) -> DroneType:
+    """A drone type whose bill of materials has `tracked` tracked parts and a frame."""
+    bom = [BomLine("Frame")] + [BomLine(f"Part {n}", 1, True) for n in range(tracked)]
+    return drone_types.save_type(None, f"Type {prefix}", prefix, True, bom, [], None)
+
+
+def grow_traveler(unit: Unit, n: int) -> None:
+    """Add `n` of everything a traveler shows, each by a person of its own.
+
+    A stage record with its photo, a loose photo, a tracked part code, a review, a handover
+    taken back, and a history event. Written as rows: the pages only read them.
+    """
+    tracked = [item for item in unit.drone_type.bom if item.tracked]
+    already = db.session.scalar(
+        sa.select(sa.func.count(StageRecord.id)).where(StageRecord.unit_id == unit.id)
+    )
+    for k in range(already, already + n):
+        person, checker, keeper = make_user(), make_user(Role.REVIEWER), make_user(Role.ADMIN)
+        record = StageRecord(
+            unit=unit,
+            stage=Stage.SOLDERING.value,
+            outcome="failed",
+            user_id=person.id,
+            answers=[{"text": "Joints shiny", "required": True, "checked": False}],
+            note=f"note {k}",
+            reason="cold_joint",
+            rework_to=Stage.SOLDERING.value,
+        )
+        db.session.add(record)
+        for on_record in (record, None):
+            db.session.add(
+                Photo(
+                    unit=unit,
+                    record=on_record,
+                    stage=Stage.SOLDERING.value,
+                    filename=f"{uuid.uuid4().hex}.jpg",
+                    uploaded_by_id=person.id,
+                )
+            )
+        db.session.add(
+            UnitPart(
+                unit=unit,
+                bom_item_id=tracked[k % len(tracked)].id,
+                code=f"LOT-{uuid.uuid4().hex[:8].upper()}",
+                recorded_by_id=person.id,
+            )
+        )
+        db.session.add(
+            Review(
+                unit=unit,
+                reviewer_id=checker.id,
+                decision="rejected",
+                reason="cold_joint",
+                rework_to=Stage.SOLDERING.value,
+                note="",
+            )
+        )
+        db.session.add(
+            Delivery(
+                unit=unit,
+                receiver_code=f"BRAVO-{k}",
+                delivered_on=date.today(),
+                handed_over_by_id=keeper.id,
+                returned_at=utcnow(),
+                return_reason="damaged_part",
+            )
+        )
+        db.session.add(
+            AuditEvent(
+                user_id=person.id,
+                action="unit.fail",
+                entity="unit",
+                entity_key=unit.serial,
+                before={"stage": "soldering"},
+                after={"stage": "soldering", "reason": "cold_joint"},
+            )
+        )
+    db.session.commit()
+
+
+def to_stage(unit: Unit, stage: Stage) -> Unit:
+    unit.stage = stage.value
+    db.session.commit()
+    return unit
+
+
+def test_the_unit_page_costs_the_same_for_2_and_for_12_stage_records(app, client):
+    unit = make_unit(wide_type("W12", tracked=12))
+    grow_traveler(unit, 2)
+    login(client, make_user())
+    small = read(client, f"/u/{unit.serial}", "note 1")
+    grow_traveler(unit, 10)
+    large = read(client, f"/u/{unit.serial}", "note 11")
+    assert_same_cost(small, large)
+
+
+def test_the_review_page_costs_the_same_for_2_and_for_12_stage_records(app, client):
+    unit = make_unit(wide_type("W12", tracked=12))
+    grow_traveler(unit, 2)
+    to_stage(unit, Stage.REVIEW)
+    login(client, make_user(Role.REVIEWER))
+    small = read(client, f"/review/{unit.serial}", "note 1")
+    grow_traveler(unit, 10)
+    large = read(client, f"/review/{unit.serial}", "note 11")
+    assert_same_cost(small, large)
+
+
+def test_the_recall_search_costs_the_same_for_2_and_for_30_matching_parts(app, client):
+    types = [wide_type(f"R{n}", tracked=3) for n in range(3)]
+    builder = make_user()
+
+    def fit_bad_parts(count: int, start: int) -> None:
+        """One part of the bad lot in each of `count` new units; every other one taken out."""
+        for n in range(start, start + count):
+            drone_type = types[n % len(types)]
+            unit = units.create_unit(drone_type.id, builder)
+            item = [i for i in drone_type.bom if i.tracked][n % 3]
+            taken_out_by = make_user() if n % 2 else None
+            db.session.add(
+                UnitPart(
+                    unit=unit,
+                    bom_item=item,
+                    code=f"BADLOT-{n:03d}",
+                    recorded_by_id=builder.id,
+                    removed_at=utcnow() if taken_out_by else None,
+                    removed_by_id=taken_out_by.id if taken_out_by else None,
+                )
+            )
+        db.session.commit()
+
+    fit_bad_parts(2, 0)
+    login(client, builder)
+    small = read(client, "/parts?q=badlot", "BADLOT-001")
+    fit_bad_parts(28, 2)
+    large = read(client, "/parts?q=badlot", "BADLOT-029")
+    assert text(client.get("/parts?q=badlot")).count('class="removed"') == 15
+    assert_same_cost(small, large)
+
+
+def test_the_review_queue_costs_the_same_for_2_and_for_12_waiting_units(app, client):
+    types = [make_drone_type(f"Q{n}") for n in range(6)]
+    builder = make_user()
+
+    def send_to_review(count: int, start: int) -> None:
+        for n in range(start, start + count):
+            to_stage(units.create_unit(types[n % len(types)].id, builder), Stage.REVIEW)
+
+    send_to_review(2, 0)
+    login(client, make_user(Role.REVIEWER))
+    small = read(client, "/review/", "Type Q1")
+    send_to_review(10, 2)
+    large = read(client, "/review/", "Type Q5")
+    assert_same_cost(small, large)
+
+
+def test_the_audit_log_costs_the_same_for_events_by_2_and_by_30_people(app, client):
+    def events_by_new_people(count: int) -> None:
+        for person in [make_user(name=f"Person {uuid.uuid4().hex[:6]}") for _ in range(count)]:
+            db.session.add(
+                AuditEvent(
+                    user_id=person.id,
+                    action="user.update",
+                    entity="user",
+                    entity_key=str(person.id),
+                )
+            )
+        db.session.commit()
+
+    events_by_new_people(2)
+    login(client, make_user(Role.ADMIN))
+    small = read(client, "/admin/audit", "Person")
+    events_by_new_people(28)
+    large = read(client, "/admin/audit", "Person")
+    assert_same_cost(small, large)
+
+
+def test_the_drone_types_list_costs_the_same_for_2_and_for_8_types(app, client):
+    for n in range(2):
+        make_drone_type(f"D{n}")
+    login(client, make_user(Role.ADMIN))
+    small = read(client, "/admin/types", "Type D1")
+    for n in range(2, 7):
+        make_drone_type(f"D{n}")
+    wide_type("D7", tracked=0)
+    large = read(client, "/admin/types", "Type D7")
+    assert_same_cost(small, large)
+    english(client)
+    page = text(client.get("/admin/types"))
+    # Counted in words that agree with the number (Ukrainian has three plural forms).
+    assert page.count("3 parts, 2 tracked") == 7 and "1 part, 0 tracked" in page
+
+
+def test_the_api_costs_the_same_for_a_unit_with_2_and_with_12_parts(app, client):
+    unit = make_unit(wide_type("W12", tracked=12))
+    grow_traveler(unit, 2)
+    login(client, make_user())
+    small = read(client, f"/api/units/{unit.serial}")
+    parts_before = len(client.get(f"/api/units/{unit.serial}").get_json()["parts"])
+    grow_traveler(unit, 10)
+    large = read(client, f"/api/units/{unit.serial}")
+    assert len(client.get(f"/api/units/{unit.serial}").get_json()["parts"]) == parts_before + 10
+    assert_same_cost(small, large)
+
+
+def test_the_api_list_costs_the_same_for_2_and_for_12_units(app, client):
+    types = [make_drone_type(f"L{n}") for n in range(4)]
+    builder = make_user()
+    for n in range(2):
+        units.create_unit(types[n].id, builder)
+    login(client, builder)
+    small = read(client, "/api/units")
+    for n in range(2, 12):
+        units.create_unit(types[n % 4].id, builder)
+    large = read(client, "/api/units")
+    assert len(client.get("/api/units").get_json()["units"]) == 12
+    assert_same_cost(small, large)
+
+
+def test_the_accounts_page_costs_the_same_for_2_and_for_12_accounts(app, client):
+    admin = make_user(Role.ADMIN)
+    make_user()
+    login(client, admin)
+    small = read(client, "/admin/users")
+    for _ in range(10):
+        make_user()
+    large = read(client, "/admin/users")
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 12
+    assert_same_cost(small, large)
