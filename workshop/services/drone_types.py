@@ -151,13 +151,14 @@ def save_type(
         before = _snapshot(drone_type)
         if drone_type.prefix != prefix and _has_units(drone_type):
             raise Invalid(_l("The prefix cannot change once units have serials with it."))
-    drone_type.name, drone_type.prefix, drone_type.active = name, prefix, active
-    _replace_bom(drone_type, bom)
-    drone_type.checklist = [
-        ChecklistItem(stage=c.stage, text=c.text, required=c.required, position=n)
-        for n, c in enumerate(checklists)
-    ]
-    db.session.flush()
+    try:
+        drone_type.name, drone_type.prefix, drone_type.active = name, prefix, active
+        _replace_bom(drone_type, bom)
+        _replace_checklists(drone_type, checklists)
+        db.session.flush()
+    except Invalid:
+        db.session.rollback()  # nothing of a refused edit may reach the database
+        raise
     action = "drone_type.create" if before is None else "drone_type.update"
     audit.record(actor, action, "drone_type", drone_type.id, before, _snapshot(drone_type))
     db.session.commit()
@@ -178,6 +179,20 @@ def _replace_bom(drone_type: DroneType, bom: list[BomLine]) -> None:
                 _l("“%(name)s” is recorded on built units and cannot be removed.", name=item.name)
             )
     drone_type.bom = kept
+
+
+def _replace_checklists(drone_type: DroneType, checklists: list[ChecklistLine]) -> None:
+    """Keep the rows of items whose stage and words stay, so a checklist open on a tablet
+    during the edit still names the same items when it is sent."""
+    existing = {(item.stage, item.text): item for item in drone_type.checklist}
+    kept = []
+    for position, line in enumerate(checklists):
+        item = existing.pop((line.stage, line.text), None) or ChecklistItem(
+            stage=line.stage, text=line.text
+        )
+        item.required, item.position = line.required, position
+        kept.append(item)
+    drone_type.checklist = kept
 
 
 def _has_units(drone_type: DroneType) -> bool:

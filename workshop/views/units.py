@@ -58,7 +58,9 @@ def render_unit(serial: str, template: str = "units/show.html", status: int = 20
     for form in context.values():
         if hasattr(form, "version"):
             form.version.data = str(unit.version)
-    return render_template(template, unit=unit, view=view, **context), status
+    # A refused finish shows the page again with the volunteer's ticks still in place.
+    checked = _checked_items() if request.method == "POST" else frozenset()
+    return render_template(template, unit=unit, view=view, checked=checked, **context), status
 
 
 @bp.route("/u/<serial>")

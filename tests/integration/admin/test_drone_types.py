@@ -3,10 +3,12 @@
 import pytest
 import sqlalchemy as sa
 
-from tests.helpers import login, make_drone_type, make_unit, make_user, post, reload
+from tests.helpers import login, make_drone_type, make_unit, make_user, post, reload, required_ids
 from tests.integration.support import audit_events, database_state, english, text
 from workshop.extensions import db
 from workshop.models import DroneType, UnitPart
+from workshop.services import drone_types
+from workshop.services.drone_types import ChecklistLine
 from workshop.workflow import Role
 
 BOM = "1 x Frame 7\" carbon\n4 x Motor 2807\n1 x Flight controller F405 *\n1 x ESC 4in1 55A *\n4 x Propeller 7\"\nCamera analog*"
@@ -162,3 +164,17 @@ def test_saving_a_drone_type_without_the_csrf_token_changes_nothing(app, client,
     assert response.status_code == 400
     assert "The page expired" in text(response)
     assert database_state() == before
+
+
+def test_an_edit_keeps_the_checklist_items_that_stay_so_open_pages_still_finish(app, client):
+    unit = make_unit()
+    drone_type = unit.drone_type
+    kept = sorted(required_ids(unit))
+    lines = [ChecklistLine(i.stage, i.text, i.required) for i in drone_type.checklist]
+    lines.append(ChecklistLine("kitting", "Propellers bagged separately", False))
+    drone_types.save_type(
+        drone_type.id, drone_type.name, drone_type.prefix, True,
+        [drone_types.BomLine(i.name, i.quantity, i.tracked) for i in drone_type.bom], lines, None,
+    )
+    db.session.expire_all()
+    assert sorted(required_ids(reload(unit))) == kept  # the ids a tablet page holds still count
