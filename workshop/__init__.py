@@ -40,6 +40,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,  # a bench page may stay open all shift
         PIN_HASH_METHOD="scrypt",
+        # A shared tablet left alone logs out; WORKSHOP_IDLE_MINUTES fits it to the bench.
+        IDLE_LOGOUT_MINUTES=int(os.environ.get("WORKSHOP_IDLE_MINUTES", "60")),
     )
     if test_config:
         app.config.from_mapping(test_config)

@@ -18,6 +18,7 @@ ERROR_PAGES = {code: f"errors/{code}.html" for code in (400, 403, 404, 405, 413)
 
 def register_blueprints(app: Flask) -> None:
     access.init_login(login_manager)
+    access.init_idle_logout(app)
     login_throttle.init_app(app)
     for blueprint in (auth.bp, bench.bp, units.bp, review.bp, admin.bp, api.bp):
         app.register_blueprint(blueprint)

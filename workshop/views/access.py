@@ -1,12 +1,14 @@
 """Who is logged in, and which roles may open a view."""
 
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort, flash, jsonify, redirect, request, url_for
+from flask import Flask, abort, current_app, flash, jsonify, redirect, request, session, url_for
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager, current_user
+from flask_login import LoginManager, current_user, logout_user
 
 from workshop.extensions import db, login_manager
 from workshop.models import User
@@ -45,3 +47,38 @@ def roles_required(*roles: Role) -> Callable:
         return wrapper
 
     return decorator
+
+
+def init_idle_logout(app: Flask) -> None:
+    """Log out a bench tablet left idle, so the next volunteer does not work under a stranger's
+    name (Chrome on a tablet keeps its session cookie for as long as it runs)."""
+
+    @app.before_request
+    def log_out_when_idle() -> Any:
+        if request.endpoint == "static" or not current_user.is_authenticated:
+            return None
+        now = time.time()
+        idle = now - session.get("seen", now)  # a session from before this rule starts now
+        session["seen"] = now
+        if idle > current_app.config["IDLE_LOGOUT_MINUTES"] * 60:
+            logout_user()
+            session.pop("seen", None)
+            if request.path.startswith("/api/"):
+                return jsonify(error="login required"), 401
+            flash(
+                ngettext(
+                    "You were logged out after %(num)d minute without activity. Log in again.",
+                    "You were logged out after %(num)d minutes without activity. Log in again.",
+                    current_app.config["IDLE_LOGOUT_MINUTES"],
+                ),
+                "info",
+            )
+            # A form sent after the timeout is not replayed: its page may be out of date.
+            target = request.full_path if request.method == "GET" else None
+            return redirect(url_for("auth.login", next=target))
+        return None
+
+
+def mark_active() -> None:
+    """Start the idle clock of a fresh login."""
+    session["seen"] = time.time()

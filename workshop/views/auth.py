@@ -2,7 +2,16 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import _
 from flask_login import login_required, login_user, logout_user
 from werkzeug.exceptions import HTTPException
@@ -12,6 +21,7 @@ from workshop.forms import LanguageForm, LoginForm
 from workshop.i18n import remember_language
 from workshop.services import accounts
 from workshop.services.errors import ServiceError
+from workshop.views.access import mark_active
 
 bp = Blueprint("auth", __name__)
 
@@ -61,6 +71,7 @@ def login():
             return render_template("auth/login.html", form=form), 401
         # No remember-me cookie, never a permanent session: bench tablets are shared.
         login_user(user)
+        mark_active()
         return redirect(_safe_next(request.args.get("next")))
     status = 400 if form.errors else 200
     return render_template("auth/login.html", form=form), status
@@ -70,6 +81,7 @@ def login():
 @login_required
 def logout():
     logout_user()
+    session.pop("seen", None)
     flash(_("Logged out."), "info")
     return redirect(url_for("auth.login"))
 
