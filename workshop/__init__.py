@@ -71,4 +71,5 @@ def _secret_key(instance: Path) -> str:
     if not path.exists():
         key = secrets.token_hex(32).encode("ascii")
         write_durably(path, lambda file: file.write(key))
+        path.chmod(0o600)  # the owner only, where the file system knows owners
     return path.read_text(encoding="ascii").strip()

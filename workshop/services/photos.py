@@ -15,6 +15,7 @@ from workshop.models import Photo, StageRecord, Unit, User
 from workshop.services.errors import Invalid
 
 MAX_SIDE = 2000
+MAX_PIXELS = 40_000_000
 THUMB_SIDE = 240
 
 
@@ -43,6 +44,9 @@ def prepare(upload: FileStorage) -> PreparedPhoto | None:
         return None
     try:
         with Image.open(BytesIO(upload.read())) as image:
+            # Refuse before decoding: a small file can unpack to gigabytes on an old laptop.
+            if image.width * image.height > MAX_PIXELS:
+                raise Invalid(_l("That photo is too large (over 40 megapixels)."))
             image.load()
             picture = ImageOps.exif_transpose(image).convert("RGB")
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):

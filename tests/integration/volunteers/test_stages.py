@@ -156,12 +156,20 @@ def test_a_photo_can_be_added_without_finishing_the_stage(app, client, bench):
     assert audit_events(unit.serial)[-1].action == "unit.photo"
 
 
+def _huge_png() -> bytes:
+    """48 megapixels of one colour: a few kilobytes on disk, hundreds of MB once decoded."""
+    buffer = BytesIO()
+    Image.new("1", (8000, 6000)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
         ((b"not a picture at all", "fake.jpg"), "That file is not a photo the app can read"),
         ((b"%PDF-1.4 hello", "notes.pdf"), "Photos only: JPEG, PNG or WebP."),
         ((b"\xff\xd8\xff\xe0 truncated jpeg", "cut.jpeg"), "That file is not a photo the app can read"),
+        ((_huge_png(), "bomb.png"), "That photo is too large (over 40 megapixels)."),
     ],
 )
 def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_kept(app, client, bench, upload, message):
