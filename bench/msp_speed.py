@@ -11,7 +11,8 @@ its serial task):
   Betaflight), so the same probe one request at a time is timed too, for comparison;
 - the same facts read with YAMSPy on the same simulator, over a pty (YAMSPy opens device paths
   with serial.Serial, not URLs), against our client over the same pty.
-Then the same comparison with answers at once (no pacing): what is left is each client's own cost.
+Then the same comparison with answers at once (no pacing), for reference only: what is left is
+each client's fixed local cost and jitter, so the YAMSPy target applies to the paced run.
 """
 
 from __future__ import annotations
@@ -114,10 +115,13 @@ def compare_with_yamspy(profile: str, realistic: bool, runs: int) -> None:
         theirs = median_time(lambda: yamspy_open_and_read(sim.path), runs)
     finally:
         sim.stop()
-    verdict = "met" if theirs / ours >= YAMSPY_TARGET else "NOT met"
     print(f"  pty, {pacing}: firmware_checks open+probe {ours * 1000:.1f} ms ({requests} requests), "
           f"YAMSPy open+same facts {theirs * 1000:.1f} ms (one request a fact)")  # fmt: skip
-    print(f"    YAMSPy time / ours: {theirs / ours:.2f} (target >= {YAMSPY_TARGET:.0f}: {verdict})")
+    if realistic:  # the target applies here: a real board answers one request per task run
+        verdict = "met" if theirs / ours >= YAMSPY_TARGET else "NOT met"
+        print(f"    YAMSPy time / ours: {theirs / ours:.2f} (target >= {YAMSPY_TARGET:.0f}: {verdict})")
+    else:  # only local fixed costs and jitter are left: see bench/README.md
+        print(f"    YAMSPy time / ours: {theirs / ours:.2f} (reference only, no target: no pacing)")
 
 
 def main() -> None:

@@ -66,7 +66,7 @@ def cmd_ports(args: argparse.Namespace) -> int:
         return EXIT_OK
     rows = [("PORT", "FC?", "CHIP", "USB ID", "SERIAL", "DESCRIPTION")]
     for p in ports:
-        usb_id = f"{p.vid:04x}:{p.pid:04x}" if p.vid is not None and p.pid is not None else "-"
+        usb_id = "-" if p.vid is None else f"{p.vid:04x}:" + ("????" if p.pid is None else f"{p.pid:04x}")
         rows.append((p.device, "yes" if p.likely_fc else "maybe", p.chip or "-", usb_id,
                      p.serial_number or "-", p.description))
     print("\n".join(_table(rows)))
@@ -157,6 +157,7 @@ def cmd_probe(args: argparse.Namespace) -> int:
     reason = ""
     try:
         with FlightController.open(args.port, timeout=args.timeout, transcript=transcript) as fc:
+            fc.on_cli = _say
             result = probe(fc)
     except FirmwareCheckError as error:
         reason = str(error)
@@ -171,6 +172,10 @@ def cmd_probe(args: argparse.Namespace) -> int:
     if result is None:
         raise CouldNot(f"could not read {args.port}: {reason}")
     return EXIT_OK
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
 
 
 # -- check ------------------------------------------------------------------------------------
@@ -236,7 +241,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     show_progress = sys.stderr.isatty() and not args.json
     result = run_check(args.port, limits, golden, progress=progress if show_progress else None,
-                       timeout=args.timeout)
+                       timeout=args.timeout, on_cli=_say)
     if args.json:
         _print_json(result.to_dict())
     else:
@@ -260,13 +265,36 @@ def _positive(text: str) -> float:
     return value
 
 
+EPILOG = """\
+examples:
+  python -m firmware_checks ports                      # flight controllers found on USB
+  python -m firmware_checks simulate --listen 127.0.0.1:5761 --profile noisy_gyro
+  python -m firmware_checks probe --port socket://127.0.0.1:5761 --json
+  python -m firmware_checks check --port /dev/ttyACM0 --limits limits.toml --golden golden-diff.txt
+
+exit codes:
+  0  pass: probe read the flight controller, check passed (ports, simulate: done)
+  1  fail: check measured something out of limits
+  2  could not test: no port, no answer, protocol error, link lost, bad arguments
+     (one line on stderr says why)
+"""
+
+CHECK_EPILOG = """\
+--timeout is per MSP answer; the CLI stage (--golden) waits max(4 x timeout, 1 s) for the CLI
+to answer and max(20 x timeout, 4 s) for the board to come back after a reboot.
+
+exit codes: 0 pass, 1 fail, 2 could not test (with the reason on stderr).
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m firmware_checks",
-        description="Ask a Betaflight/INAV flight controller what it is and whether it is fit.")
+        description="Ask a Betaflight/INAV flight controller what it is and whether it is fit.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    ports = commands.add_parser("ports", help="USB serial ports that look like flight controllers")
+    ports = commands.add_parser("ports", help="USB serial ports: flight controllers (yes) and unknown ones (maybe)")
     ports.add_argument("--json", action="store_true", help="one JSON document")
     ports.set_defaults(handler=cmd_ports)
 
@@ -282,12 +310,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name, help_text in (("probe", "read what the flight controller is and how it is"),
                             ("check", "probe, then judge it against limits")):
-        sub = commands.add_parser(name, help=help_text)
+        sub = commands.add_parser(name, help=help_text, formatter_class=argparse.RawDescriptionHelpFormatter,
+                                  epilog=CHECK_EPILOG if name == "check" else
+                                  "exit codes: 0 read the flight controller, 2 could not (with the reason on stderr).")
         sub.add_argument("--port", required=True, metavar="URL",
                          help="/dev/ttyACM0, COM5, socket://127.0.0.1:5761, ...")
         sub.add_argument("--json", action="store_true", help="one JSON document, with the transcript")
         sub.add_argument("--timeout", type=_positive, default=0.5, metavar="S",
-                         help="seconds to wait for each answer (default 0.5)")
+                         help="seconds to wait for each MSP answer (default 0.5)"
+                         + ("; the CLI waits derive from it" if name == "check" else ""))
         if name == "check":
             sub.add_argument("--limits", metavar="FILE", help="TOML limits (default: bench defaults)")
             sub.add_argument("--golden", metavar="FILE", help="golden `diff all` to compare with")

@@ -3,6 +3,9 @@
 Betaflight: bit n of the arming-disable mask is armingDisableFlagNames[n] in
 src/main/fc/runtime_config.c; MSP_STATUS(_EX) sends the table length (the "count byte"),
 which tells the lines apart: 26 on 4.3 to 4.5, 29 on 2025.12, 30 on the development line.
+A count never seen keeps the names of the longest known table it covers; only the bits past
+that table's end become BIT<n>. Two bits were renamed with MSP API 1.46 (Betaflight 4.5):
+see _BEFORE_API_1_46.
 INAV: MSP2_INAV_STATUS sends armingFlags, whose ARMING_DISABLED_* bits are listed in INAV's
 src/main/fc/runtime_config.h (bits 2-5 are state, not reasons).
 A bit without a known name is reported as "BIT<n>", never dropped.
@@ -31,7 +34,7 @@ _BETAFLIGHT_COMMON: tuple[str, ...] = (
     "PARALYZE",
     "GPS",
     "RESCUE_SW",
-    "DSHOT_TELEM",  # "RPMFILTER" before 4.5 (MSP API 1.46); same bit
+    "DSHOT_TELEM",  # "RPMFILTER" before MSP API 1.46 (see _BEFORE_API_1_46)
     "REBOOT_REQD",
     "DSHOT_BBANG",
     "NO_ACC_CAL",
@@ -45,6 +48,15 @@ BETAFLIGHT_ARMING_DISABLE_NAMES: dict[int, tuple[str, ...]] = {
     30: _BETAFLIGHT_COMMON
     + ("FLIP_SWITCH", "ALT_HOLD_SW", "POS_HOLD_SW", "AUTOPILOT_SW", "ARM_SWITCH"),  # development
 }
+
+#: Names of bits that were called differently before MSP API 1.46 (Betaflight 4.3 and 4.4).
+#: Provenance, narrowed on purpose: the only copy of Betaflight's runtime_config.c that could be
+#: read while writing this is a recent one (NOT_DISARMED and DSHOT_TELEM). BADRX / RPMFILTER
+#: for bits 3 / 20 come from independent 26-entry tables in third-party Betaflight tools that
+#: end in ARMSWITCH (the 4.3/4.4 layout), not from Betaflight's own file history; the switch at
+#: API 1.46 follows the 4.5 release, which reports API 1.46. Not verified against a 4.3/4.4 board.
+_BEFORE_API_1_46: dict[int, str] = {3: "BADRX", 20: "RPMFILTER"}
+_RENAMED_FROM_API = (1, 46)
 
 #: INAV armingFlag_e: bit -> name of the ARMING_DISABLED_* reason (prefix dropped).
 INAV_ARMING_DISABLE_NAMES: dict[int, str] = {
@@ -83,9 +95,25 @@ def _set_bits(mask: int) -> list[int]:
     return [bit for bit in range(mask.bit_length()) if mask >> bit & 1]
 
 
-def betaflight_arming_disable_names(flags: int, count: int) -> list[str]:
-    """Names of the set bits of a Betaflight arming-disable mask, lowest bit first."""
-    table = BETAFLIGHT_ARMING_DISABLE_NAMES.get(count, ())
+def betaflight_arming_disable_table(count: int, api: tuple[int, int] | None = None) -> tuple[str, ...]:
+    """The names of bits 0.. for a count byte and MSP API version (None: the newest names).
+
+    A count not in BETAFLIGHT_ARMING_DISABLE_NAMES (a newer Betaflight, a fork) gets the longest
+    known table that it covers, so the bits every version shares keep their names; with a count
+    below every table, the shared bits (0-24)."""
+    table = BETAFLIGHT_ARMING_DISABLE_NAMES.get(count)
+    if table is None:
+        covered = [t for n, t in BETAFLIGHT_ARMING_DISABLE_NAMES.items() if n <= count]
+        table = max(covered, key=len) if covered else _BETAFLIGHT_COMMON
+    if api is not None and api < _RENAMED_FROM_API:
+        table = tuple(_BEFORE_API_1_46.get(bit, name) for bit, name in enumerate(table))
+    return table
+
+
+def betaflight_arming_disable_names(flags: int, count: int, api: tuple[int, int] | None = None) -> list[str]:
+    """Names of the set bits of a Betaflight arming-disable mask, lowest bit first; a bit past
+    the end of the name table is BIT<n>. `api` is the MSP API version (major, minor)."""
+    table = betaflight_arming_disable_table(count, api)
     return [table[bit] if bit < len(table) else f"BIT{bit}" for bit in _set_bits(flags)]
 
 

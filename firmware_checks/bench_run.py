@@ -22,6 +22,17 @@ from .transport import PORT_ERRORS
 
 ProgressCallback = Callable[[str], None]
 
+#: The CLI stage's waits, derived from the MSP --timeout, with floors for a real board: the
+#: CLI's first byte (and any stall) at least 1 s; its reboot (USB goes away and comes back) 4 s.
+CLI_TIMEOUT_FACTOR, CLI_TIMEOUT_MIN = 4.0, 1.0
+REBOOT_TIMEOUT_FACTOR, REBOOT_TIMEOUT_MIN = 20.0, 4.0
+
+
+def cli_timeouts(timeout: float) -> tuple[float, float]:
+    """(CLI answer timeout, reboot timeout) for an MSP timeout; 0.5 s gives 2 s and 10 s."""
+    return (max(CLI_TIMEOUT_FACTOR * timeout, CLI_TIMEOUT_MIN),
+            max(REBOOT_TIMEOUT_FACTOR * timeout, REBOOT_TIMEOUT_MIN))
+
 
 @dataclass
 class CheckResult:
@@ -73,12 +84,15 @@ def run_check(
     *,
     progress: ProgressCallback | None = None,
     timeout: float = 0.5,
+    on_cli: Callable[[str], None] | None = None,
 ) -> CheckResult:
     """Connect, read, judge. Never raises for the flight controller's sake: a port that cannot
     be opened, an FC that does not answer or answers nonsense, a link that drops: verdict
     "error" with the reason, and whatever the transcript caught so far.
 
     `golden` is the text of a golden `diff all`; without it the configuration is not compared.
+    `timeout` is per MSP answer; the CLI stage's waits derive from it (cli_timeouts). `on_cli` is
+    told when a board found in its CLI (left there by an earlier session) is taken out of it.
     """
     transcript = Transcript()
     result = CheckResult(url, "error", "", limits, transcript)
@@ -87,6 +101,8 @@ def run_check(
     try:
         report("connect")
         fc = FlightController.open(url, timeout=timeout, transcript=transcript)
+        fc.on_cli = on_cli
+        fc.reboot_timeout = cli_timeouts(timeout)[1]
         report("identity")
         result.probe = probe(fc)
         report("sensors")
@@ -97,7 +113,8 @@ def run_check(
         report("receiver")
         report("config_diff")
         if golden is not None:
-            with CliSession(fc) as cli:
+            cli_timeout, reboot_timeout = cli_timeouts(timeout)
+            with CliSession(fc, timeout=cli_timeout, reboot_timeout=reboot_timeout) as cli:
                 actual = cli.diff_all()
             result.config_changes = compare(parse_diff(actual), parse_diff(golden), limits.config.ignore)
     except FirmwareCheckError as error:

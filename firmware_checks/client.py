@@ -4,7 +4,7 @@ time or several in one MSP_MULTIPLE_MSP batch where the firmware can."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Self
 
@@ -21,6 +21,22 @@ from .transport import PORT_ERRORS, open_port
 #: open() sets the port's read timeout to this, so a wait ends close to its deadline; a port
 #: passed in keeps its own read timeout, and a wait may overrun by up to that much.
 POLL_TIMEOUT = 0.05
+
+#: How long the CLI may stay quiet before its answer to `exit noreboot` is taken as complete.
+CLI_QUIET = 0.1
+
+#: What a flight controller in its CLI sends back: the prompt, a refused line (Betaflight
+#: `###ERROR IN ...###`, INAV `### ERROR: ...`).
+_CLI_MARKS = (b"\r\n# ", b"###ERROR", b"### ERROR")
+
+def looks_like_cli(received: bytes, request: bytes) -> bool:
+    """Did a CLI, not MSP, answer `request`? Its prompt or an error line came back, or the echo of
+    the request's printable characters alone (a loopback echoes the whole frame instead)."""
+    if any(mark in received for mark in _CLI_MARKS) or received.endswith(b"\n# "):
+        return True
+    printable = bytes(b for b in request if 32 <= b <= 126)
+    return len(printable) >= 3 and printable in received and request not in received
+
 
 class Answers(dict[int, bytes]):
     """request_many's result: command -> answer payload, and which answers came inside a batch.
@@ -61,6 +77,10 @@ class FlightController:
         self.retries = retries
         self.transcript = transcript if transcript is not None else Transcript()
         self.requests_sent = 0  # every frame written, retries included
+        #: Told (one line) when a request finds the board in its CLI and leaves it.
+        self.on_cli: Callable[[str], None] | None = None
+        #: How long a board that reboots on leaving its CLI (INAV) may take to come back.
+        self.reboot_timeout = 10.0
         #: Does the firmware answer MSP_MULTIPLE_MSP? None until a batch has been tried.
         self.batching: bool | None = None
         self._unsupported: set[int] = set()  # commands seen answered with an error frame
@@ -107,25 +127,80 @@ class FlightController:
             version = 2
         frame = msp.encode_v2(cmd, payload) if version == 2 else msp.encode_v1(cmd, payload)
         name = command_name(cmd)
-        noise = 0
-        for attempt in range(self.retries + 1):
-            if attempt:
-                self.transcript.note(f"no answer to {name} within {self.timeout:g} s; asking again")
-            self._drop_stale_input()
-            self._write(frame)
-            answer, stray = self._await_answer(cmd)
-            if answer is not None:
-                if answer.is_error:
-                    raise UnsupportedCommand(cmd, f"the flight controller does not support {name} (it answered with an error frame)")
-                return answer.payload
-            noise += stray
+        answer, noise, received = self._attempts(cmd, frame, name)
+        left_cli = False
+        if answer is None and looks_like_cli(received, frame):
+            # A session that lost its link inside the CLI (during `diff all`, say) left the
+            # board there: it echoes MSP and answers with its prompt. Leave it, then ask again.
+            self._leave_cli()
+            left_cli = True
+            answer, noise, _ = self._attempts(cmd, frame, name)
+        if answer is not None:
+            if answer.is_error:
+                raise UnsupportedCommand(cmd, f"the flight controller does not support {name} (it answered with an error frame)")
+            return answer.payload
         tries = self.retries + 1
+        if left_cli:
+            raise ProtocolError(
+                f"no valid answer to {name}: the flight controller was in its CLI and did not answer "
+                f"MSP after `exit noreboot` (power-cycle it)"
+            )
         if noise:
             raise ProtocolError(
                 f"no valid answer to {name}: {noise} bytes came back that are not an MSP answer "
                 f"(is this a flight controller, at the right baud rate?)"
             )
         raise NoResponse(f"no answer to {name} within {self.timeout:g} s ({tries} {'try' if tries == 1 else 'tries'})")
+
+    def _attempts(self, cmd: int, frame: bytes, name: str) -> tuple[msp.Frame | None, int, bytes]:
+        """Send the frame up to 1 + retries times: the answer, or None, the count of stray bytes
+        and everything that came back instead."""
+        noise = 0
+        received = bytearray()
+        for attempt in range(self.retries + 1):
+            if attempt:
+                self.transcript.note(f"no answer to {name} within {self.timeout:g} s; asking again")
+            received += self._drop_stale_input()
+            self._write(frame)
+            answer, stray, got = self._await_answer(cmd)
+            received += got
+            if answer is not None:
+                return answer, noise, bytes(received)
+            noise += stray
+        return None, noise, bytes(received)
+
+    def _leave_cli(self) -> None:
+        """Send `exit noreboot` once (after a line feed that ends whatever the CLI has typed) and
+        read what the CLI says until it goes quiet, at most one timeout."""
+        message = "the flight controller is in its CLI; leaving it"
+        self.transcript.note(message)
+        if self.on_cli is not None:
+            self.on_cli(message)
+        text = b"\nexit noreboot\n"
+        self.transcript.record("tx", "cli", text)
+        try:
+            self.port.write(text)
+            self.port.flush()
+        except PORT_ERRORS as exc:
+            raise Disconnected(f"could not write to the flight controller's port: {exc}") from exc
+        deadline = time.monotonic() + max(self.timeout, 2 * CLI_QUIET)
+        quiet_since = time.monotonic()
+        said = bytearray()
+        rebooting = False
+        while time.monotonic() < deadline and time.monotonic() - quiet_since < CLI_QUIET:
+            try:
+                data = self._read()
+            except Disconnected:
+                rebooting = True  # the port went away under us: the board restarts
+                break
+            if data:
+                said += data
+                quiet_since = time.monotonic()
+        if said:
+            self.transcript.record("rx", "cli", bytes(said))
+        if rebooting or b"Rebooting" in said:  # INAV reboots on any `exit`
+            self._reopen_after_reboot()
+        self._decoder = msp.FrameDecoder()
 
     def request_many(self, cmds: Iterable[int]) -> Answers:
         """Answers to several commands without arguments, in as few requests as possible.
@@ -179,16 +254,19 @@ class FlightController:
         except UnsupportedCommand:
             self._unsupported.add(cmd)
 
-    def _await_answer(self, cmd: int) -> tuple[msp.Frame | None, int]:
+    def _await_answer(self, cmd: int) -> tuple[msp.Frame | None, int, bytes]:
         """Read until the answer to cmd (or its error frame) arrives or the timeout passes.
 
-        Returns the frame, or None and how many bytes arrived that were not an answer.
+        Returns the frame, or None; how many bytes arrived that were not an answer; and every
+        byte that arrived.
         """
         deadline = time.monotonic() + self.timeout
         stray = 0
+        got = bytearray()
         while True:
             data = self._read()
             if data:
+                got += data
                 self._unrecorded += data
                 frames = self._decoder.feed(data)
                 if frames:
@@ -201,10 +279,10 @@ class FlightController:
                         self.transcript.note(f"skipped a frame that is not the answer: {command_name(frame.cmd)} {frame.direction}")
                 stray += len(self._decoder.drain_stray())
                 if answer is not None:
-                    return answer, stray
+                    return answer, stray, bytes(got)
             if time.monotonic() >= deadline:
                 self._record_received()
-                return None, stray + len(self._decoder.pending)
+                return None, stray + len(self._decoder.pending), bytes(got)
 
     def _record_received(self, keep: int = 0) -> None:
         """Put the received bytes in the transcript as one entry, all but the last `keep`."""
@@ -213,7 +291,22 @@ class FlightController:
             self.transcript.record("rx", "msp", bytes(self._unrecorded[:upto]))
             del self._unrecorded[:upto]
 
-    def _drop_stale_input(self) -> None:
+    def _reopen_after_reboot(self) -> None:
+        """Close the port and open it again until it opens, at most reboot_timeout."""
+        self.transcript.note("the flight controller reboots: closing the port, reopening it")
+        deadline = time.monotonic() + self.reboot_timeout
+        while True:
+            try:
+                self.port.close()
+                self.port.open()
+                return
+            except PORT_ERRORS as exc:
+                if time.monotonic() >= deadline:
+                    raise Disconnected(f"the flight controller did not come back within "
+                                       f"{self.reboot_timeout:g} s after leaving its CLI ({exc})") from exc
+            time.sleep(0.2)
+
+    def _drop_stale_input(self) -> bytes:
         self._record_received()  # the tail of the last read, after its answer
         self._decoder = msp.FrameDecoder()
         try:
@@ -224,6 +317,7 @@ class FlightController:
         if stale:
             self.transcript.record("rx", "msp", stale)
             self.transcript.note(f"dropped {len(stale)} bytes that arrived before the request")
+        return bytes(stale)
 
     def _write(self, frame: bytes) -> None:
         self.transcript.record("tx", "msp", frame)

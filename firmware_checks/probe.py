@@ -148,7 +148,7 @@ def probe(fc: FlightController) -> ProbeResult:
     if variant == INAV:
         _inav_state(asker, result)
     else:
-        _betaflight_state(asker, result)
+        _betaflight_state(asker, result, api.version)
 
     attitude = asker.optional(Attitude)
     if attitude is not None:
@@ -161,12 +161,12 @@ def probe(fc: FlightController) -> ProbeResult:
     return result
 
 
-def _betaflight_state(asker: _Asker, result: ProbeResult) -> None:
+def _betaflight_state(asker: _Asker, result: ProbeResult, api: tuple[int, int]) -> None:
     """Betaflight and firmware that speaks its MSP dialect."""
     status = asker.optional(StatusEx)
     if status is not None:
         result.sensors = _gyro_first([s.lower() for s in status.sensors])
-        result.arming_disable_flags = status.arming_disable_flag_names
+        result.arming_disable_flags = status.arming_disable_flag_names_for(api)
         result.armed = status.armed
     _battery(asker.optional(BatteryState), result)
     telemetry = asker.optional(MotorTelemetry)

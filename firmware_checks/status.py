@@ -104,7 +104,12 @@ class StatusEx:
 
     @property
     def arming_disable_flag_names(self) -> list[str]:
-        return betaflight_arming_disable_names(self.arming_disable_flags, self.arming_disable_flags_count)
+        """The names with the newest spelling; arming_disable_flag_names_for(api) picks by version."""
+        return self.arming_disable_flag_names_for(None)
+
+    def arming_disable_flag_names_for(self, api: tuple[int, int] | None) -> list[str]:
+        """The names as the firmware with MSP API version `api` (major, minor) calls them."""
+        return betaflight_arming_disable_names(self.arming_disable_flags, self.arming_disable_flags_count, api)
 
     @property
     def armed(self) -> bool:

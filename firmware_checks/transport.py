@@ -49,7 +49,7 @@ class PortInfo:
     pid: int | None
     serial_number: str | None
     chip: str | None  # "STM32 VCP", "CP210x", ... or None when the USB id is not known
-    likely_fc: bool  # a flight controller chip's own USB port; False for bridges ("may be one")
+    likely_fc: bool  # a flight controller chip's own USB port; False ("maybe") for the rest
 
 
 def open_port(url: str, *, timeout: float = 0.2, baudrate: int = 115200) -> serial.Serial:
@@ -97,11 +97,15 @@ def _classify(vid: int | None, pid: int | None) -> tuple[str | None, bool]:
 
 
 def find_flight_controllers(include_unknown: bool = True) -> list[PortInfo]:
-    """USB serial ports whose USB id is a flight controller chip's (and, if asked, a USB-UART bridge's)."""
+    """USB serial ports whose USB id is a flight controller chip's; with include_unknown, every
+    other USB serial port too (a known USB-UART bridge with its chip, an id in neither table with
+    chip None), all with likely_fc False: "maybe". Ports without a USB id (built-in UARTs) never."""
     found = []
     for p in sorted(list_ports.comports(), key=lambda p: p.device):
+        if p.vid is None:
+            continue
         chip, likely = _classify(p.vid, p.pid)
-        if chip is None or (not likely and not include_unknown):
+        if not likely and not include_unknown:
             continue
         found.append(PortInfo(p.device, p.description or "", p.vid, p.pid, p.serial_number, chip, likely))
     return found

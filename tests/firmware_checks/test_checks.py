@@ -5,13 +5,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import socket
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from firmware_checks import EXAMPLES_DIR
-from firmware_checks.bench_run import run_check
+from firmware_checks.bench_run import cli_timeouts, run_check
 from firmware_checks.checks import CHECKS, STEPS, Evidence, judge, version_tuple
 from firmware_checks.client import FlightController
 from firmware_checks.config_diff import ConfigChange
@@ -232,6 +233,18 @@ def test_a_healthy_board_passes_every_measurement(simulator: Start, bench_limits
     assert result.config_changes == []
 
 
+TRANSPORTS = ["tcp"] + (["pty"] if sys.platform != "win32" else [])
+
+
+@pytest.fixture(params=TRANSPORTS)
+def board(request: pytest.FixtureRequest, simulator: Start,
+          pty_simulator: Callable[..., PtySimulator]) -> Callable[[str], str]:
+    """board(profile) -> the URL of a simulated board over a real TCP socket, or a real pty."""
+    if request.param == "tcp":
+        return lambda profile: simulator(profile).url
+    return lambda profile: pty_simulator(profile).path
+
+
 @pytest.mark.parametrize(
     ("profile", "failing_names"),
     [
@@ -244,17 +257,17 @@ def test_a_healthy_board_passes_every_measurement(simulator: Start, bench_limits
     ],
 )
 def test_each_faulty_board_fails_exactly_its_measurements(
-    simulator: Start, bench_limits: Limits, profile: str, failing_names: list[str]
+    board: Callable[[str], str], bench_limits: Limits, profile: str, failing_names: list[str]
 ) -> None:
-    result = run_check(simulator(profile).url, bench_limits, GOLDEN)
+    result = run_check(board(profile), bench_limits, GOLDEN)
 
     assert (result.verdict, result.exit_code) == ("fail", 1), result.reason
     assert [m.name for m in result.failed] == failing_names
     assert result.reason.endswith(": " + ", ".join(failing_names))
 
 
-def test_the_failing_measurements_say_why(simulator: Start, bench_limits: Limits) -> None:
-    by_profile = {p: run_check(simulator(p).url, bench_limits, GOLDEN)
+def test_the_failing_measurements_say_why(board: Callable[[str], str], bench_limits: Limits) -> None:
+    by_profile = {p: run_check(board(p), bench_limits, GOLDEN)
                   for p in ("no_gyro", "low_battery", "arming_blocked", "config_drift")}
 
     no_gyro = {m.name: m for m in by_profile["no_gyro"].failed}
@@ -269,8 +282,8 @@ def test_the_failing_measurements_say_why(simulator: Start, bench_limits: Limits
     assert sorted(c.kind for c in drift.config_changes or []) == ["changed", "extra", "missing"]
 
 
-def test_garbage_between_answers_is_read_through(simulator: Start, bench_limits: Limits) -> None:
-    result = run_check(simulator("garbage").url, bench_limits, GOLDEN)
+def test_garbage_between_answers_is_read_through(board: Callable[[str], str], bench_limits: Limits) -> None:
+    result = run_check(board("garbage"), bench_limits, GOLDEN)
 
     assert result.verdict == "pass", result.reason
 
@@ -280,9 +293,9 @@ def test_garbage_between_answers_is_read_through(simulator: Start, bench_limits:
     [("silent", "no answer to MSP_FC_VARIANT"), ("drops_link", "lost the flight controller")],
 )
 def test_a_board_that_cannot_be_tested_is_an_error_with_the_transcript(
-    simulator: Start, profile: str, reason: str
+    board: Callable[[str], str], profile: str, reason: str
 ) -> None:
-    result = run_check(simulator(profile).url, DEFAULT_LIMITS, GOLDEN)
+    result = run_check(board(profile), DEFAULT_LIMITS, GOLDEN)
 
     assert (result.verdict, result.exit_code) == ("error", 2)
     assert reason in result.reason
@@ -318,7 +331,7 @@ def test_the_json_document_has_probe_measurements_changes_limits_and_transcript(
 def test_an_inav_board_is_checked_against_its_own_golden_through_its_reboot(simulator: Start) -> None:
     result = run_check(simulator("inav-9+config_drift").url, DEFAULT_LIMITS, diff_all_text("inav-9"))
 
-    assert [m.name for m in result.failed] == ["arming_flags", "config_diff"]  # as its SITL: ACC not calibrated
+    assert [m.name for m in result.failed] == ["config_diff"]
     assert any("reboot" in e.data for e in result.transcript.entries if e.kind == "note")
 
 
@@ -328,3 +341,59 @@ def test_the_check_runs_over_a_real_pseudo_terminal(
     result = run_check(pty_simulator("healthy").path, bench_limits, GOLDEN)
 
     assert result.verdict == "pass", result.reason
+
+
+def test_an_inav_bench_board_passes_the_default_limits(simulator: Start) -> None:
+    result = run_check(simulator("inav-9").url, DEFAULT_LIMITS, diff_all_text("inav-9"))
+
+    assert (result.verdict, result.exit_code) == ("pass", 0), result.reason
+    assert result.probe is not None and result.probe.arming_disable_flags == ["SENSORS_CALIBRATING", "RC_LINK"]
+
+
+def test_the_inav_sitl_as_it_is_fails_only_for_its_uncalibrated_accelerometer(simulator: Start) -> None:
+    result = run_check(simulator("inav-9-sitl").url, DEFAULT_LIMITS, None)
+
+    assert [m.name for m in result.failed] == ["arming_flags"]
+    assert result.failed[0].value == ["ACCELEROMETER_NOT_CALIBRATED"] or "ACCELEROMETER_NOT_CALIBRATED" in str(
+        result.failed[0].detail
+    )
+
+
+@pytest.mark.parametrize(
+    ("fault", "failing_names"),
+    [
+        ("no_gyro", ["sensors", "arming_flags", "gyro_noise_x", "gyro_noise_y", "gyro_noise_z"]),
+        ("noisy_gyro", ["gyro_noise_x", "gyro_noise_y", "gyro_noise_z"]),
+        ("low_battery", ["battery"]),
+        ("arming_blocked", ["arming_flags"]),
+        ("config_drift", ["config_diff"]),
+    ],
+)
+def test_each_faulty_inav_board_fails_only_by_its_fault(simulator: Start, fault: str, failing_names: list[str]) -> None:
+    result = run_check(simulator(f"inav-9+{fault}").url, DEFAULT_LIMITS, diff_all_text("inav-9"))
+
+    assert (result.verdict, [m.name for m in result.failed]) == ("fail", failing_names), result.reason
+
+
+def test_the_cli_waits_derive_from_the_timeout() -> None:
+    assert cli_timeouts(0.5) == (2.0, 10.0)  # the defaults as they were
+    assert cli_timeouts(0.05) == (1.0, 4.0)  # with floors for a real board
+    assert cli_timeouts(2.0) == (8.0, 40.0)
+
+
+def test_timeout_reaches_the_cli_stage(simulator: Start, monkeypatch: pytest.MonkeyPatch) -> None:
+    from firmware_checks import bench_run
+
+    seen: dict[str, float] = {}
+    real = bench_run.CliSession
+
+    def spy(fc: FlightController, **options: float) -> object:
+        seen.update(options)
+        return real(fc, **options)
+
+    monkeypatch.setattr(bench_run, "CliSession", spy)
+    result = run_check(simulator("healthy").url, DEFAULT_LIMITS, GOLDEN, timeout=1.5)
+
+    assert result.verdict == "pass", result.reason
+    assert seen == {"timeout": 6.0, "reboot_timeout": 30.0}
+

@@ -6,6 +6,7 @@ bytes win and the test says why (see INAV_REVISION).
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable
 from typing import Any
 
@@ -265,8 +266,51 @@ def test_arming_flag_names_follow_the_count_byte(count, last_names):
 
 def test_unknown_arming_bits_are_reported_not_dropped():
     assert m.betaflight_arming_disable_names(1 << 9 | 1 << 27, 26) == ["BOOTGRACE", "BIT27"]
-    assert m.betaflight_arming_disable_names(1 << 0 | 1 << 31, 31) == ["BIT0", "BIT31"]  # a count never seen
+    assert m.betaflight_arming_disable_names(1 << 0 | 1 << 31, 31) == ["NOGYRO", "BIT31"]  # a count never seen
     assert m.inav_arming_disable_names(1 << 2 | 1 << 14 | 1 << 17 | 1 << 31) == ["ARM_SWITCH", "BIT17", "BIT31"]
+
+
+@pytest.mark.parametrize(
+    ("count", "named_up_to"),
+    [(27, 26), (28, 26), (29, 29), (31, 30), (40, 30), (20, 25), (0, 25)],
+)
+def test_an_unknown_count_keeps_the_names_of_the_longest_table_it_covers(count, named_up_to):
+    # A healthy board of a Betaflight never seen (or a fork with one more flag) at the bench.
+    assert m.betaflight_arming_disable_names(1 << 2 | 1 << 9, count) == ["RXLOSS", "BOOTGRACE"]
+    names = m.betaflight_arming_disable_names((1 << 32) - 1, count)
+    assert names[:25] == m.betaflight_arming_disable_names((1 << 25) - 1, 26)  # never renamed
+    assert [n for n in names if n.startswith("BIT")] == [f"BIT{b}" for b in range(named_up_to, 32)]
+
+
+def _status_ex_payload(count: int, flags: int) -> bytes:
+    """MSP_STATUS_EX built by hand, field by field as Betaflight's msp.c writes it."""
+    return (
+        struct.pack("<HHHIBH", 125, 0, 0b100011, 0, 0, 12)  # cycle, i2c, sensors, modes, pid profile, load
+        + bytes([4, 0])  # pid profile count, rate profile
+        + bytes([0])  # extra flight mode bytes
+        + bytes([count]) + struct.pack("<I", flags)  # arming-disable count and mask
+        + bytes([0])  # config state
+        + struct.pack("<H", 40) + bytes([4])  # CPU temperature, rate profile count
+    )
+
+
+@pytest.mark.parametrize(
+    ("api", "names"),
+    [
+        ((1, 44), ["RXLOSS", "BADRX", "BOOTGRACE", "RPMFILTER", "ARMSWITCH"]),  # Betaflight 4.3
+        ((1, 45), ["RXLOSS", "BADRX", "BOOTGRACE", "RPMFILTER", "ARMSWITCH"]),  # Betaflight 4.4
+        ((1, 46), ["RXLOSS", "NOT_DISARMED", "BOOTGRACE", "DSHOT_TELEM", "ARMSWITCH"]),  # 4.5
+        (None, ["RXLOSS", "NOT_DISARMED", "BOOTGRACE", "DSHOT_TELEM", "ARMSWITCH"]),
+    ],
+)
+def test_arming_flag_names_follow_the_api_version(api, names):
+    status = m.StatusEx.decode(_status_ex_payload(26, 1 << 2 | 1 << 3 | 1 << 9 | 1 << 20 | 1 << 25))
+    assert status.arming_disable_flags_count == 26 and status.cpu_temp_c == 40
+    assert status.arming_disable_flag_names_for(api) == names
+
+
+def test_the_old_names_apply_to_an_unknown_count_too():
+    assert m.betaflight_arming_disable_names(1 << 3 | 1 << 20 | 1 << 27, 28, (1, 45)) == ["BADRX", "RPMFILTER", "BIT27"]
 
 
 def test_inav_armed_is_a_state_bit_not_a_reason():

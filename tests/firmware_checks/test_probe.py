@@ -110,3 +110,23 @@ def test_to_dict_is_one_json_document(fc_for):
 def test_sample_raw_imu(fc_for):
     samples = sample_raw_imu(fc_for("betaflight-4.5.5"), 5)
     assert len(samples) == 5 and all(s.gyro == (0, 0, 0) for s in samples)
+
+
+def test_probe_names_arming_flags_by_the_boards_api_version(simulator):
+    """A Betaflight 4.4 (MSP API 1.45) board: bit 20 is RPMFILTER there, not DSHOT_TELEM."""
+    import dataclasses
+
+    from firmware_checks.client import FlightController
+    from firmware_checks.simulator import get_profile
+
+    base = get_profile("betaflight-4.5")
+    old = dataclasses.replace(
+        base,
+        name="betaflight-4.4-like",
+        flavour=dataclasses.replace(base.flavour, api=(1, 45)),
+        bench=dataclasses.replace(base.bench, arming_flags=("BOOTGRACE", "DSHOT_TELEM")),
+    )
+    with FlightController.open(simulator(old).url) as fc:
+        result = probe(fc)
+    assert result.api_version == "1.45"
+    assert result.arming_disable_flags == ["BOOTGRACE", "RPMFILTER"]

@@ -38,7 +38,7 @@ from firmware_checks.simulator import (
 FLAVOUR_OF = {
     "betaflight-4.5.5": "betaflight-4.5",
     "betaflight-2025.12.5": "betaflight-2025.12",
-    "inav-9.0.1": "inav-9",
+    "inav-9.0.1": "inav-9-sitl",  # the SITL's own status: accelerometer not calibrated
 }
 LIVE = {
     "MSP_RAW_IMU",

@@ -43,21 +43,35 @@ def usb_ports(monkeypatch):
         fake_port("/dev/ttyACM0", 0x0483, 0x5740),
         fake_port("/dev/ttyACM1", 0x2E3C, 0x5740),
         fake_port("/dev/ttyUSB0", 0x10C4, 0xEA60),
-        fake_port("/dev/ttyUSB1", 0x046D, 0xC52B),  # a keyboard receiver: not listed
-        fake_port("/dev/ttyS0", None, None),  # a built-in UART: not listed
+        fake_port("/dev/ttyUSB1", 0x1A86, 0x55D4),  # a CH9102 bridge, in neither table: "maybe"
+        fake_port("/dev/ttyACM2", 0x1209, 0x1234),  # a vendor's own USB id, unknown: "maybe"
+        fake_port("/dev/ttyS0", None, None),  # a built-in UART, no USB id: not listed
     ]
     monkeypatch.setattr(transport.list_ports, "comports", lambda: ports)
 
 
-def test_flight_controller_chips_and_bridges_are_listed(usb_ports):
+def test_every_usb_serial_port_is_listed_unknown_ones_as_maybe(usb_ports):
     found = transport.find_flight_controllers()
     assert [(p.device, p.chip, p.likely_fc) for p in found] == [
         ("/dev/ttyACM0", "STM32 VCP", True),
         ("/dev/ttyACM1", "AT32 VCP", True),
+        ("/dev/ttyACM2", None, False),
         ("/dev/ttyUSB0", "CP210x", False),
+        ("/dev/ttyUSB1", None, False),
     ]
     assert found[0].serial_number == "0123" and found[0].description == "/dev/ttyACM0 desc"
 
 
 def test_bridges_can_be_left_out(usb_ports):
     assert [p.device for p in transport.find_flight_controllers(include_unknown=False)] == ["/dev/ttyACM0", "/dev/ttyACM1"]
+
+
+def test_the_ports_command_shows_unknown_ports_as_maybe(usb_ports, capsys):
+    from firmware_checks.__main__ import main
+
+    assert main(["ports"]) == 0
+    lines = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines()[1:]}
+    assert lines["/dev/ttyACM0"][1:3] == ["yes", "STM32"]
+    assert lines["/dev/ttyUSB1"][1:4] == ["maybe", "-", "1a86:55d4"]
+    assert lines["/dev/ttyACM2"][1:4] == ["maybe", "-", "1209:1234"]
+    assert "/dev/ttyS0" not in lines
