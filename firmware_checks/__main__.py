@@ -144,11 +144,26 @@ def render_probe(result: ProbeResult) -> str:
         ("motors", _text(d.get("motors"))),
         ("ESC rpm", "not reported" if d.get("rpm") is None else _text(d["rpm"])),
     ]
+    rows += [(f"ESC {index}", _esc_text(esc)) for index, esc in enumerate(d.get("esc") or (), start=1)]
     if d.get("unsupported"):
         rows.append(("not supported", _text(d["unsupported"])))
     if d.get("problems"):
         rows.append(("problems", _text(d["problems"])))
     return "\n".join(_table(rows))
+
+
+def _esc_text(esc: dict[str, Any]) -> str:
+    """One motor's ESC telemetry; "-" for a field the firmware does not send (INAV: all but rpm)."""
+
+    def field(key: str, spec: str, unit: str) -> str:
+        value = esc.get(key)
+        return f"{'-' if value is None else format(value, spec)} {unit}"
+
+    return ", ".join((
+        field("rpm", "d", "rpm"), "invalid " + field("invalid_percent", ".2f", "%"),
+        field("temperature_c", "d", "C"), field("voltage", ".2f", "V"), field("current", ".2f", "A"),
+        field("consumption_mah", "d", "mAh"),
+    ))  # fmt: skip
 
 
 def cmd_probe(args: argparse.Namespace) -> int:

@@ -182,7 +182,7 @@ class FlightController:
             self.port.write(text)
             self.port.flush()
         except PORT_ERRORS as exc:
-            raise Disconnected(f"could not write to the flight controller's port: {exc}") from exc
+            raise Disconnected(f"lost the flight controller while writing to its port: {exc}") from exc
         deadline = time.monotonic() + max(self.timeout, 2 * CLI_QUIET)
         quiet_since = time.monotonic()
         said = bytearray()
@@ -326,7 +326,7 @@ class FlightController:
             self.port.write(frame)
             self.port.flush()
         except PORT_ERRORS as exc:
-            raise Disconnected(f"could not write to the flight controller's port: {exc}") from exc
+            raise Disconnected(f"lost the flight controller while writing to its port: {exc}") from exc
 
     def _read(self) -> bytes:
         """Whatever the port has now, or what arrives within one poll interval.

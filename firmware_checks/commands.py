@@ -35,5 +35,6 @@ class Cmd(IntEnum):
     MSP_V2_FRAME = 255  # v1 frames with this command carry a v2 frame
     MSP2_INAV_STATUS = 0x2000
     MSP2_INAV_ANALOG = 0x2002
+    MSP2_INAV_ESC_RPM = 0x2040  # INAV built with USE_ESC_SENSOR: u32 rpm a motor
     MSP2_SENSOR_CONFIG_ACTIVE = 0x300A
     MSP2_MCU_INFO = 0x300C

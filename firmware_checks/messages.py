@@ -28,6 +28,7 @@ from .telemetry import (
     BatteryState,
     EscTelemetry,
     InavAnalog,
+    InavEscRpm,
     Motor,
     MotorConfig,
     MotorTelemetry,
@@ -42,7 +43,7 @@ MESSAGES: dict[Cmd, type] = {
         ApiVersion, FcVariant, FcVersion, BoardInfo, BuildInfo, Name, Uid, McuInfo,
         Status, StatusEx, InavStatus, InavSensorStatus, SensorConfig, SensorConfigActive,
         FeatureConfig, Analog, BatteryState, InavAnalog, Attitude, RawImu, Rc, Motor,
-        MotorTelemetry, MotorConfig,
+        MotorTelemetry, MotorConfig, InavEscRpm,
     )
 }  # fmt: skip
 
@@ -60,6 +61,7 @@ __all__ = [
     "FcVersion",
     "FeatureConfig",
     "InavAnalog",
+    "InavEscRpm",
     "InavSensorStatus",
     "InavStatus",
     "InavStatusEx",

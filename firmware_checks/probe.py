@@ -10,10 +10,36 @@ from .errors import ProtocolError, UnsupportedCommand
 from .identity import ApiVersion, BoardInfo, BuildInfo, FcVariant, FcVersion, Name, Uid
 from .payload import M, Message
 from .status import InavSensorStatus, InavStatus, StatusEx
-from .telemetry import Attitude, BatteryState, InavAnalog, Motor, MotorTelemetry, RawImu, Rc
+from .telemetry import (
+    Attitude,
+    BatteryState,
+    InavAnalog,
+    InavEscRpm,
+    Motor,
+    MotorTelemetry,
+    RawImu,
+    Rc,
+)
 
 BETAFLIGHT = "BTFL"
 INAV = "INAV"
+
+
+@dataclass
+class EscReading:
+    """One motor's ESC telemetry; None for a field the firmware does not send.
+
+    Betaflight (MSP_MOTOR_TELEMETRY) sends every field, 0 where it has no data for it (no DShot
+    telemetry, no ESC sensor), so a 0 there is what the firmware said, not "not reported".
+    INAV (MSP2_INAV_ESC_RPM) sends only the rpm.
+    """
+
+    rpm: int | None = None
+    invalid_percent: float | None = None  # % of DShot telemetry frames that were invalid
+    temperature_c: int | None = None
+    voltage: float | None = None  # V
+    current: float | None = None  # A
+    consumption_mah: int | None = None
 
 
 @dataclass
@@ -44,6 +70,7 @@ class ProbeResult:
     rc_channels: list[int] | None = None  # µs
     motors: list[int] | None = None
     rpm: list[int] | None = None  # ESC telemetry; None where the firmware does not report it
+    esc: list[EscReading] | None = None  # every ESC telemetry field, a motor each; None as rpm
     unsupported: list[str] = field(default_factory=list)  # commands answered with an error frame
     problems: list[str] = field(default_factory=list)  # answers that could not be decoded
     requests: int = 0  # MSP requests written, retries included
@@ -170,7 +197,16 @@ def _betaflight_state(asker: _Asker, result: ProbeResult, api: tuple[int, int]) 
         result.armed = status.armed
     _battery(asker.optional(BatteryState), result)
     telemetry = asker.optional(MotorTelemetry)
-    result.rpm = telemetry.rpm if telemetry is not None else None
+    if telemetry is not None:
+        result.rpm = telemetry.rpm
+        result.esc = [
+            EscReading(
+                rpm=e.rpm, invalid_percent=e.invalid_percent_centi / 100, temperature_c=e.temperature_c,
+                voltage=e.voltage_centivolts / 100, current=e.current_centiamps / 100,
+                consumption_mah=e.consumption_mah,
+            )
+            for e in telemetry.motors
+        ]  # fmt: skip
 
 
 def _inav_state(asker: _Asker, result: ProbeResult) -> None:
@@ -187,6 +223,13 @@ def _inav_state(asker: _Asker, result: ProbeResult) -> None:
             has_gyro = True
         result.sensors = _gyro_first(sensors + (["gyro"] if has_gyro else []))
     _battery(asker.optional(InavAnalog), result)
+    # INAV's own ESC command: rpm only (temperature, voltage... would need MSP2_INAV_ESC_TELEM,
+    # whose escSensorData_t layout is not pinned down here). Builds without USE_ESC_SENSOR answer
+    # with an error frame: the fact stays None and the command is listed in `unsupported`.
+    esc_rpm = asker.optional(InavEscRpm)
+    if esc_rpm is not None:
+        result.rpm = list(esc_rpm.rpm)
+        result.esc = [EscReading(rpm=rpm) for rpm in esc_rpm.rpm]
 
 
 def _battery(reading: BatteryState | InavAnalog | None, result: ProbeResult) -> None:

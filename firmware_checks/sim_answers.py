@@ -328,6 +328,7 @@ ANSWERS: dict[int, _Answer] = {
     Cmd.MSP_MOTOR: lambda b, s, p: m.Motor(tuple(b.motor_outputs)).encode(),
     Cmd.MSP_MOTOR_CONFIG: lambda b, s, p: _motor_config(b),
     Cmd.MSP_MOTOR_TELEMETRY: lambda b, s, p: b.motor_telemetry().encode(),
+    Cmd.MSP2_INAV_ESC_RPM: lambda b, s, p: m.InavEscRpm(tuple(b.motor_telemetry().rpm)).encode(),
     MSP_SET_MOTOR: lambda b, s, p: _set_motor(b, p),
 }
 

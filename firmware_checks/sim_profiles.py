@@ -240,6 +240,7 @@ INAV_9 = Flavour(
             Cmd.MSP_UID,
             Cmd.MSP2_INAV_STATUS,
             Cmd.MSP2_INAV_ANALOG,
+            Cmd.MSP2_INAV_ESC_RPM,  # as a build with USE_ESC_SENSOR
         }
     ),
     settings_file=None,  # INAV's few known settings live in sim_cli.INAV_SETTINGS

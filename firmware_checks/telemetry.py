@@ -292,6 +292,35 @@ class MotorTelemetry:
 
 
 @dataclass(frozen=True)
+class InavEscRpm:
+    """INAV MSP2_INAV_ESC_RPM (0x2040): one u32 rpm a motor, getMotorCount() of them, nothing else.
+
+    Number from INAV src/main/msp/msp_protocol_v2_inav.h; layout from INAV's
+    docs/development/msp/msp_ref.md (`escRpm`, uint32_t, "RPM reported by the ESC", repeated,
+    the size depending on the motor count; "Requires USE_ESC_SENSOR"). Builds without
+    USE_ESC_SENSOR do not know the command and answer it with an error frame.
+    """
+
+    cmd: ClassVar[Cmd] = Cmd.MSP2_INAV_ESC_RPM
+    rpm: tuple[int, ...]
+    extra: bytes = b""
+
+    @classmethod
+    def decode(cls, payload: bytes) -> InavEscRpm:
+        r = Reader(payload, "MSP2_INAV_ESC_RPM")
+        values = []
+        while r.has(4):
+            values.append(r.u32())
+        return cls(tuple(values), r.rest())
+
+    def encode(self) -> bytes:
+        w = Writer()
+        for value in self.rpm:
+            w.u32(value)
+        return w.raw(self.extra).payload()
+
+
+@dataclass(frozen=True)
 class MotorConfig:
     """MSP_MOTOR_CONFIG (Betaflight)."""
 

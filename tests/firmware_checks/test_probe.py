@@ -11,7 +11,7 @@ from firmware_checks.client import FlightController
 from firmware_checks.commands import Cmd
 from firmware_checks.errors import NoResponse
 from firmware_checks.msp import FrameDecoder
-from firmware_checks.probe import probe, sample_raw_imu
+from firmware_checks.probe import EscReading, ProbeResult, probe, sample_raw_imu
 
 
 @pytest.fixture
@@ -45,6 +45,8 @@ def test_betaflight_4_5(fc_for):
     assert result.rc_channels == [1500, 1500, 1500, 885] + [1500] * 14
     assert result.motors == [0] * 8
     assert result.rpm == [0, 0, 0, 0]
+    # The SITL has no ESCs: Betaflight sends every field, as 0.
+    assert result.esc == [EscReading(0, 0.0, 0, 0.0, 0.0, 0)] * 4
     assert result.unsupported == [] and result.problems == []
 
 
@@ -71,8 +73,9 @@ def test_probe_asks_each_fact_once(firmware):
         assert len(asked) == len(set(asked)) == 13
     else:
         # INAV refuses the batch; each fact is then asked alone, once.
-        assert result.requests == fc.requests_sent == 14 and len(batches) == 1
-        assert len(asked) - len(batches[0].payload) == len(set(asked)) == 13
+        # MSP2_INAV_ESC_RPM is v2 and INAV-only: one more, alone.
+        assert result.requests == fc.requests_sent == 15 and len(batches) == 1
+        assert len(asked) - len(batches[0].payload) == len(set(asked)) == 14
 
 
 def test_inav(fc_for):
@@ -82,9 +85,9 @@ def test_inav(fc_for):
     assert result.arming_disable_flags == ["SENSORS_CALIBRATING", "ACCELEROMETER_NOT_CALIBRATED", "RC_LINK"]
     assert result.sensors == ["gyro", "acc", "baro", "mag", "temp"]
     assert (result.battery_voltage, result.cell_count, result.battery_state) == (0.0, 0, "NOT_PRESENT")
-    assert result.rpm is None
+    assert result.rpm is None and result.esc is None
     # Not in the INAV transcripts, so the stand-in answers with error frames for them.
-    assert result.unsupported == ["MSP_SENSOR_STATUS", "MSP_RC", "MSP_MOTOR"]
+    assert result.unsupported == ["MSP_SENSOR_STATUS", "MSP2_INAV_ESC_RPM", "MSP_RC", "MSP_MOTOR"]
     assert result.rc_channels is None
 
 
@@ -93,7 +96,7 @@ def test_unsupported_optional_fact_leaves_it_none(fc_for):
         return bytes.fromhex("244d21008b8b") if request == bytes.fromhex("244d3c008b8b") else answer
 
     result = probe(fc_for("betaflight-4.5.5", no_telemetry))
-    assert result.rpm is None and result.unsupported == ["MSP_MOTOR_TELEMETRY"]
+    assert result.rpm is None and result.esc is None and result.unsupported == ["MSP_MOTOR_TELEMETRY"]
 
 
 def test_a_silent_flight_controller_ends_the_probe(fc_for):
@@ -130,3 +133,73 @@ def test_probe_names_arming_flags_by_the_boards_api_version(simulator):
         result = probe(fc)
     assert result.api_version == "1.45"
     assert result.arming_disable_flags == ["BOOTGRACE", "RPMFILTER"]
+
+
+# ESC telemetry ------------------------------------------------------------------------------------
+
+
+def test_betaflight_esc_telemetry_carries_every_field(simulator):
+    from firmware_checks.sim_profiles import MSP_SET_MOTOR
+
+    with FlightController.open(simulator("healthy").url) as fc:
+        fc.request(MSP_SET_MOTOR, b"".join(v.to_bytes(2, "little") for v in (1500, 1000, 1000, 1000)))
+        result = probe(fc)
+    assert result.esc is not None and len(result.esc) == 4
+    spinning, stopped = result.esc[0], result.esc[1]
+    assert result.rpm == [e.rpm for e in result.esc] and spinning.rpm and spinning.rpm > 0
+    # The simulator's ESCs: 31 C, the battery voltage, 6 A at full throttle (squared).
+    assert (spinning.temperature_c, spinning.invalid_percent, spinning.consumption_mah) == (31, 0.0, 0)
+    assert spinning.voltage == result.battery_voltage and spinning.current == 1.5
+    assert (stopped.rpm, stopped.current) == (0, 0.0)
+    data = result.to_dict()
+    assert data["esc"][0] == {"rpm": spinning.rpm, "invalid_percent": 0.0, "temperature_c": 31,
+                              "voltage": spinning.voltage, "current": 1.5, "consumption_mah": 0}  # fmt: skip
+    assert json.loads(json.dumps(data)) == data
+
+
+def test_inav_esc_rpm_is_asked_and_only_rpm_is_reported(simulator):
+    with FlightController.open(simulator("inav-9").url) as fc:
+        result = probe(fc)
+    assert "MSP2_INAV_ESC_RPM" not in result.unsupported and result.problems == []
+    assert result.rpm == [0, 0, 0, 0]
+    assert result.esc == [EscReading(rpm=0)] * 4  # temperature, voltage, ...: None
+
+
+def test_inav_simulator_answers_esc_rpm_from_its_motors():
+    import dataclasses
+    import random
+
+    from firmware_checks.messages import InavEscRpm
+    from firmware_checks.sim_answers import Board, answer
+    from firmware_checks.sim_profiles import HEALTHY_BENCH, INAV_9
+
+    board = Board(INAV_9, dataclasses.replace(HEALTHY_BENCH, dshot_telemetry=True), random.Random(1))
+    board.set_motors([1000, 1600, 1000, 1000])
+    payload = answer(board, None, Cmd.MSP2_INAV_ESC_RPM, b"")  # type: ignore[arg-type]
+    assert payload is not None and len(payload) == 4 * 4  # one u32 a motor
+    rpm = InavEscRpm.decode(payload).rpm
+    assert rpm[0] == rpm[2] == rpm[3] == 0 and rpm[1] > 0
+
+
+def test_inav_esc_rpm_layout():
+    from firmware_checks.messages import InavEscRpm
+
+    payload = bytes.fromhex("e8030000" "00000000" "a0860100")
+    assert InavEscRpm.decode(payload) == InavEscRpm((1000, 0, 100000))
+    assert InavEscRpm.decode(payload + b"\x07").extra == b"\x07"  # a partial value is kept raw
+    assert InavEscRpm((1000, 0, 100000)).encode() == payload
+    assert Cmd.MSP2_INAV_ESC_RPM == 0x2040
+
+
+def test_probe_text_shows_each_escs_telemetry():
+    from firmware_checks.__main__ import render_probe
+
+    base = {"variant": "BTFL", "version": "4.5.5", "api_version": "1.46", "board_id": "SITL", "target": "SITL"}
+    betaflight = ProbeResult(**base, rpm=[12000], esc=[EscReading(12000, 1.25, 31, 16.8, 2.5, 7)])
+    inav = ProbeResult(**{**base, "variant": "INAV"}, rpm=[900], esc=[EscReading(rpm=900)])
+    bf_line = [line for line in render_probe(betaflight).splitlines() if line.startswith("ESC 1 ")]
+    inav_line = [line for line in render_probe(inav).splitlines() if line.startswith("ESC 1 ")]
+    assert bf_line and bf_line[0].split(None, 2)[2] == "12000 rpm, invalid 1.25 %, 31 C, 16.80 V, 2.50 A, 7 mAh"
+    assert inav_line and inav_line[0].split(None, 2)[2] == "900 rpm, invalid - %, - C, - V, - A, - mAh"
+    nothing = render_probe(ProbeResult(**base))
+    assert "ESC rpm" in nothing and "not reported" in nothing and "ESC 1 " not in nothing
