@@ -6,8 +6,8 @@ from functools import wraps
 from typing import Any
 
 from flask import Flask, abort, current_app, flash, jsonify, redirect, request, session, url_for
-from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import LoginManager, current_user, logout_user
 
 from workshop.extensions import db, login_manager
