@@ -1,7 +1,6 @@
-"""Helpers of the integration suite beyond tests/helpers.py (owned by the lead).
-
-Requested in /work/notes/requests-lead.md; kept here meanwhile.
-"""
+"""Helpers of the integration suite on top of tests/helpers.py: reading what a person sees
+(text, English pages), what the database holds (database_state, audit_events) and the forms
+a page sends."""
 
 import re
 from datetime import date
