@@ -31,7 +31,7 @@ def hand_over(
     data = StageInput(version=version)
     new = decide(unit, actor, Action.DELIVER, data)
     before = audit.unit_snapshot(unit)
-    with unit_change(unit, version):
+    with unit_change(unit):
         delivery = Delivery(
             unit=unit, receiver_code=code, delivered_on=delivered_on, handed_over_by_id=actor.id
         )
@@ -52,7 +52,7 @@ def take_back(unit: Unit, actor: User, data: StageInput) -> None:
     """A delivered unit returns for repair: rework opens at the stage its reason names."""
     new = decide(unit, actor, Action.TAKE_BACK, data)
     before = audit.unit_snapshot(unit)
-    with unit_change(unit, data.version):
+    with unit_change(unit):
         last = unit.deliveries[-1]
         last.returned_at = utcnow()
         last.return_reason = data.reason

@@ -27,7 +27,7 @@ def sign_off(unit: Unit, actor: User, action: Action, data: StageInput) -> Revie
     """Approve (never one's own build) or reject with a reason that names where rework starts."""
     new = decide(unit, actor, action, data)
     before = audit.unit_snapshot(unit)
-    with unit_change(unit, data.version):
+    with unit_change(unit):
         review = Review(
             unit=unit,
             reviewer_id=actor.id,

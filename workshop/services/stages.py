@@ -117,7 +117,7 @@ def _write_record(
     photo = photos.prepare(data.photo) if data.photo else None
     before = audit.unit_snapshot(unit)
     try:
-        with unit_change(unit, data.version):
+        with unit_change(unit):
             record = StageRecord(
                 unit=unit,
                 stage=unit.stage,
@@ -148,7 +148,7 @@ def change_status(unit: Unit, actor: User, action: Action, data: StageInput) -> 
     _check_note(data)
     new = decide(unit, actor, action, data)
     before = audit.unit_snapshot(unit)
-    with unit_change(unit, data.version):
+    with unit_change(unit):
         move_to(unit, new)
         unit.status_note = data.text.strip()
         audit.record(
@@ -168,7 +168,7 @@ def add_photo(unit: Unit, actor: User, version: int, upload: FileStorage | None)
     if prepared is None:
         raise Invalid(_l("Choose a photo first."))
     try:
-        with unit_change(unit, version):
+        with unit_change(unit):
             db.session.add(photos.attach(prepared, unit, None, actor))
             audit.record(
                 actor,

@@ -18,15 +18,12 @@ CONFLICT = _l(
 
 
 @contextmanager
-def unit_change(unit: Unit, expected_version: int | None) -> Iterator[None]:
+def unit_change(unit: Unit) -> Iterator[None]:
     """Apply a change to `unit` and commit, or roll back and raise.
 
-    The version the person saw must still be current, and the version column
-    makes the UPDATE itself fail if another request won the race meanwhile.
+    `stages.decide` has already refused a page older than the unit; the version
+    column makes the UPDATE itself fail if another request won the race since.
     """
-    if expected_version is not None and unit.version != expected_version:
-        db.session.rollback()
-        raise Conflict(CONFLICT)
     try:
         yield
         # Every change to a unit bumps its version, even one that only adds a row.

@@ -6,9 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.interfaces import LoaderOption
 
 from workshop import workflow
 from workshop.extensions import db
@@ -23,7 +21,7 @@ from workshop.models import (
     UnitPart,
     User,
 )
-from workshop.services.errors import NotFound
+from workshop.services import units
 from workshop.services.refusals import explain
 from workshop.workflow import Action, Refused
 
@@ -69,28 +67,9 @@ TRAVELER_LOADS = (
 )
 
 
-def find(serial: str, *loads: LoaderOption) -> Unit:
-    """The unit with this serial and the relations `loads` names; NotFound if there is none."""
-    unit = (
-        db.session.scalars(
-            sa.select(Unit)
-            .where(Unit.serial == serial)
-            .options(*loads)
-            # A refused change re-renders a unit already in the session, some of its
-            # collections loaded one by one: read them again, eagerly, as the page needs them.
-            .execution_options(populate_existing=True)
-        )
-        .unique()
-        .one_or_none()
-    )
-    if unit is None:
-        raise NotFound(_l("No unit has the serial %(serial)s.", serial=serial))
-    return unit
-
-
 def load(serial: str) -> Unit:
     """The unit with everything its traveler (unit and review page) shows."""
-    unit = find(serial, *TRAVELER_LOADS)
+    unit = units.get_unit(serial, *TRAVELER_LOADS)
     for record in unit.records:
         set_committed_value(
             record, "photos", [photo for photo in unit.photos if photo.record_id == record.id]

@@ -8,7 +8,7 @@ import sqlalchemy.orm as so
 
 from workshop.extensions import db
 from workshop.models import DroneType, Unit, UnitPart
-from workshop.services import traveler
+from workshop.services import traveler, units
 
 
 def utc_iso(moment: datetime) -> str:
@@ -39,7 +39,7 @@ def list_units(stage: str | None) -> list[dict[str, Any]]:
 
 
 def unit_detail(serial: str) -> dict[str, Any]:
-    unit = traveler.find(
+    unit = units.get_unit(
         serial,
         so.joinedload(Unit.drone_type),
         so.selectinload(Unit.parts).joinedload(UnitPart.bom_item),

@@ -7,6 +7,7 @@ import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from workshop.extensions import db
 from workshop.models import BomItem, DroneType, SerialCounter, Unit, UnitPart, User
@@ -75,8 +76,20 @@ def create_unit(drone_type_id: int, actor: User, *, attempts: int = 3) -> Unit:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def get_unit(serial: str) -> Unit:
-    unit = db.session.scalar(sa.select(Unit).where(Unit.serial == serial))
+def get_unit(serial: str, *loads: LoaderOption) -> Unit:
+    """The unit with this serial and the relations `loads` names; NotFound if there is none."""
+    unit = (
+        db.session.scalars(
+            sa.select(Unit)
+            .where(Unit.serial == serial)
+            .options(*loads)
+            # A refused change re-renders a unit already in the session, some of its
+            # collections loaded one by one: read them again, eagerly, as the page needs them.
+            .execution_options(populate_existing=True)
+        )
+        .unique()
+        .one_or_none()
+    )
     if unit is None:
         raise NotFound(_l("No unit has the serial %(serial)s.", serial=serial))
     return unit
@@ -96,7 +109,7 @@ def record_part(unit: Unit, bom_item_id: int, code: str, actor: User, version: i
     decide(unit, actor, Action.RECORD_PART, StageInput(version=version))
     if any(p.in_unit and p.bom_item_id == item.id and p.code == code for p in unit.parts):
         raise Invalid(_l("This code is already recorded for this part."))
-    with unit_change(unit, version):
+    with unit_change(unit):
         part = UnitPart(unit=unit, bom_item=item, code=code, recorded_by_id=actor.id)
         db.session.add(part)
         audit.record(
@@ -129,7 +142,7 @@ def remove_part(unit: Unit, part_id: int, actor: User, version: int) -> None:
     if part is None:
         raise Invalid(_l("That part is not recorded in this unit."))
     decide(unit, actor, Action.REMOVE_PART, StageInput(version=version))
-    with unit_change(unit, version):
+    with unit_change(unit):
         part.removed_at = utcnow()
         part.removed_by_id = actor.id
         audit.record(

@@ -10,14 +10,6 @@ from workshop.models import AuditEvent, User
 from workshop.workflow import Role
 
 
-@pytest.fixture
-def coordinator(app, client):
-    person = make_user(Role.ADMIN)
-    login(client, person)
-    english(client)
-    return person
-
-
 def _user(name: str) -> User:
     db.session.expire_all()
     return db.session.scalar(sa.select(User).where(User.name == name))

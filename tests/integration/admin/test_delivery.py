@@ -26,14 +26,6 @@ def approved_unit():
     return reload(unit)
 
 
-@pytest.fixture
-def coordinator(app, client):
-    person = make_user(Role.ADMIN)
-    login(client, person)
-    english(client)
-    return person
-
-
 def test_an_approved_unit_is_handed_over_with_code_date_and_who(app, client, coordinator):
     unit = approved_unit()
     page = text(client.get(f"/u/{unit.serial}"))

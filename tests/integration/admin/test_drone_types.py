@@ -9,7 +9,6 @@ from workshop.extensions import db
 from workshop.models import DroneType, UnitPart
 from workshop.services import drone_types
 from workshop.services.drone_types import ChecklistLine
-from workshop.workflow import Role
 
 BOM = "1 x Frame 7\" carbon\n4 x Motor 2807\n1 x Flight controller F405 *\n1 x ESC 4in1 55A *\n4 x Propeller 7\"\nCamera analog*"
 
@@ -27,14 +26,6 @@ def _form(name="FPV 7 inch", prefix="fpv7", bom=BOM, active=True, **checklists) 
     if active:
         data["active"] = "y"
     return data
-
-
-@pytest.fixture
-def coordinator(app, client):
-    person = make_user(Role.ADMIN)
-    login(client, person)
-    english(client)
-    return person
 
 
 def test_a_coordinator_creates_a_drone_type_with_tracked_parts_and_checklists(app, client, coordinator):
