@@ -94,7 +94,7 @@ def finish_stage(unit: Unit, actor: User, data: StageInput) -> StageRecord:
     new = decide(
         unit, actor, Action.FINISH, data, missing_required=missing, missing_parts=unit.missing_parts()
     )
-    return _write_record(unit, actor, data, new, "done", answers, Action.FINISH)
+    return _write_record(unit, actor, data, new, answers, Action.FINISH)
 
 
 def fail_stage(unit: Unit, actor: User, data: StageInput) -> StageRecord:
@@ -102,7 +102,7 @@ def fail_stage(unit: Unit, actor: User, data: StageInput) -> StageRecord:
     _check_note(data)
     answers, _missing = _checklist_answers(unit, data.checked)
     new = decide(unit, actor, Action.FAIL, data)
-    return _write_record(unit, actor, data, new, "failed", answers, Action.FAIL)
+    return _write_record(unit, actor, data, new, answers, Action.FAIL)
 
 
 def _write_record(
@@ -110,10 +110,10 @@ def _write_record(
     actor: User,
     data: StageInput,
     new: workflow.UnitState,
-    outcome: str,
     answers: list[dict],
     action: Action,
 ) -> StageRecord:
+    failed = action is Action.FAIL
     photo = photos.prepare(data.photo) if data.photo else None
     before = audit.unit_snapshot(unit)
     try:
@@ -121,12 +121,12 @@ def _write_record(
             record = StageRecord(
                 unit=unit,
                 stage=unit.stage,
-                outcome=outcome,
+                outcome="failed" if failed else "done",
                 user_id=actor.id,
                 answers=answers,
                 note=(data.note or data.text).strip(),
-                reason=data.reason if action is Action.FAIL else None,
-                rework_to=new.stage.value if action is Action.FAIL else None,
+                reason=data.reason if failed else None,
+                rework_to=new.stage.value if failed else None,
             )
             db.session.add(record)
             if photo:

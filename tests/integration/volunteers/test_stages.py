@@ -43,11 +43,12 @@ def test_stage_does_not_finish_with_a_required_item_unticked(app, client):
     volunteer = make_user()
     unit = make_unit(builder=volunteer)
     login(client, volunteer)
+    english(client)
     events_before = db.session.scalar(db.select(db.func.count(AuditEvent.id)))
     one = sorted(required_ids(unit))[:1]
     response = post(client, f"/u/{unit.serial}/finish", {"version": unit.version, "item": [str(i) for i in one]})
     assert response.status_code == 403
-    assert "Tick every required item first" in response.get_data(as_text=True) or "Спершу відмітьте всі" in response.get_data(as_text=True)
+    assert "Tick every required item first. Still unticked: kitting step two." in text(response)
     assert reload(unit).stage == Stage.KITTING
     assert db.session.scalar(db.select(db.func.count(AuditEvent.id))) == events_before
 
