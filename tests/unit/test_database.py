@@ -12,9 +12,9 @@ def test_every_sqlite_connection_gets_wal_full_sync_and_foreign_keys(tmp_path):
     )
     with app.app_context():
         with db.engine.connect() as connection:
-            pragma = lambda name: connection.execute(sa.text(f"PRAGMA {name}")).scalar()  # noqa: E731
-            assert pragma("journal_mode") == "wal"
-            assert pragma("synchronous") == 2  # FULL
-            assert pragma("foreign_keys") == 1
-            assert pragma("busy_timeout") == 15000
+            values = {
+                name: connection.execute(sa.text(f"PRAGMA {name}")).scalar()
+                for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
+            }
+        assert values == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1, "busy_timeout": 15000}
         db.engine.dispose()
