@@ -1,18 +1,20 @@
-"""`python -m workshop`: migrate, seed demo data on a first demo start, serve with waitress."""
+"""`python -m workshop`: migrate, seed demo data on a first demo start, serve with waitress
+(HTTP) or, with `--https`, with cheroot and the workshop's own certificate."""
 
-import ipaddress
 import os
-import socket
+import sys
+from pathlib import Path
 
 import click
 from flask_migrate import upgrade
 from waitress import serve
 
-from workshop import create_app
+from workshop import create_app, tls
 from workshop.commands import print_accounts
 from workshop.services import demo
 
 FIRST_ADMIN = "flask --app workshop create-user NAME --role admin --pin PIN"
+THREADS = 8
 
 
 def wants_demo(environ: os._Environ | dict[str, str]) -> bool:
@@ -26,31 +28,23 @@ def wants_demo(environ: os._Environ | dict[str, str]) -> bool:
     return not environ.get("DATABASE_URL")
 
 
-def urls(host: str, port: int) -> list[str]:
+def urls(host: str, port: int, scheme: str = "http") -> list[str]:
     """Addresses a browser can open: loopback first, then this machine's LAN addresses.
 
-    Never 0.0.0.0 (it means "every address" to a server, nothing to a tablet). The LAN addresses
-    come from the host's own name (the hosts file or the local resolver); nothing is sent out.
+    Never 0.0.0.0 (it means "every address" to a server, nothing to a tablet).
     """
     if host not in {"0.0.0.0", "", "::"}:
-        return [f"http://{host}:{port}/"]
-    found = [f"http://127.0.0.1:{port}/"]
-    try:
-        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET, socket.SOCK_STREAM)
-    except OSError:
-        infos = []
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        url = f"http://{address}:{port}/"
-        if (
-            not (address.is_loopback or address.is_unspecified or address.is_link_local)
-            and url not in found
-        ):
-            found.append(url)
-    return found
+        return [f"{scheme}://{host}:{port}/"]
+    return [f"{scheme}://{address}:{port}/" for address in ["127.0.0.1", *tls.lan_addresses()]]
+
+
+def wants_https(argv: list[str], environ: os._Environ | dict[str, str]) -> bool:
+    """`python -m workshop --https` or WORKSHOP_HTTPS=1: serve HTTPS (the tablet camera needs it)."""
+    return "--https" in argv or environ.get("WORKSHOP_HTTPS", "").strip() == "1"
 
 
 def main() -> None:
+    https = wants_https(sys.argv[1:], os.environ)
     app = create_app()
     with app.app_context():
         upgrade()
@@ -63,9 +57,18 @@ def main() -> None:
     port = int(os.environ.get("PORT", "5000"))
     host = os.environ.get("HOST", "0.0.0.0")
     click.echo("Workshop build tracker (Ctrl+C stops it), open it on a tablet or here at:")
-    for url in urls(host, port):
+    for url in urls(host, port, "https" if https else "http"):
         click.echo(f"  {url}")
-    serve(app, host=host, port=port, threads=8)
+    if not https:
+        serve(app, host=host, port=port, threads=THREADS)
+        return
+    files = tls.ensure_certificate(Path(app.instance_path))
+    click.echo(f"Tablets trust this workshop's certificate once: install {files.ca} (see README).")
+    server = tls.https_server(app, host, port, files, THREADS)
+    try:
+        server.safe_start()
+    finally:
+        server.stop()
 
 
 if __name__ == "__main__":

@@ -32,6 +32,13 @@ class ScanForm(FlaskForm):
     code = StringField(_l("Scan a label or type a serial"), validators=[Length(max=300)])
 
 
+class BadgeForm(FlaskForm):
+    """A scanned badge, and the PIN when the workshop asks for one."""
+
+    code = HiddenField(validators=[InputRequired(), Length(max=16)])
+    pin = PasswordField(_l("PIN"), validators=[Optional(), Regexp(r"^\d{4,12}$", message=_l("A PIN is 4 to 12 digits."))])
+
+
 class NewUnitForm(FlaskForm):
     drone_type = SelectField(_l("Drone type"), coerce=int, validators=[InputRequired()])
 
@@ -136,3 +143,30 @@ class AuditFilterForm(FlaskForm):
 
     key = StringField(_l("Serial or id"), validators=[Optional(), Length(max=40)])
     page = IntegerField(default=1, validators=[Optional()])
+
+
+class LabelSettingsForm(FlaskForm):
+    """The admin's label and badge settings; choices are filled in by the view."""
+
+    label_base_url = StringField(
+        _l("Address on the labels"), validators=[Optional(), Length(max=100)]
+    )
+    default_stock = SelectField(_l("Label stock"))
+    default_printer = SelectField(_l("Default printer"), validators=[Optional()])
+    auto_print = BooleanField(_l("Print a new unit's label automatically"))
+    badge_needs_pin = BooleanField(_l("A scanned badge also asks for the PIN"))
+
+
+class PrinterForm(FlaskForm):
+    """A label printer; choices are filled in by the view."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=64)])
+    kind = SelectField(_l("Kind"))
+    address = StringField(_l("Address"), validators=[DataRequired(), Length(max=200)])
+    model = SelectField(_l("Brother QL model"), validators=[Optional()])
+    stock = SelectField(_l("Label stock loaded"))
+    dpi = IntegerField(_l("Resolution (dpi, ZPL only)"), validators=[Optional()])
+
+
+class SendLabelForm(FlaskForm):
+    printer = HiddenField(validators=[InputRequired(), Regexp(r"^\d+$")])

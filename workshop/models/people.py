@@ -1,4 +1,4 @@
-"""People who use the app: by name or callsign, a role, and a hashed PIN. Nothing else."""
+"""People who use the app: by name or callsign, a role, a hashed PIN and a badge code. Nothing else."""
 
 from datetime import datetime
 
@@ -20,6 +20,8 @@ class User(UserMixin, db.Model):
     role: so.Mapped[str] = so.mapped_column(sa.String(16), default=Role.VOLUNTEER.value)
     pin_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
     active: so.Mapped[bool] = so.mapped_column(default=True)
+    #: What the person's badge QR holds; a new badge replaces it, revoking clears it.
+    badge_code: so.Mapped[str | None] = so.mapped_column(sa.String(16), unique=True)
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     @property

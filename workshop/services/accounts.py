@@ -1,6 +1,7 @@
-"""Accounts: people by name or callsign, a role and a PIN; nothing personal beyond that."""
+"""Accounts: people by name or callsign, a role, a PIN and a badge; nothing personal beyond that."""
 
 import re
+import secrets
 import unicodedata
 from functools import cache
 
@@ -12,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from workshop.extensions import db
 from workshop.models import User
-from workshop.services import audit, login_throttle
+from workshop.services import audit, login_throttle, settings
 from workshop.services.errors import Invalid, NotFound, ServiceError
 from workshop.workflow import Role
 
@@ -71,18 +72,24 @@ def authenticate(name: str, pin: str) -> User | None:
     if right:
         throttle.succeeded(key)
         return user
+    _count_wrong_pin(key, user.id if user else key[:40], name.strip())
+    return None
+
+
+def _count_wrong_pin(key: str, entity_key: str | int, name: str) -> None:
+    """Count a wrong PIN for the name `key`; LockedOut (and an audit event) when it locks it."""
+    throttle = login_throttle.current()
     if throttle.failed(key):
         audit.record(
             None,
             "user.locked",
             "user",
-            user.id if user else key[:40],
+            entity_key,
             None,
-            {"name": name.strip(), "minutes": login_throttle.minutes(throttle.lock_seconds)},
+            {"name": name, "minutes": login_throttle.minutes(throttle.lock_seconds)},
         )
         db.session.commit()
         raise _locked(throttle.lock_seconds)
-    return None
 
 
 def _locked(seconds: float) -> LockedOut:
@@ -129,3 +136,68 @@ def update_user(user_id: int, role: str, active: bool, pin: str | None, actor: U
 
 def all_users() -> list[User]:
     return list(db.session.scalars(sa.select(User).order_by(User.name)))
+
+
+#: Badge codes: capital Latin letters and digits only (a scanner under a Ukrainian layout
+#: garbles nothing it cannot undo), without 0/O and 1/I, which people misread.
+BADGE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+BADGE_LENGTH = 16  # 80 random bits: a badge without a PIN is the whole credential
+BADGE_INVALID = _l("This badge is not valid any more. Ask a coordinator for a new one.")
+
+
+def badge_holder(code: str) -> User | None:
+    """The active account a badge code belongs to; None for an unknown, revoked or retired one."""
+    return db.session.scalar(sa.select(User).where(User.badge_code == code, User.active.is_(True)))
+
+
+def _account(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_l("No such account."))
+    return user
+
+
+def issue_badge(user_id: int, actor: User) -> User:
+    """Give the person a new badge code; an earlier badge of theirs stops working."""
+    user = _account(user_id)
+    if not user.active:
+        raise Invalid(_l("A retired account gets no badge."))
+    had_badge = user.badge_code is not None
+    user.badge_code = "".join(secrets.choice(BADGE_ALPHABET) for _ in range(BADGE_LENGTH))
+    # The code is a credential: the audit log says that it changed, never what it is.
+    audit.record(actor, "user.badge", "user", user.id, {"badge": had_badge}, {"badge": True})
+    db.session.commit()
+    return user
+
+
+def revoke_badge(user_id: int, actor: User) -> User:
+    """The person's badge stops working (lost, or they left)."""
+    user = _account(user_id)
+    if user.badge_code is None:
+        raise Invalid(_l("%(name)s has no badge.", name=user.name))
+    user.badge_code = None
+    audit.record(actor, "user.badge_revoked", "user", user.id, {"badge": True}, {"badge": False})
+    db.session.commit()
+    return user
+
+
+def authenticate_badge(code: str, pin: str | None) -> User | None:
+    """The account a scanned badge belongs to, None for a wrong PIN when the workshop asks one.
+
+    NotFound for an unknown or revoked badge; LockedOut after too many wrong PINs, counted
+    with those typed at the name login, so a badge is no way around the lock.
+    """
+    user = badge_holder(code)
+    if user is None:
+        raise NotFound(BADGE_INVALID)
+    if not settings.badge_needs_pin():
+        return user
+    throttle = login_throttle.current()
+    key = name_key(user.name)
+    if remaining := throttle.locked_for(key):
+        raise _locked(remaining)
+    if pin and user.check_pin(pin):
+        throttle.succeeded(key)
+        return user
+    _count_wrong_pin(key, user.id, user.name)
+    return None

@@ -1,46 +1,151 @@
-"""The one scan resolver: whatever a scanner or a person typed, find what it names."""
+"""The one scan resolver: whatever a scanner or a person typed, find what it names.
+
+A label holds `{base}/u/<serial>`, `{base}/lots/<code>`, `{base}/bins/<BOM item id>` or
+`{base}/badge/<code>`; a bare code is a unit serial. A scanner that types under a Ukrainian
+(or Russian) keyboard layout sends the Cyrillic letters on the same keys: those are put back.
+"""
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import unquote
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
 from workshop.extensions import db
-from workshop.models import Unit
-from workshop.services.errors import Invalid, NotFound
+from workshop.models import BomItem, Unit, UnitPart
+from workshop.services import accounts
+from workshop.services.errors import Invalid, NotFound, ServiceError
 
 SERIAL = re.compile(r"^[A-Z0-9]{1,8}-\d{4}-\d{5}$")
-#: A QR label holds http://host:port/u/<serial>; keep whatever follows /u/.
-URL_PATH = re.compile(r"/U/([^/?#]+)")
+BADGE = re.compile(r"^[A-Z2-9]{16}$")
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+class Kind(StrEnum):
+    UNIT = "unit"
+    LOT = "lot"
+    BIN = "bin"
+    BADGE = "badge"
+
+
+#: The first path segment of a label URL and what it names.
+LABEL_PATHS = {"U": Kind.UNIT, "LOTS": Kind.LOT, "BINS": Kind.BIN, "BADGE": Kind.BADGE}
+LABEL_URL = re.compile(r"/(U|LOTS|BINS|BADGE)/([^/?#]+)")
+
+# What the same physical keys type on a US and on a Ukrainian layout (the Russian-only letters
+# last), so that a scanner typing under the wrong layout can be undone key by key.
+_KEYS = (
+    ("qwertyuiop[]asdfghjkl;'zxcvbnm,./", "йцукенгшщзхїфівапролджєячсмитьбю."),
+    ('QWERTYUIOP{}ASDFGHJKL:"ZXCVBNM<>?', "ЙЦУКЕНГШЩЗХЇФІВАПРОЛДЖЄЯЧСМИТЬБЮ,"),
+    ("@#$^&", '"№;:?'),
+    ("s'`]S\"~}", "ыэёъЫЭЁЪ"),
+)
+LAYOUT = str.maketrans("".join(c for _, c in _KEYS), "".join(latin for latin, _ in _KEYS))
 
 
 @dataclass(frozen=True)
 class ScanResult:
-    serial: str
+    """What a scan names: its kind and key (a serial, a lot code, a BOM item id, a badge code)."""
+
+    kind: Kind
+    key: str
 
 
-def normalise(raw: str) -> str:
-    """Upper case, no spaces anywhere, the serial part of a label URL."""
-    code = "".join(raw.split()).upper()
-    if match := URL_PATH.search(code):
-        code = match.group(1)
-    return code
+def repair_layout(raw: str) -> str | None:
+    """`raw` as typed on a US layout, when it shows Cyrillic-layout damage that can be undone.
+
+    None when there is nothing to repair (no Cyrillic letter) or when a character is left that
+    no key of the US layout makes.
+    """
+    if not CYRILLIC.search(raw):
+        return None
+    repaired = raw.translate(LAYOUT)
+    return repaired if repaired.isascii() else None
 
 
-def resolve(raw: str) -> ScanResult:
-    """The unit a scanned or typed code names, or a clear refusal."""
-    code = normalise(raw)
-    if not code:
+def parse(raw: str) -> ScanResult:
+    """The kind and key a code names, without looking anything up; Invalid when it names nothing."""
+    compact = "".join(raw.split()).upper()
+    if not compact:
         raise Invalid(_l("Scan a label or type a serial."))
-    if not SERIAL.match(code):
+    if match := LABEL_URL.search(compact):
+        kind = LABEL_PATHS[match.group(1)]
+        key = " ".join(unquote(match.group(2)).split()).upper()
+    else:
+        kind, key = Kind.UNIT, compact
+    if kind is Kind.UNIT and not SERIAL.match(key):
         raise Invalid(
             _l(
                 "“%(code)s” is not a unit serial. A serial looks like FPV7-2026-00012.",
-                code=code[:40],
+                code=key[:40],
             )
         )
-    found = db.session.scalar(sa.select(Unit.serial).where(Unit.serial == code))
-    if found is None:
-        raise NotFound(_l("No unit has the serial %(serial)s.", serial=code))
-    return ScanResult(serial=found)
+    if kind is Kind.BIN and not key.isdigit():
+        raise Invalid(_l("“%(code)s” is not a bin label.", code=key[:40]))
+    if kind is Kind.BADGE and not BADGE.match(key):
+        raise Invalid(_l("This badge cannot be read. Scan it again or log in with your name."))
+    if kind is Kind.LOT and len(key) > UnitPart.code.type.length:
+        raise Invalid(_l("“%(code)s” is not a lot label.", code=key[:40]))
+    return ScanResult(kind, key)
+
+
+def _find(target: ScanResult) -> ScanResult:
+    """`target` when what it names exists (a unit by its exact serial), else NotFound."""
+    if target.kind is Kind.UNIT:
+        serial = db.session.scalar(sa.select(Unit.serial).where(Unit.serial == target.key))
+        if serial is None:
+            raise NotFound(_l("No unit has the serial %(serial)s.", serial=target.key))
+        return ScanResult(Kind.UNIT, serial)
+    if target.kind is Kind.LOT:
+        found = db.session.scalar(sa.select(UnitPart.id).where(UnitPart.code == target.key).limit(1))
+        if found is None:
+            raise NotFound(_l("No unit holds a part from lot %(code)s.", code=target.key))
+    elif target.kind is Kind.BIN:
+        bin_uses(int(target.key))
+    elif accounts.badge_holder(target.key) is None:
+        raise NotFound(accounts.BADGE_INVALID)
+    return target
+
+
+def resolve(raw: str) -> ScanResult:
+    """What a scanned or typed code names, or a clear refusal.
+
+    The code as typed is tried first; when it shows keyboard-layout damage, the repaired code
+    too. The refusal told is the one that got further (a code that parses but names nothing
+    says more than one that does not parse).
+    """
+    candidates = [raw]
+    if (repaired := repair_layout(raw)) is not None:
+        candidates.append(repaired)
+    refusals: list[ServiceError] = []
+    for candidate in candidates:
+        try:
+            return _find(parse(candidate))
+        except ServiceError as error:
+            refusals.append(error)
+    raise next((e for e in refusals if isinstance(e, NotFound)), refusals[0])
+
+
+def bin_uses(item_id: int) -> list[BomItem]:
+    """The BOM line a bin label names first, then every drone type's line for the same part
+    (same name, any case): where the part in that bin goes."""
+    # A number past any id is refused before it reaches the database (SQLite overflows).
+    item = db.session.get(BomItem, item_id) if item_id < 2**31 else None
+    if item is None:
+        raise NotFound(_l("No part of any bill of materials has the bin number %(code)s.", code=item_id))
+    key = item.name.strip().casefold()
+    # Compared in Python: SQLite folds ASCII only, and part names are often Ukrainian.
+    others = [
+        other
+        for other in db.session.scalars(
+            sa.select(BomItem)
+            .options(so.joinedload(BomItem.drone_type))
+            .where(BomItem.id != item.id)
+            .order_by(BomItem.drone_type_id, BomItem.position)
+        )
+        if other.name.strip().casefold() == key
+    ]
+    return [item, *others]

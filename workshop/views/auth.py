@@ -1,27 +1,34 @@
-"""Logging in with a name and PIN, logging out, and choosing the language."""
+"""Logging in with a name and PIN or a badge, logging out, badges, and choosing the language."""
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
     render_template,
     request,
+    send_file,
     session,
     url_for,
 )
 from flask_babel import _
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from workshop.forms import LanguageForm, LoginForm
+from workshop import tls
+from workshop.forms import BadgeForm, LanguageForm, LoginForm
 from workshop.i18n import remember_language
-from workshop.services import accounts
-from workshop.services.errors import ServiceError
-from workshop.views.access import mark_active
+from workshop.models import User
+from workshop.services import accounts, settings
+from workshop.services.errors import NotFound, ServiceError
+from workshop.views.access import mark_active, roles_required
+from workshop.views.form_errors import field_errors
+from workshop.workflow import Role
 
 bp = Blueprint("auth", __name__)
 
@@ -69,12 +76,110 @@ def login():
         if user is None:
             flash(_("Wrong name or PIN."), "error")
             return render_template("auth/login.html", form=form), 401
-        # No remember-me cookie, never a permanent session: bench tablets are shared.
-        login_user(user)
-        mark_active()
+        sign_in(user)
         return redirect(_safe_next(request.args.get("next")))
     status = 400 if form.errors else 200
     return render_template("auth/login.html", form=form), status
+
+
+def sign_in(user: User) -> None:
+    """Make `user` the one working on this tablet now, in place of whoever was."""
+    # No remember-me cookie, never a permanent session: bench tablets are shared.
+    login_user(user)
+    mark_active()
+
+
+def badge_scanned(code: str):
+    """A badge scanned into a scan box: its holder works here from now on, after their PIN
+    when the workshop asks for one."""
+    if settings.badge_needs_pin():
+        return _badge_page(code)
+    return _badge_sign_in(code, None, BadgeForm(formdata=None, code=code))
+
+
+@bp.route("/badge/<code>")
+def badge(code: str):
+    """A badge's URL opened by a camera app: one tap (and the PIN) logs in, never the GET."""
+    return _badge_page(code.strip().upper())
+
+
+@bp.route("/badge", methods=["POST"])
+def badge_login():
+    form = BadgeForm()
+    if not form.validate_on_submit():
+        flash(_("Some fields need attention: %(fields)s", fields=field_errors(form)), "error")
+        return _badge_page(form.code.data or "", form, 400)
+    return _badge_sign_in(form.code.data, form.pin.data or None, form)
+
+
+def _badge_page(code: str, form: BadgeForm | None = None, status: int = 200):
+    holder = accounts.badge_holder(code)
+    if holder is None:
+        flash(str(accounts.BADGE_INVALID), "error")
+        return redirect(url_for("auth.login"))
+    form = form or BadgeForm(formdata=None, code=code)
+    page = render_template(
+        "auth/badge.html", form=form, holder=holder, needs_pin=settings.badge_needs_pin()
+    )
+    return page, status
+
+
+def _badge_sign_in(code: str, pin: str | None, form: BadgeForm):
+    try:
+        user = accounts.authenticate_badge(code, pin)
+    except NotFound as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("auth.login"))
+    except ServiceError as error:  # locked after too many wrong PINs
+        flash(str(error.message), "error")
+        return _badge_page(code, form, error.status_code)
+    if user is None:
+        flash(_("Wrong PIN."), "error")
+        return _badge_page(code, form, 401)
+    sign_in(user)
+    flash(_("%(name)s is working here now.", name=user.name), "success")
+    return redirect(url_for("bench.index"))
+
+
+@bp.route("/accounts/<int:user_id>/badge", methods=["POST"])
+@roles_required(Role.ADMIN)
+def issue_badge(user_id: int):
+    try:
+        user = accounts.issue_badge(user_id, current_user)
+    except ServiceError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("admin.users"))
+    flash(
+        _(
+            "%(name)s has a new badge; an earlier one no longer works. "
+            "Print it on the labels page.",
+            name=user.name,
+        ),
+        "success",
+    )
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/accounts/<int:user_id>/badge/revoke", methods=["POST"])
+@roles_required(Role.ADMIN)
+def revoke_badge(user_id: int):
+    try:
+        user = accounts.revoke_badge(user_id, current_user)
+    except ServiceError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("admin.users"))
+    flash(_("%(name)s's badge no longer works.", name=user.name), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/workshop-ca.crt")
+def certificate_authority():
+    """The workshop's own certificate authority, for a tablet to trust (the README says how);
+    a certificate is public, so no login. None until the app first served HTTPS."""
+    ca = tls.files_in(Path(current_app.instance_path)).ca
+    if not ca.exists():
+        abort(404)
+    return send_file(ca, mimetype="application/x-x509-ca-cert", download_name=ca.name)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -4,9 +4,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import _
 from flask_login import current_user, login_required
 
+from workshop.extensions import login_manager
 from workshop.forms import NewUnitForm, PartSearchForm, ScanForm
-from workshop.services import drone_types, scan, units
+from workshop.services import drone_types, printing, scan, units
 from workshop.services.errors import ServiceError
+from workshop.views.auth import badge_scanned
 
 bp = Blueprint("bench", __name__)
 
@@ -23,21 +25,62 @@ def index():
     return render_template("bench/index.html", scan_form=ScanForm(), new_form=_new_unit_form())
 
 
+#: Where each kind of scan opens, and the URL argument its key goes in.
+OPENS = {
+    scan.Kind.UNIT: ("units.show", "serial"),
+    scan.Kind.LOT: ("bench.lot", "code"),
+    scan.Kind.BIN: ("bench.part_bin", "item_id"),
+}
+
+
 @bp.route("/scan", methods=["POST"])
-@login_required
 def scan_code():
+    """Open what a scan names. Anyone may scan a badge (it is how a volunteer logs in); what
+    else a scan opens needs a login first."""
     form = ScanForm()
-    if form.validate_on_submit():
-        try:
-            found = scan.resolve(form.code.data or "")
-        except ServiceError as error:
-            flash(str(error.message), "error")
-            return render_template(
-                "bench/index.html", scan_form=form, new_form=_new_unit_form()
-            ), error.status_code
-        return redirect(url_for("units.show", serial=found.serial))
-    flash(_("The scan could not be read. Scan again."), "error")
-    return render_template("bench/index.html", scan_form=form, new_form=_new_unit_form()), 400
+    if not form.validate_on_submit():
+        flash(_("The scan could not be read. Scan again."), "error")
+        return _refused(form, 400)
+    try:
+        found = scan.resolve(form.code.data or "")
+    except ServiceError as error:
+        flash(str(error.message), "error")
+        return _refused(form, error.status_code)
+    if found.kind is scan.Kind.BADGE:
+        return badge_scanned(found.key)
+    endpoint, argument = OPENS[found.kind]
+    target = url_for(endpoint, **{argument: found.key})
+    if not current_user.is_authenticated:
+        flash(str(login_manager.login_message), "info")
+        return redirect(url_for("auth.login", next=target))
+    return redirect(target)
+
+
+def _refused(form: ScanForm, status: int):
+    """Back to the bench, ready for the next scan; before a login, back to the login page."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return render_template("bench/index.html", scan_form=form, new_form=_new_unit_form()), status
+
+
+@bp.route("/lots/<path:code>")
+@login_required
+def lot(code: str):
+    """A lot label: the units that hold a part from the lot (the recall search, for this code)."""
+    form = PartSearchForm(formdata=None, q=code)
+    return render_template("bench/parts.html", form=form, found=units.units_with_part(code))
+
+
+@bp.route("/bins/<int:item_id>")
+@login_required
+def part_bin(item_id: int):
+    """A bin label: the part in it and which drone types' bills of materials use it."""
+    try:
+        uses = scan.bin_uses(item_id)
+    except ServiceError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("bench.index"))
+    return render_template("bench/bin.html", item=uses[0], uses=uses)
 
 
 @bp.route("/units/new", methods=["POST"])
@@ -53,6 +96,8 @@ def new_unit():
         flash(str(error.message), "error")
         return redirect(url_for("bench.index"))
     flash(_("New unit %(serial)s started at kitting.", serial=unit.serial), "success")
+    if job := printing.auto_print_new_unit(unit, current_user, fallback_base=request.url_root):
+        flash(*printing.outcome(job))
     return redirect(url_for("units.show", serial=unit.serial))
 
 

@@ -27,7 +27,7 @@ from workshop.forms import (
     VersionedForm,
 )
 from workshop.models import Unit
-from workshop.services import delivery, photos, stages, traveler, units
+from workshop.services import delivery, photos, printing, stages, traveler, units
 from workshop.services.errors import ServiceError
 from workshop.services.stages import StageInput
 from workshop.views.access import roles_required
@@ -60,7 +60,10 @@ def render_unit(serial: str, template: str = "units/show.html", status: int = 20
             form.version.data = str(unit.version)
     # A refused finish shows the page again with the volunteer's ticks still in place.
     checked = _checked_items() if request.method == "POST" else frozenset()
-    return render_template(template, unit=unit, view=view, checked=checked, **context), status
+    printers = printing.active_printers()  # the "print on" buttons, one per printer
+    return render_template(
+        template, unit=unit, view=view, checked=checked, printers=printers, **context
+    ), status
 
 
 @bp.route("/u/<serial>")

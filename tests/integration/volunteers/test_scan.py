@@ -1,8 +1,8 @@
-"""The bench scan box: whatever the scanner or a person types opens the unit, or says why not."""
+"""The scan box: whatever the scanner or a person types opens the unit, lot or bin, or says why not."""
 
 import pytest
 
-from tests.helpers import login, make_unit, make_user, post
+from tests.helpers import PIN, csrf_token, login, make_drone_type, make_unit, make_user, post
 from tests.integration.support import database_state, english, text
 
 
@@ -52,7 +52,7 @@ def test_an_unknown_serial_says_so_and_stays_on_the_bench(bench, client):
 
 @pytest.mark.parametrize(
     "typed",
-    ["hello", "FPV7-26-00001", "FPV7-2026-0001", "TOOLONGPREFIX-2026-00001", "ФПВ7-2026-00001", "http://host:5000/x/abc", "%%%"],
+    ["hello", "FPV7-26-00001", "FPV7-2026-0001", "TOOLONGPREFIX-2026-00001", "ҐҐ7-2026-00001", "http://host:5000/x/abc", "%%%"],
 )
 def test_a_malformed_code_says_what_a_serial_looks_like_and_stays(bench, client, typed):
     before = database_state()
@@ -93,3 +93,77 @@ def test_scanning_without_the_csrf_token_is_refused_and_changes_nothing(bench, c
 def test_the_scan_box_needs_a_login(app, client):
     response = client.get("/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def _ukrainian_layout(latin: str) -> str:
+    """What a scanner set to a Ukrainian keyboard layout types for `latin` (the keys a label
+    URL or serial needs), written out by hand from the layout."""
+    keys = dict(zip("hAPVTupl:/.", "рАЗМЕгздЖ.ю", strict=True))
+    return "".join(keys.get(c, c) for c in latin)
+
+
+def test_a_scanner_typing_under_a_ukrainian_layout_still_opens_the_unit(bench, client):
+    damaged = _ukrainian_layout(bench.serial)
+    assert damaged != bench.serial
+    for typed in (damaged, _ukrainian_layout(f"http://192.168.1.10:5000/u/{bench.serial}")):
+        response = post(client, "/scan", {"code": typed})
+        assert response.status_code == 302, typed
+        assert response.headers["Location"].endswith(f"/u/{bench.serial}"), typed
+
+
+def test_a_damaged_code_that_names_nothing_tells_the_repaired_serial(bench, client):
+    response = post(client, "/scan", {"code": "ФПВ7-2026-00001"})
+    assert response.status_code == 404
+    assert "No unit has the serial AGD7-2026-00001." in text(response)
+
+
+def test_a_lot_label_opens_the_units_that_hold_a_part_of_the_lot(bench, client):
+    code = bench.parts[0].code
+    response = post(client, "/scan", {"code": f"http://192.168.1.10:5000/lots/{code.lower()}"})
+    assert response.status_code == 302
+    page = text(client.get(response.headers["Location"]))
+    assert code in page and bench.serial in page
+
+
+def test_a_lot_no_unit_holds_says_so(bench, client):
+    before = database_state()
+    response = post(client, "/scan", {"code": "http://192.168.1.10:5000/lots/NOSUCHLOT"})
+    assert response.status_code == 404
+    assert "No unit holds a part from lot NOSUCHLOT." in text(response)
+    assert database_state() == before
+
+
+def test_a_bin_label_opens_the_part_and_the_drone_types_that_use_it(bench, client):
+    item = bench.drone_type.bom[1]
+    other = make_drone_type("Q5", "Quad five")
+    response = post(client, "/scan", {"code": f"http://192.168.1.10:5000/bins/{item.id}"})
+    assert response.status_code == 302
+    page = text(client.get(response.headers["Location"]))
+    assert item.name in page
+    assert bench.drone_type.name in page and other.name in page
+
+
+@pytest.mark.parametrize("number", ["9999", "99999999999999999999999"])
+def test_an_unknown_bin_says_so(bench, client, number):
+    response = post(client, "/scan", {"code": f"http://192.168.1.10:5000/bins/{number}"})
+    assert response.status_code == 404
+    assert f"No part of any bill of materials has the bin number {number}." in text(response)
+    opened = client.get(f"/bins/{number}", follow_redirects=True)
+    assert opened.request.path == "/"
+    assert f"No part of any bill of materials has the bin number {number}." in text(opened)
+
+
+def test_a_scan_before_login_opens_the_unit_after_it(app, client):
+    volunteer = make_user()
+    unit = make_unit(builder=volunteer)
+    english(client)
+    response = client.post("/scan", data={"csrf_token": csrf_token(client), "code": unit.serial})
+    assert response.status_code == 302
+    assert "/login?next=" in response.headers["Location"]
+    login_page = client.get(response.headers["Location"])
+    assert "Log in to continue." in text(login_page)
+    landed = client.post(
+        response.headers["Location"],
+        data={"csrf_token": csrf_token(client), "username": volunteer.name, "pin": PIN},
+    )
+    assert landed.headers["Location"] == f"/u/{unit.serial}"

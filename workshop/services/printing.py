@@ -1,0 +1,260 @@
+"""Label printers the admin configures, and print jobs: each a row with its state, so a failed
+label says why and is retried with one tap."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import current_app
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+from workshop import labels as label_rendering
+from workshop.extensions import db
+from workshop.labels import printers
+from workshop.labels.printers import PrinterError
+from workshop.models import Printer, PrintJob, Unit, User
+from workshop.models.timestamps import utcnow
+from workshop.services import audit, labels, settings, units
+from workshop.services.errors import Invalid, NotFound
+
+#: Seconds to wait for a network printer to take a connection or the job.
+DEFAULT_TIMEOUT = 10.0
+NAME_MAX = 64
+JOBS_SHOWN = 30
+
+_REASONS: dict[str, LazyString] = {
+    "refused": _l(
+        "Printer %(address)s refused the connection. Is it switched on, and is the address right?"
+    ),
+    "timeout": _l(
+        "Printer %(address)s did not answer in time. Is it switched on and on the network?"
+    ),
+    "unreachable": _l("Printer %(address)s cannot be reached: %(detail)s."),
+    "no_device": _l(
+        "No printer answers at %(address)s (%(detail)s). Is it plugged in and switched on?"
+    ),
+    "printer_error": _l("The printer at %(address)s reported a problem: %(detail)s."),
+    "bad_address": _l(
+        "The printer address %(address)s cannot be used. Write tcp://192.168.1.20:9100 for a "
+        "network printer; a Brother QL on this computer's USB is usb://0x04f9:0x209b."
+    ),
+    "unknown_model": _l("Unknown Brother QL model: %(detail)s."),
+    "unsupported_stock": _l("This printer cannot print on that label stock (%(detail)s)."),
+    "unknown_kind": _l("Unknown kind of printer."),
+}
+
+
+def explain(error: PrinterError) -> str:
+    """The reason in the person's language."""
+    return str(_REASONS[error.reason]) % {"address": error.address, "detail": error.detail}
+
+
+@dataclass(frozen=True)
+class PrinterFields:
+    """What the admin types for a printer."""
+
+    name: str
+    kind: str
+    address: str
+    model: str
+    stock_id: str
+    dpi: int | None = None
+
+
+# Printers ---------------------------------------------------------------------------------
+
+
+def active_printers() -> list[Printer]:
+    return list(db.session.scalars(sa.select(Printer).where(Printer.active).order_by(Printer.name)))
+
+
+def get_printer(printer_id: int) -> Printer:
+    printer = db.session.get(Printer, printer_id)
+    if printer is None or not printer.active:
+        raise NotFound(_l("There is no such printer."))
+    return printer
+
+
+def _checked(fields: PrinterFields, printer_id: int | None) -> PrinterFields:
+    name = fields.name.strip()
+    if not name or len(name) > NAME_MAX:
+        raise Invalid(_l("A printer needs a name of 1 to 64 characters."))
+    if fields.kind not in printers.KINDS:
+        raise Invalid(_l("Unknown kind of printer."))
+    if fields.stock_id not in label_rendering.STOCKS:
+        raise Invalid(_l("Unknown label stock."))
+    if fields.dpi is not None and not 100 <= fields.dpi <= 600:
+        raise Invalid(_l("A printer's resolution is 100 to 600 dots per inch."))
+    model = fields.model.strip() if fields.kind == "brother_ql" else ""
+    if fields.kind == "brother_ql" and not model:
+        raise Invalid(_l("Choose the Brother QL model: it decides what the printer is sent."))
+    try:
+        address = printers.check(fields.kind, fields.address.strip(), model, fields.stock_id)
+    except PrinterError as error:
+        raise Invalid(explain(error)) from None
+    clash = db.session.scalar(
+        sa.select(Printer).where(Printer.active, Printer.name == name, Printer.id != printer_id)
+    )
+    if clash is not None:
+        raise Invalid(_l("A printer is already called %(name)s.", name=name))
+    dpi = fields.dpi if fields.kind == "zpl" else None
+    return PrinterFields(name, fields.kind, address, model, fields.stock_id, dpi)
+
+
+def _snapshot(printer: Printer) -> dict[str, str | int | bool | None]:
+    return {
+        "name": printer.name,
+        "kind": printer.kind,
+        "address": printer.address,
+        "model": printer.model,
+        "stock": printer.stock_id,
+        "dpi": printer.dpi,
+        "active": printer.active,
+    }
+
+
+def add_printer(fields: PrinterFields, actor: User) -> Printer:
+    fields = _checked(fields, None)
+    printer = Printer(
+        name=fields.name,
+        kind=fields.kind,
+        address=fields.address,
+        model=fields.model,
+        stock_id=fields.stock_id,
+        dpi=fields.dpi,
+    )
+    db.session.add(printer)
+    db.session.flush()
+    audit.record(actor, "printer.create", "printer", printer.id, None, _snapshot(printer))
+    db.session.commit()
+    return printer
+
+
+def update_printer(printer_id: int, fields: PrinterFields, actor: User) -> Printer:
+    printer = get_printer(printer_id)
+    fields = _checked(fields, printer_id)
+    before = _snapshot(printer)
+    printer.name, printer.kind, printer.address = fields.name, fields.kind, fields.address
+    printer.model, printer.stock_id, printer.dpi = fields.model, fields.stock_id, fields.dpi
+    audit.record(actor, "printer.update", "printer", printer.id, before, _snapshot(printer))
+    db.session.commit()
+    return printer
+
+
+def remove_printer(printer_id: int, actor: User) -> None:
+    """No longer offered; kept so its jobs keep their history."""
+    printer = get_printer(printer_id)
+    before = _snapshot(printer)
+    printer.active = False
+    settings.forget_printer(printer.id)
+    audit.record(actor, "printer.remove", "printer", printer.id, before, _snapshot(printer))
+    db.session.commit()
+
+
+# Print jobs -------------------------------------------------------------------------------
+
+
+def _timeout() -> float:
+    return float(current_app.config.get("PRINTER_TIMEOUT_SECONDS", DEFAULT_TIMEOUT))
+
+
+def _send(job: PrintJob, content: label_rendering.LabelContent, actor: User) -> PrintJob:
+    """Render, send, and record the outcome with its audit event; a failure is kept, not raised."""
+    printer = job.printer
+    job.attempts += 1
+    stock = label_rendering.get_stock(job.stock_id)
+    try:
+        labels.check_fits([content], stock)
+        image = label_rendering.render_bitmap(content, stock, printer.dpi)
+        data = printers.encode(
+            printer.kind, image, model=printer.model, stock_id=job.stock_id, copies=job.copies
+        )
+        printers.send(printer.kind, printer.address, data, timeout=_timeout())
+    except PrinterError as error:
+        job.state, job.error = "failed", explain(error)[:500]
+    except Invalid as error:  # the label address is too long for this stock's QR code
+        job.state, job.error = "failed", str(error.message)[:500]
+    else:
+        job.state, job.error, job.sent_at = "sent", "", utcnow()
+    after = {"state": job.state, "attempts": job.attempts, "printer": printer.name}
+    after |= {"error": job.error} if job.error else {}
+    audit.record(actor, f"print_job.{job.state}", "print_job", job.id, None, after)
+    return job
+
+
+def _queue(what: str, subject: str, printer: Printer, actor: User) -> PrintJob:
+    job = PrintJob(
+        what=what,
+        subject=subject,
+        stock_id=printer.stock_id,
+        printer=printer,
+        created_by_id=actor.id,
+    )
+    db.session.add(job)
+    db.session.flush()
+    audit.record(
+        actor, "print_job.queue", "print_job", job.id, None, {"what": what, "subject": subject}
+    )
+    # Committed before sending: a server that stops mid-send leaves a queued job to retry.
+    db.session.commit()
+    return job
+
+
+def print_unit_label(unit: Unit, printer: Printer, actor: User, *, fallback_base: str) -> PrintJob:
+    """Send the unit's label to the printer; a sent label counts on the unit's history.
+
+    `fallback_base` is where labels point when the admin set no address (this request's root).
+    """
+    job = _queue("unit", unit.serial, printer, actor)
+    return _send_unit_label(job, unit, fallback_base, actor)
+
+
+def _send_unit_label(job: PrintJob, unit: Unit, fallback_base: str, actor: User) -> PrintJob:
+    _send(job, labels.unit_label(unit, labels.base_url(fallback_base)), actor)
+    if job.state == "sent":
+        labels.record_print(unit, via=job.printer.name, actor=actor)  # commits the job with it
+    db.session.commit()
+    return job
+
+
+def retry(job_id: int, actor: User, *, fallback_base: str) -> PrintJob:
+    """Send a failed (or stuck queued) job again, to the same printer."""
+    job = db.session.get(PrintJob, job_id, options=[so.joinedload(PrintJob.printer)])
+    if job is None:
+        raise NotFound(_l("There is no such print job."))
+    if job.state == "sent":
+        raise Invalid(_l("This label was printed already; print it again from its page."))
+    if not job.printer.active:
+        raise Invalid(_l("That printer was removed; print the label on another one."))
+    job.stock_id = job.printer.stock_id  # the stock loaded now, if it was changed since
+    return _send_unit_label(job, units.get_unit(job.subject), fallback_base, actor)
+
+
+def auto_print_new_unit(unit: Unit, actor: User, *, fallback_base: str) -> PrintJob | None:
+    """When the workshop auto-prints, send a just-created unit's label to the default printer."""
+    printer_id = settings.default_printer_id()
+    if not settings.auto_print() or printer_id is None:
+        return None
+    printer = db.session.get(Printer, printer_id)
+    if printer is None or not printer.active:
+        return None
+    return print_unit_label(unit, printer, actor, fallback_base=fallback_base)
+
+
+def outcome(job: PrintJob) -> tuple[str, str]:
+    """What to tell the person who sent the job, and how (a flash category)."""
+    if job.state == "sent":
+        return str(_l("Label sent to %(printer)s.", printer=job.printer.name)), "success"
+    return str(_l("The label was not printed: %(reason)s", reason=job.error)), "error"
+
+
+def recent_jobs(limit: int = JOBS_SHOWN) -> list[PrintJob]:
+    return list(
+        db.session.scalars(
+            sa.select(PrintJob)
+            .options(so.joinedload(PrintJob.printer), so.joinedload(PrintJob.created_by))
+            .order_by(PrintJob.id.desc())
+            .limit(limit)
+        )
+    )

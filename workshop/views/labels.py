@@ -1,0 +1,191 @@
+"""Labels: a unit's label as PDF, PNG or a print page, and batches of labels."""
+
+from io import BytesIO
+
+from flask import (
+    Blueprint,
+    Response,
+    render_template,
+    request,
+    send_file,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from workshop.labels import STOCKS, LabelContent, Stock, render_bitmap, render_pdf, render_svg
+from workshop.labels.fonts import FONT_DIR
+from workshop.labels.layouts import layout_for
+from workshop.models import Unit
+from workshop.services import drone_types, labels, units
+from workshop.services.errors import ServiceError
+from workshop.views.access import roles_required
+from workshop.views.form_errors import field_errors
+from workshop.workflow import Role
+
+bp = Blueprint("labels", __name__)
+
+KINDS = {
+    "today": _l("Units started today"),
+    "list": _l("A list of serials"),
+    "range": _l("A range of serials"),
+    "lots": _l("Part lots"),
+    "bins": _l("Bins of a drone type"),
+    "badges": _l("Badges"),
+}
+
+
+class LabelBatchForm(FlaskForm):
+    kind = RadioField(_l("Labels for"), choices=list(KINDS.items()), default="today")
+    serials = TextAreaField(_l("Serials, one per line or scanned"), validators=[Length(max=20000)])
+    first = StringField(_l("From serial"), validators=[Length(max=300)])
+    last = StringField(_l("To serial"), validators=[Length(max=300)])
+    lots = TextAreaField(_l("Lot codes, one per line"), validators=[Length(max=20000)])
+    drone_type = SelectField(_l("Drone type"), coerce=int, validators=[Optional()])
+    stock = SelectField(_l("Label stock"), validators=[InputRequired()])
+    start = IntegerField(
+        _l("Start at position on the sheet (1-24)"),
+        default=1,
+        validators=[Optional(), NumberRange(min=1, max=24)],
+    )
+    output = RadioField(
+        _l("Make"),
+        choices=[("print", _l("Print page")), ("pdf", _l("PDF"))],
+        default="print",
+    )
+
+
+@bp.app_context_processor
+def label_stocks() -> dict:
+    return {"LABEL_STOCKS": STOCKS}
+
+
+def _refused(error: ServiceError) -> tuple[str, int]:
+    return render_template("labels/refused.html", message=error.message), error.status_code
+
+
+def _unit_label(serial: str) -> tuple[Unit, Stock, LabelContent]:
+    unit = units.get_unit(serial.strip().upper())
+    stock = labels.stock(request.args.get("stock"))
+    content = labels.unit_label(unit, labels.base_url(request.url_root))
+    labels.check_fits([content], stock)
+    return unit, stock, content
+
+
+@bp.route("/u/<serial>/label.pdf")
+@login_required
+def unit_pdf(serial: str):
+    try:
+        unit, stock, content = _unit_label(serial)
+    except ServiceError as error:
+        return _refused(error)
+    pdf = render_pdf([content], stock)
+    labels.record_print(unit, "pdf", current_user)
+    return send_file(
+        BytesIO(pdf),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"{unit.serial}-{stock.id}.pdf",
+    )
+
+
+@bp.route("/u/<serial>/label.png")
+@login_required
+def unit_png(serial: str):
+    try:
+        _unit, stock, content = _unit_label(serial)
+    except ServiceError as error:
+        return _refused(error)
+    out = BytesIO()
+    render_bitmap(content, stock).save(out, "PNG", dpi=(stock.dpi, stock.dpi))
+    return Response(out.getvalue(), mimetype="image/png")
+
+
+@bp.route("/u/<serial>/label/print")
+@login_required
+def unit_print(serial: str):
+    try:
+        unit, stock, content = _unit_label(serial)
+    except ServiceError as error:
+        return _refused(error)
+    page = _print_page([content], stock, 1, unit.serial, url_for("units.show", serial=unit.serial))
+    labels.record_print(unit, "browser", current_user)
+    return page
+
+
+def _print_page(
+    contents: list[LabelContent], stock: Stock, start: int, title: str, back: str
+) -> str:
+    """The browser's print page: a page per label, or the A4 sheets with labels in place."""
+    label = layout_for(stock)
+    sheet = stock.sheet
+    pages: list[list[tuple[float, float, str]]] = []
+    if sheet is None:
+        pages = [[(0.0, 0.0, render_svg(content, stock))] for content in contents]
+    else:
+        for content, (page, position) in zip(contents, sheet.positions(len(contents), start)):
+            if page == len(pages):
+                pages.append([])
+            pages[page].append((*sheet.origin(position), render_svg(content, stock)))
+    return render_template(
+        "labels/print.html",
+        pages=pages,
+        page_width=sheet.page_width_mm if sheet else label.width,
+        page_height=sheet.page_height_mm if sheet else label.height,
+        title=title,
+        back=back,
+    )
+
+
+@bp.route("/labels/fonts/<name>")
+@login_required
+def font(name: str):
+    return send_from_directory(FONT_DIR, name, max_age=86400)
+
+
+@bp.route("/labels", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def batch():
+    form = LabelBatchForm()
+    form.stock.choices = [(stock.id, stock.name) for stock in STOCKS.values()]
+    form.drone_type.choices = [(t.id, t.name) for t in drone_types.active_types()]
+    if request.method == "GET":
+        form.stock.data = labels.stock(None).id
+        return render_template("labels/batch.html", form=form)
+    if not form.validate_on_submit():
+        error = _("Some fields need attention: %(fields)s", fields=field_errors(form))
+        return render_template("labels/batch.html", form=form, error=error), 400
+    try:
+        asked = labels.BatchRequest(
+            kind=form.kind.data,
+            serials=form.serials.data or "",
+            first=form.first.data or "",
+            last=form.last.data or "",
+            lots=form.lots.data or "",
+            drone_type_id=form.drone_type.data or 0,
+        )
+        contents, counted = labels.batch(asked, labels.base_url(request.url_root))
+        stock = labels.stock(form.stock.data)
+        labels.check_fits(contents, stock)
+    except ServiceError as error:
+        return render_template(
+            "labels/batch.html", form=form, error=error.message
+        ), error.status_code
+    start = form.start.data or 1
+    if form.output.data == "pdf":
+        body = render_pdf(contents, stock, start=start)
+        labels.record_prints(counted, "pdf", current_user)
+        return send_file(
+            BytesIO(body),
+            mimetype="application/pdf",
+            as_attachment=True,
+            download_name=f"labels-{form.kind.data}-{stock.id}.pdf",
+        )
+    page = _print_page(contents, stock, start, str(KINDS[form.kind.data]), url_for("labels.batch"))
+    labels.record_prints(counted, "browser", current_user)
+    return page
