@@ -36,3 +36,4 @@ test: $(VENV)/.dev-installed translations system-deps
 bench: $(VENV)/.dev-installed translations
 	$(PY) bench/scan_to_page.py
 	$(PY) bench/msp_speed.py
+	$(PY) bench/labels.py
