@@ -13,6 +13,8 @@ its serial task):
   with serial.Serial, not URLs), against our client over the same pty.
 Then the same comparison with answers at once (no pacing), for reference only: what is left is
 each client's fixed local cost and jitter, so the YAMSPy target applies to the paced run.
+Last, typing a golden configuration into the CLI (CliSession.apply, as apply_golden does), each
+line ended by its prompt, against waiting for 100 ms of silence after each line (as before).
 """
 
 from __future__ import annotations
@@ -28,10 +30,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout
 
+from firmware_checks.cli_session import CliSession
 from firmware_checks.client import FlightController
 from firmware_checks.commands import Cmd
+from firmware_checks.golden import golden_lines
+from firmware_checks.limits import DEFAULT_LIMITS
 from firmware_checks.probe import probe
-from firmware_checks.simulator import SimulatorServer, serve_pty
+from firmware_checks.simulator import SimulatorServer, diff_all_text, serve_pty
 
 RATIO_TARGET = 1.3
 YAMSPY_TARGET = 3.0
@@ -124,6 +129,26 @@ def compare_with_yamspy(profile: str, realistic: bool, runs: int) -> None:
         print(f"    YAMSPy time / ours: {theirs / ours:.2f} (reference only, no target: no pacing)")
 
 
+def golden_typing(runs: int) -> None:
+    """Seconds a line when typing the healthy golden diff: prompt-ended, and silence-ended."""
+    lines, _ = golden_lines(diff_all_text("healthy"), DEFAULT_LIMITS.config.ignore)
+    typed = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    typed = [line for line in typed if line.split()[0] not in ("save", "exit")]
+    with (
+        SimulatorServer(profile="config_drift", realistic_timing=True) as server,
+        FlightController.open(server.url) as fc,
+        CliSession(fc) as cli,
+    ):
+        prompt_ended = median_time(lambda: cli.apply(typed), runs)
+        silence_ended = median_time(lambda: [cli.run(line) for line in typed], runs)
+    count = len(typed)
+    print(f"golden configuration typed into the CLI ({count} lines, paced like Betaflight):")
+    print(f"  each line ended by its prompt: {prompt_ended * 1000:.0f} ms "
+          f"({prompt_ended / count * 1000:.1f} ms a line, median of {runs})")  # fmt: skip
+    print(f"  each line ended by 100 ms of silence: {silence_ended * 1000:.0f} ms "
+          f"({silence_ended / count * 1000:.1f} ms a line); {silence_ended / prompt_ended:.1f} x slower")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", default="healthy", help="simulator profile (default: healthy)")
@@ -152,12 +177,13 @@ def main() -> None:
     print(f"  ratio probe / (requests x round trip): {ratio:.2f} "
           f"(target <= {RATIO_TARGET}: {'met' if ratio <= RATIO_TARGET else 'NOT met'})")  # fmt: skip
 
-    if not yamspy_available():
+    if yamspy_available():
+        print("YAMSPy comparison, the same facts on the same simulator:")
+        compare_with_yamspy(args.profile, realistic=True, runs=args.runs)
+        compare_with_yamspy(args.profile, realistic=False, runs=args.runs)
+    else:
         print(f"  YAMSPy: not installed; `pip install {YAMSPY_PIN}` to compare")
-        return
-    print("YAMSPy comparison, the same facts on the same simulator:")
-    compare_with_yamspy(args.profile, realistic=True, runs=args.runs)
-    compare_with_yamspy(args.profile, realistic=False, runs=args.runs)
+    golden_typing(args.runs)
 
 
 if __name__ == "__main__":

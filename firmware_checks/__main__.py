@@ -14,21 +14,24 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .bench_run import CheckResult, run_check
+from .bench_run import CheckResult, read_identity, run_check
 from .checks import Measurement
 from .client import FlightController
 from .config_diff import parse_diff, render_changes
 from .errors import FirmwareCheckError
 from .limits import DEFAULT_LIMITS, Limits, LimitsError, load_limits
 from .probe import ProbeResult, probe
+from .station import StationError, fetch_judging, post_run
 from .transcript import Transcript
 from .transport import PORT_ERRORS, find_flight_controllers
 
 EXIT_OK, EXIT_FAIL, EXIT_COULD_NOT = 0, 1, 2
+#: Where a bench station may keep its token instead of the command line (which others can see).
+TOKEN_VARIABLE = "FIRMWARE_CHECKS_TOKEN"
 
 
 class CouldNot(Exception):
@@ -248,19 +251,58 @@ def _golden(path: str | None) -> str | None:
     return text
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    limits, golden = _limits(args), _golden(args.golden)
-
+def _progress(args: argparse.Namespace) -> Callable[[str], None] | None:
     def progress(step: str) -> None:
         print(f"... {step}", file=sys.stderr, flush=True)
 
-    show_progress = sys.stderr.isatty() and not args.json
-    result = run_check(args.port, limits, golden, progress=progress if show_progress else None,
+    return progress if sys.stderr.isatty() and not args.json else None
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    if args.post:
+        return _station_check(args)
+    limits, golden = _limits(args), _golden(args.golden)
+    result = run_check(args.port, limits, golden, progress=_progress(args),
                        timeout=args.timeout, on_cli=_say)
+    return _report_check(args, result)
+
+
+def _station_check(args: argparse.Namespace) -> int:
+    """Judged by the workshop's limits and golden for the unit; the run is posted back to it."""
+    if args.limits or args.golden or args.ignore:
+        raise CouldNot("with --post the workshop's limits and golden configuration are used: "
+                       "leave out --limits, --golden and --ignore")
+    token = args.token or os.environ.get(TOKEN_VARIABLE, "")
+    if not args.unit or not token:
+        raise CouldNot(f"--post needs --unit SERIAL and --token TOKEN (or {TOKEN_VARIABLE})")
+    try:
+        judging = fetch_judging(args.post, args.unit, token)
+    except StationError as error:
+        raise CouldNot(str(error)) from error
+    if judging.kind == "identity":
+        result = read_identity(args.port, judging.limits, progress=_progress(args),
+                               timeout=args.timeout)
+    else:
+        result = run_check(args.port, judging.limits, judging.golden, progress=_progress(args),
+                           timeout=args.timeout, on_cli=_say)
+    try:
+        answer = post_run(args.post, judging, result.to_dict(), token)
+    except StationError as error:
+        _report_check(args, result, quiet=True)
+        raise CouldNot(f"the run was not recorded: {error}") from error
+    print(f"recorded as run {answer.get('id')} of unit {args.unit}"
+          + (f": {answer['unit_url']}" if answer.get("unit_url") else ""), file=sys.stderr)
+    return _report_check(args, result)
+
+
+def _report_check(args: argparse.Namespace, result: CheckResult, *, quiet: bool = False) -> int:
+    """Print the result; exit code 0 pass, 1 fail, CouldNot (2) for could not test."""
     if args.json:
         _print_json(result.to_dict())
     else:
         print(render_check(result))
+    if quiet:
+        return result.exit_code
     if result.verdict == "error":
         raise CouldNot(f"could not test {args.port}: {result.reason}")
     if result.verdict == "fail":
@@ -286,6 +328,7 @@ examples:
   python -m firmware_checks simulate --listen 127.0.0.1:5761 --profile noisy_gyro
   python -m firmware_checks probe --port socket://127.0.0.1:5761 --json
   python -m firmware_checks check --port /dev/ttyACM0 --limits limits.toml --golden golden-diff.txt
+  python -m firmware_checks check /dev/ttyACM0 --unit QF-0042 --post http://workshop:5000 --token TOKEN
 
 exit codes:
   0  pass: probe read the flight controller, check passed (ports, simulate: done)
@@ -297,6 +340,10 @@ exit codes:
 CHECK_EPILOG = """\
 --timeout is per MSP answer; the CLI stage (--golden) waits max(4 x timeout, 1 s) for the CLI
 to answer and max(20 x timeout, 4 s) for the board to come back after a reboot.
+
+With --post (a bench station): the limits, golden configuration and kind of run (identity at
+the flashing stage, bench at the bench-test stage) come from the workshop for --unit, and the
+run is recorded there; exit code 2 also when it could not be recorded.
 
 exit codes: 0 pass, 1 fail, 2 could not test (with the reason on stderr).
 """
@@ -328,8 +375,9 @@ def build_parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, formatter_class=argparse.RawDescriptionHelpFormatter,
                                   epilog=CHECK_EPILOG if name == "check" else
                                   "exit codes: 0 read the flight controller, 2 could not (with the reason on stderr).")
-        sub.add_argument("--port", required=True, metavar="URL",
-                         help="/dev/ttyACM0, COM5, socket://127.0.0.1:5761, ...")
+        sub.add_argument("port_argument", nargs="?", metavar="PORT",
+                         help="/dev/ttyACM0, COM5, socket://127.0.0.1:5761, ... (or --port)")
+        sub.add_argument("--port", metavar="URL", help="the same as PORT")
         sub.add_argument("--json", action="store_true", help="one JSON document, with the transcript")
         sub.add_argument("--timeout", type=_positive, default=0.5, metavar="S",
                          help="seconds to wait for each MSP answer (default 0.5)"
@@ -339,12 +387,25 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_argument("--golden", metavar="FILE", help="golden `diff all` to compare with")
             sub.add_argument("--ignore", action="append", default=[], metavar="PATTERN",
                              help="also ignore config lines matching this glob (or re:REGEX)")
+            station = sub.add_argument_group(
+                "bench station", "judge by the workshop's limits for a unit and record the run there")
+            station.add_argument("--post", metavar="URL", help="the workshop, e.g. http://workshop:5000")
+            station.add_argument("--unit", metavar="SERIAL", help="the unit's serial number")
+            station.add_argument("--token", metavar="TOKEN",
+                                 help=f"the station's token (default: ${TOKEN_VARIABLE})")
         sub.set_defaults(handler=cmd_check if name == "check" else cmd_probe)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command in ("probe", "check"):
+        if args.port and args.port_argument and args.port != args.port_argument:
+            parser.error("give the port once: PORT or --port")
+        args.port = args.port or args.port_argument
+        if not args.port:
+            parser.error(f"{args.command}: the port is required (PORT or --port URL)")
     try:
         return int(args.handler(args))
     except CouldNot as error:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .checks import Measurement, evaluate, evidence_from
+from .checks import CHECKS, Measurement, evaluate, evidence_from, judge
 from .cli_session import CliSession
 from .client import FlightController
 from .config_diff import ConfigChange, compare, parse_diff
@@ -77,24 +77,29 @@ def _verdict(measurements: list[Measurement]) -> tuple[str, str]:
     return "pass", f"all {len(measurements)} measurements within limits"
 
 
-def run_check(
+#: What a run does once the port is open: read, fill in the result (probe, measurements,
+#: config_changes), telling each step it starts. Raising a FirmwareCheckError ends it as "error".
+RunBody = Callable[[FlightController, CheckResult, ProgressCallback], None]
+
+
+def run_on_board(
     url: str,
-    limits: Limits = DEFAULT_LIMITS,
-    golden: str | None = None,
+    limits: Limits,
+    body: RunBody,
     *,
     progress: ProgressCallback | None = None,
     timeout: float = 0.5,
     on_cli: Callable[[str], None] | None = None,
+    transcript: Transcript | None = None,
 ) -> CheckResult:
-    """Connect, read, judge. Never raises for the flight controller's sake: a port that cannot
-    be opened, an FC that does not answer or answers nonsense, a link that drops: verdict
-    "error" with the reason, and whatever the transcript caught so far.
+    """Open the port, let `body` read and judge, close; the verdict follows the measurements.
 
-    `golden` is the text of a golden `diff all`; without it the configuration is not compared.
-    `timeout` is per MSP answer; the CLI stage's waits derive from it (cli_timeouts). `on_cli` is
-    told when a board found in its CLI (left there by an earlier session) is taken out of it.
+    Never raises for the flight controller's sake: a port that cannot be opened, an FC that does
+    not answer or answers nonsense, a link that drops: verdict "error" with the reason, no
+    measurements, and whatever the transcript caught so far. A `transcript` passed in is the
+    one written to, so a caller that gives up waiting still holds what was said so far.
     """
-    transcript = Transcript()
+    transcript = transcript if transcript is not None else Transcript()
     result = CheckResult(url, "error", "", limits, transcript)
     report = progress or (lambda step: None)
     fc: FlightController | None = None
@@ -103,6 +108,40 @@ def run_check(
         fc = FlightController.open(url, timeout=timeout, transcript=transcript)
         fc.on_cli = on_cli
         fc.reboot_timeout = cli_timeouts(timeout)[1]
+        body(fc, result, report)
+    except FirmwareCheckError as error:
+        result.reason = str(error)
+    except PORT_ERRORS as error:  # a last line of defence
+        result.reason = str(Disconnected(f"lost the flight controller: {error}"))
+    else:
+        result.verdict, result.reason = _verdict(result.measurements)
+    finally:
+        if fc is not None:
+            fc.close()
+    if result.verdict == "error":
+        result.measurements = []  # half a run is no result
+        transcript.note(f"could not test: {result.reason}")
+    return result
+
+
+def run_check(
+    url: str,
+    limits: Limits = DEFAULT_LIMITS,
+    golden: str | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+    timeout: float = 0.5,
+    on_cli: Callable[[str], None] | None = None,
+    transcript: Transcript | None = None,
+) -> CheckResult:
+    """Connect, read, judge every check of the table (run_on_board says what "error" means).
+
+    `golden` is the text of a golden `diff all`; without it the configuration is not compared.
+    `timeout` is per MSP answer; the CLI stage's waits derive from it (cli_timeouts). `on_cli` is
+    told when a board found in its CLI (left there by an earlier session) is taken out of it.
+    """
+
+    def body(fc: FlightController, result: CheckResult, report: ProgressCallback) -> None:
         report("identity")
         result.probe = probe(fc)
         report("sensors")
@@ -117,16 +156,34 @@ def run_check(
             with CliSession(fc, timeout=cli_timeout, reboot_timeout=reboot_timeout) as cli:
                 actual = cli.diff_all()
             result.config_changes = compare(parse_diff(actual), parse_diff(golden), limits.config.ignore)
-    except FirmwareCheckError as error:
-        result.reason = str(error)
-    except PORT_ERRORS as error:  # a last line of defence
-        result.reason = str(Disconnected(f"lost the flight controller: {error}"))
-    else:
         result.measurements = evaluate(result.probe, limits, imu, result.config_changes)
-        result.verdict, result.reason = _verdict(result.measurements)
-    finally:
-        if fc is not None:
-            fc.close()
-    if result.verdict == "error":
-        transcript.note(f"could not test: {result.reason}")
-    return result
+
+    return run_on_board(url, limits, body, progress=progress, timeout=timeout, on_cli=on_cli,
+                        transcript=transcript)
+
+
+#: The checks of the flashing stage: what firmware, which board. Nothing else is judged there.
+IDENTITY_CHECKS = tuple(check for check in CHECKS if check.step == "identity")
+#: The steps read_identity reports.
+IDENTITY_STEPS: tuple[str, ...] = ("connect", "identity")
+
+
+def read_identity(
+    url: str,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    progress: ProgressCallback | None = None,
+    timeout: float = 0.5,
+    transcript: Transcript | None = None,
+) -> CheckResult:
+    """Connect and read what the board is (firmware, version, board, target, MCU uid) and judge
+    only that: the flashing stage. The result's probe carries `uid` for the board binding.
+    """
+
+    def body(fc: FlightController, result: CheckResult, report: ProgressCallback) -> None:
+        report("identity")
+        result.probe = probe(fc)
+        result.measurements = judge(evidence_from(result.probe), limits, IDENTITY_CHECKS)
+
+    return run_on_board(url, limits, body, progress=progress, timeout=timeout,
+                        transcript=transcript)

@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any
 
 from .config_diff import ConfigChange, render_changes
-from .limits import Limits
+from .limits import Limits, version_tuple
 from .probe import ProbeResult
 from .telemetry import RawImu
 
@@ -75,17 +75,6 @@ class Check:
     step: str
     measure: Callable[[Evidence, Limits], Measurement]
     applies: Callable[[Evidence, Limits], bool] = lambda evidence, limits: True
-
-
-def version_tuple(text: str) -> tuple[int, ...]:
-    """'4.5.5' -> (4, 5, 5); '2025.12.5' -> (2025, 12, 5); non-numeric parts end the version."""
-    parts: list[int] = []
-    for part in text.strip().split("."):
-        digits = "".join(ch for ch in part if ch.isdigit())
-        if not digits or not part[0].isdigit():
-            break
-        parts.append(int(digits))
-    return tuple(parts)
 
 
 def _at_least(version: tuple[int, ...], bound: tuple[int, ...]) -> bool:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .client import FlightController
 
 PROMPT = "\r\n# "
+PROMPT_POLL = 0.005  # read timeout while waiting for a prompt that ends the answer at once
 _ERROR_LINE = re.compile(r"^###\s*ERROR\b.*$", re.MULTILINE)
 # Commands that restart the board or leave the CLI: only leave() may do that.
 _REBOOTING_COMMANDS = frozenset({"exit", "save", "bl", "dfu", "bootloader", "msc", "reboot"})
@@ -108,7 +109,8 @@ class CliSession:
         except PORT_ERRORS as error:
             raise Disconnected(f"the port went away while writing to the CLI: {error}") from error
 
-    def _collect(self, what: str, *, want_prompt: bool = True, stall: float | None = None) -> str:
+    def _collect(self, what: str, *, want_prompt: bool = True, stall: float | None = None,
+                 quiet: float | None = None) -> str:
         """Read until the prompt and `quiet` seconds of silence (or just silence).
 
         Returns "" when nothing came within `timeout`; returns what came when the line stalls
@@ -116,13 +118,16 @@ class CliSession:
         the last byte.
         """
         stall = self.timeout if stall is None else stall
+        quiet = self.quiet if quiet is None else quiet
         port = self.fc.port
         received = bytearray()
         pending = ""  # text of an unfinished line, recorded when it ends
         saved_timeout = port.timeout
         start = last = time.monotonic()
         try:
-            port.timeout = min(self.quiet / 5, 0.02)
+            # Each read waits this long (pyserial fills its buffer until the timeout): short when
+            # the prompt alone ends the answer, so a line costs little more than its round trip.
+            port.timeout = min(quiet / 5, 0.02) if quiet else PROMPT_POLL
             while True:
                 try:
                     chunk = port.read(4096)
@@ -138,10 +143,12 @@ class CliSession:
                     *lines, pending = (pending + chunk.decode("latin-1")).split("\n")
                     for line in lines:
                         self.fc.transcript.record("rx", "cli", line + "\n")
+                    if not quiet and want_prompt and received.endswith(PROMPT.encode()):
+                        break
                     continue
                 silent = now - last
                 ended = received.endswith(PROMPT.encode()) or not want_prompt
-                if received and ended and silent >= self.quiet:
+                if received and ended and silent >= quiet:
                     break
                 if silent >= (stall if received else self.timeout):
                     break
@@ -181,8 +188,12 @@ class CliSession:
         if not self.active:
             raise RuntimeError("enter() the CLI first")
 
-    def run(self, command: str) -> str:
-        """Run one command; its output without the echo and the prompt, lines ending '\\n'."""
+    def run(self, command: str, *, prompt_ends: bool = False) -> str:
+        """Run one command; its output without the echo and the prompt, lines ending '\\n'.
+
+        With `prompt_ends`, the prompt ends the answer at once, without waiting for silence:
+        right for commands whose output has no line starting "# " (`set`, `feature`, ...).
+        """
         self._require_active()
         check_line(command)  # before any stripping: a trailing TAB is a request for completion
         command = command.strip(" ")
@@ -191,7 +202,8 @@ class CliSession:
         if _reboots(command):
             raise ValueError(f"`{command}` would leave the CLI or reboot the board; use leave()")
         self._send(command + "\n")
-        text = self._collect(f"waiting for the answer to `{command}`")
+        text = self._collect(f"waiting for the answer to `{command}`",
+                             quiet=0.0 if prompt_ends else None)
         if not text:
             raise NoResponse(f"no answer to `{command}` within {self.timeout:g} s")
         if not text.endswith(PROMPT):
@@ -216,7 +228,9 @@ class CliSession:
 
         Comments and blank lines are skipped, and so are `save` and `exit` (a golden diff ends
         with `save`; persisting is leave(save=True)'s job). Lines that would reboot the board
-        mid-way (`bl`, `defaults` without nosave, ...) are refused, not sent.
+        mid-way (`bl`, `defaults` without nosave, ...) are refused, not sent. Each line's
+        prompt ends its answer, so a line costs one round trip, not a wait for silence; only
+        `defaults` prints a "# " line of its own and waits for silence.
         """
         self._require_active()
         # A line ending is not content (files read on Windows end lines with \r\n); anything
@@ -235,20 +249,29 @@ class CliSession:
                 errors.append(f"line {number}: {line}: not sent, it would reboot the board")
                 continue
             try:
-                self.run(line)
+                self.run(line, prompt_ends=line.lower().split()[0] != "defaults")
             except CliError as error:
                 errors.append(f"line {number}: {line}: {error.message}")
         return errors
 
-    def leave(self, save: bool = False) -> None:
-        """Leave the CLI: `exit noreboot`, or `save` (reboots); back when MSP answers again."""
+    def leave(self, save: bool = False, *, reboot: bool = False) -> None:
+        """Leave the CLI: `exit noreboot`, `save` (reboots) or, with reboot, `exit` (reboots and
+        drops unsaved changes); back when MSP answers again.
+
+        A `save` the board refuses (Betaflight: a batch with errors is not saved) raises
+        CliError and leaves the session in the CLI, with nothing saved.
+        """
         self._require_active()
-        command = "save" if save else "exit noreboot"
+        command = "save" if save else "exit" if reboot else "exit noreboot"
         self._send(command + "\n")
         self.active = False
         try:
             text = self._collect(f"leaving the CLI with `{command}`", want_prompt=False)
-            rebooting = save or "Rebooting" in text
+            refused = _ERROR_LINE.search(text.replace("\r\n", "\n"))
+            if refused and "Rebooting" not in text and text.endswith(PROMPT):
+                self.active = True
+                raise CliError(command, refused[0].strip("# ").strip())
+            rebooting = save or reboot or "Rebooting" in text
         except Disconnected:
             rebooting = True  # the port went away under us: the board is restarting
         self.wait_for_msp(reopen=rebooting)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 MASTER = "master"
@@ -138,15 +139,34 @@ def _split(line: str, section: str, line_no: int) -> Setting | None:
                    line, line_no)
 
 
+def iter_settings(text: str) -> Iterator[tuple[str, Setting | None]]:
+    """Each line of a `diff all` (or `dump`) with the setting it makes, in order.
+
+    None for comments, blank and framing lines; a profile switch gives the setting
+    "<command> (selected)" in the master section, and the lines after it belong to that profile.
+    """
+    section = MASTER
+    for line_no, raw in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            yield raw, None
+            continue
+        words = line.split()
+        command = words[0].lower()
+        if command in SECTION_COMMANDS and len(words) == 2:
+            section = f"{command} {words[1]}"
+            # The last switch of each kind is the selection the board restores to.
+            yield raw, Setting(MASTER, f"{command} (selected)", words[1], line, line_no)
+            continue
+        yield raw, _split(line, section, line_no)
+
+
 def parse_diff(text: str) -> Config:
     """Parse the output of `diff all` (or `diff`, `dump`) into sections of settings."""
     config = Config(sections={MASTER: {}})
-    section = MASTER
     after_version_comment = False
-    for line_no, raw in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
+    for raw, setting in iter_settings(text):
         line = raw.strip()
-        if not line:
-            continue
         if line.startswith("#"):
             # `# version` is followed by the firmware banner as a comment line.
             comment = line.lstrip("#").strip()
@@ -154,21 +174,14 @@ def parse_diff(text: str) -> Config:
                 config.version = comment
             after_version_comment = comment.lower() == "version"
             continue
-        after_version_comment = False
-        words = line.split()
-        command = words[0].lower()
-        if command in SECTION_COMMANDS and len(words) == 2:
-            section = f"{command} {words[1]}"
-            config.sections.setdefault(section, {})
-            # The last switch of each kind is the selection the board restores to.
-            selected = Setting(MASTER, f"{command} (selected)", words[1], line, line_no)
-            config.sections[MASTER][_norm_key(selected.key)] = selected
-            continue
-        setting = _split(line, section, line_no)
+        if line:
+            after_version_comment = False
         if setting is None:
             continue
+        if setting.key.endswith(" (selected)"):
+            config.sections.setdefault(setting.line.split()[0].lower() + " " + setting.value, {})
         # Later lines override earlier ones, as when the board runs them in order.
-        config.sections.setdefault(section, {})[_norm_key(setting.key)] = setting
+        config.sections.setdefault(setting.section, {})[_norm_key(setting.key)] = setting
     return config
 
 

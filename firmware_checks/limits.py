@@ -7,6 +7,8 @@ receiver link, lying still and level. A drone type's limits file changes only wh
 from __future__ import annotations
 
 import dataclasses
+import math
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -137,8 +139,27 @@ def _section_to_dict(section: Any) -> dict[str, Any]:
     return out
 
 
-def _coerce(where: str, value: Any, default: Any) -> Any:
-    """The TOML value converted to the type of the default it replaces, or LimitsError."""
+def version_tuple(text: str) -> tuple[int, ...]:
+    """'4.5.5' -> (4, 5, 5); '2025.12.5' -> (2025, 12, 5); non-numeric parts end the version."""
+    parts: list[int] = []
+    for part in text.strip().split("."):
+        digits = "".join(ch for ch in part if ch.isdigit())
+        if not digits or not part[0].isdigit():
+            break
+        parts.append(int(digits))
+    return tuple(parts)
+
+
+def _element_type(annotation: str) -> type | None:
+    """The element type of a `tuple[X, ...]` / `frozenset[X]` field annotation."""
+    match = re.search(r"\[(\w+)", annotation)
+    return {"str": str, "int": int, "float": float}.get(match[1]) if match else None
+
+
+def _coerce(where: str, value: Any, default: Any, annotation: str) -> Any:
+    """The value converted to the field's type (its default's type), or LimitsError."""
+    if value is None and "None" in annotation:
+        return None
     if isinstance(default, bool):
         if not isinstance(value, bool):
             raise LimitsError(f"{where} must be true or false, not {value!r}")
@@ -152,40 +173,67 @@ def _coerce(where: str, value: Any, default: Any) -> Any:
             raise LimitsError(f"{where} must be a number, not {value!r}")
         if isinstance(default, int) and not isinstance(value, int):
             raise LimitsError(f"{where} must be a whole number, not {value!r}")
+        if not math.isfinite(value) or value < 0:
+            raise LimitsError(f"{where} must be zero or more, not {value!r}")
         return type(default)(value)
     if isinstance(default, (tuple, frozenset)):
-        if not isinstance(value, list):
+        if not isinstance(value, (list, tuple)):
             raise LimitsError(f"{where} must be a list, not {value!r}")
-        sample = next(iter(default), None)
-        kind = type(sample) if sample is not None else None
+        kind = _element_type(annotation)
         if kind is not None and any(not isinstance(v, kind) or isinstance(v, bool) for v in value):
             raise LimitsError(f"{where} must be a list of {kind.__name__}, not {value!r}")
         return type(default)(value)
     if isinstance(default, Mapping):
-        if not isinstance(value, dict) or any(not isinstance(v, str) for v in value.values()):
+        if not isinstance(value, Mapping) or any(
+            not isinstance(k, str) or not isinstance(v, str) for k, v in value.items()
+        ):
             raise LimitsError(f"{where} must be a table of text values, not {value!r}")
         return dict(value)
     raise LimitsError(f"{where}: cannot read a value of this kind")  # pragma: no cover
 
 
-def limits_from_dict(data: Mapping[str, Any], base: Limits = DEFAULT_LIMITS) -> Limits:
-    """Limits with `data` (the TOML document's shape) laid over `base`; unknown keys refused."""
+def _check_sense(limits: Limits) -> None:
+    """Refuse limits that parse but cannot be meant: an empty range, an unreadable version."""
+    for bound in ("min_version", "max_version"):
+        for variant, text in getattr(limits.firmware, bound).items():
+            if not version_tuple(text):
+                raise LimitsError(f"firmware.{bound}.{variant} is not a version number: {text!r}")
+    if not limits.firmware.variants:
+        raise LimitsError("firmware.variants must name at least one firmware")
+    battery = limits.battery
+    if battery.min_cell_v > battery.max_cell_v:
+        raise LimitsError(f"battery.min_cell_v ({battery.min_cell_v:g}) is above "
+                          f"battery.max_cell_v ({battery.max_cell_v:g})")
+    if limits.gyro.samples < 2:
+        raise LimitsError("gyro.samples must be at least 2 (noise needs two readings)")
+
+
+def limits_from_mapping(data: Mapping[str, Any], base: Limits = DEFAULT_LIMITS) -> Limits:
+    """Limits with `data` (the shape of the TOML file and of Limits.to_dict()) laid over `base`.
+
+    `limits_from_mapping(limits.to_dict()) == limits`. Unknown sections or keys, values of the
+    wrong type and limits that cannot be meant raise LimitsError, saying which one.
+    """
+    if not isinstance(data, Mapping):
+        raise LimitsError(f"limits must be a table of sections, not {data!r}")
     sections: dict[str, Any] = {}
     known = {f.name for f in dataclasses.fields(base)}
     for name, table in data.items():
         if name not in known:
             raise LimitsError(f"unknown section [{name}]; known: {', '.join(sorted(known))}")
-        if not isinstance(table, dict):
+        if not isinstance(table, Mapping):
             raise LimitsError(f"[{name}] must be a table")
         current = getattr(base, name)
-        fields = {f.name for f in dataclasses.fields(current)}
+        fields = {f.name: str(f.type) for f in dataclasses.fields(current)}
         changes: dict[str, Any] = {}
         for key, value in table.items():
             if key not in fields:
                 raise LimitsError(f"unknown key {name}.{key}; known: {', '.join(sorted(fields))}")
-            changes[key] = _coerce(f"{name}.{key}", value, getattr(current, key))
+            changes[key] = _coerce(f"{name}.{key}", value, getattr(current, key), fields[key])
         sections[name] = dataclasses.replace(current, **changes)
-    return dataclasses.replace(base, **sections)
+    limits = dataclasses.replace(base, **sections)
+    _check_sense(limits)
+    return limits
 
 
 def load_limits(path: str | Path, base: Limits = DEFAULT_LIMITS) -> Limits:
@@ -198,6 +246,6 @@ def load_limits(path: str | Path, base: Limits = DEFAULT_LIMITS) -> Limits:
     except tomllib.TOMLDecodeError as error:
         raise LimitsError(f"limits file {path} is not valid TOML: {error}") from error
     try:
-        return limits_from_dict(data, base)
+        return limits_from_mapping(data, base)
     except LimitsError as error:
         raise LimitsError(f"limits file {path}: {error}") from error

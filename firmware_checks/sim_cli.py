@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from .sim_cli_text import StatusFacts, betaflight_dump, diff_all, status_text, version_line
+from .sim_cli_text import StatusFacts, betaflight_dump, diff_all, mcu_id, status_text, version_line
 from .sim_profiles import Bench, Flavour
 from .sim_settings import PROFILE_COUNT, Settings, check_value, range_line
 
@@ -49,6 +49,10 @@ class _Wording:
     unknown_command: str  # printed without a line feed: the prompt follows
     after_get: str  # INAV ends a `get` with one more blank line
     noreboot_exits: bool  # INAV reboots on any `exit`
+    defaults_stays: str  # the `defaults` argument that neither saves nor reboots
+    defaults_text: str
+    batch_errors: str  # {command}: a batch had errors (`batch end`, `save`)
+    save_refused: str  # {command}: `save` after a batch with errors
 
 
 _BETAFLIGHT_WORDING = _Wording(
@@ -60,6 +64,10 @@ _BETAFLIGHT_WORDING = _Wording(
     unknown_command="###ERROR IN input: UNKNOWN COMMAND, TRY 'HELP'###",
     after_get="",
     noreboot_exits=False,
+    defaults_stays="nosave",
+    defaults_text="\r\n# resetting to defaults\r\n",
+    batch_errors="###ERROR IN {command}: ERRORS WERE DETECTED - PLEASE REVIEW BEFORE CONTINUING###\r\n",
+    save_refused="###ERROR IN {command}: PLEASE FIX ERRORS THEN 'SAVE'###\r\n",
 )
 _INAV_WORDING = _Wording(
     banner="\r\nEntering CLI Mode, type 'exit' to return, or 'help'\r\n",
@@ -70,7 +78,13 @@ _INAV_WORDING = _Wording(
     unknown_command="### ERROR: Unknown command, try 'help'",
     after_get="\r\n",
     noreboot_exits=True,
+    defaults_stays="noreboot",
+    defaults_text="Resetting to defaults",
+    batch_errors="### ERROR: ERRORS WERE DETECTED - PLEASE REVIEW BEFORE CONTINUING\r\n",
+    save_refused="### ERROR: PLEASE FIX ERRORS THEN 'SAVE'\r\n",
 )
+#: How an error line starts, in either dialect: in a batch, each one spoils the batch.
+_ERROR_MARKS = ("###ERROR", "### ERROR")
 
 
 class SimulatedCli:
@@ -85,6 +99,8 @@ class SimulatedCli:
         self._facts = facts
         self._wording = _INAV_WORDING if flavour.is_inav else _BETAFLIGHT_WORDING
         self._line = bytearray()
+        self.batch_active = False
+        self.batch_error = False
 
     def banner(self) -> bytes:
         """Printed when `#` arrives outside an MSP frame."""
@@ -127,8 +143,12 @@ class SimulatedCli:
         args = args.strip()
         handler = self._commands().get(command.lower())
         if handler is None:
-            return self._wording.unknown_command, None
-        return handler(args)
+            text, event = self._wording.unknown_command, None
+        else:
+            text, event = handler(args)
+        if self.batch_active and any(mark in text for mark in _ERROR_MARKS):
+            self.batch_error = True
+        return text, event
 
     def _commands(self) -> dict[str, Callable[[str], tuple[str, CliEvent | None]]]:
         commands = self._common_commands()
@@ -149,8 +169,62 @@ class SimulatedCli:
             "profile": lambda args: self._select("profile", args),
             "rateprofile": lambda args: self._select("rateprofile", args),
             "exit": self._exit,
-            "save": lambda _args: (self._wording.save_text + "\r\nRebooting", CliEvent.SAVE),
+            "save": self._save,
+            "batch": self._batch,
+            "defaults": self._defaults,
+            "feature": self._feature,
+            "mcu_id": lambda _args: (f"mcu_id {mcu_id(self.flavour)}\r\n", None),
+            "signature": self._signature,
         }
+
+    def _save(self, _args: str) -> tuple[str, CliEvent | None]:
+        if self.batch_active and self.batch_error:
+            self.batch_active = self.batch_error = False
+            words = self._wording
+            return words.batch_errors.format(command="save") + words.save_refused.format(
+                command="save"
+            ), None
+        return self._wording.save_text + "\r\nRebooting", CliEvent.SAVE
+
+    def _batch(self, args: str) -> tuple[str, CliEvent | None]:
+        option = args.lower()
+        if option.startswith("start"):
+            if not self.batch_active:
+                self.batch_active, self.batch_error = True, False
+            return "Command batch started\r\n", None
+        if option.startswith("end"):
+            failed = self.batch_active and self.batch_error
+            self.batch_active = self.batch_error = False
+            if failed:
+                return self._wording.batch_errors.format(command="batch"), None
+            return "Command batch ended\r\n", None
+        return f"###ERROR IN batch: INVALID ARGUMENT: {args}###\r\n", None
+
+    def _defaults(self, args: str) -> tuple[str, CliEvent | None]:
+        self.settings.reset()
+        self.batch_error = False  # as Betaflight: a fresh start, the batch itself stays
+        if self._wording.defaults_stays in args.lower().split():
+            return self._wording.defaults_text, None
+        return self._wording.defaults_text + "\r\nRebooting", CliEvent.SAVE
+
+    def _feature(self, args: str) -> tuple[str, CliEvent | None]:
+        if not args:
+            on = [name for name in self.settings.table.features if name in self.settings.features]
+            return f"Enabled: {' '.join(on)} \r\n", None
+        remove = args.startswith("-")
+        name = self.settings.feature_named(args.lstrip("-")) if args.lstrip("-") else None
+        if name is None:
+            return self._wording.invalid_name.format(command="feature", name=args), None
+        if remove:
+            self.settings.features.discard(name)
+            return f"Disabled {name}\r\n", None
+        self.settings.features.add(name)
+        return f"Enabled {name}\r\n", None
+
+    def _signature(self, args: str) -> tuple[str, CliEvent | None]:
+        if args:  # the simulated board has no signature to set
+            return self._wording.invalid_value.format(command="signature"), None
+        return "signature \r\n", None
 
     def _exit(self, args: str) -> tuple[str, CliEvent | None]:
         if args.lower() == "noreboot" and not self._wording.noreboot_exits:

@@ -87,7 +87,7 @@ def _betaflight_diff(flavour: Flavour, bench: Bench, settings: Settings) -> str:
     ]
     if settings.craft_name:
         parts.append(f"\r\n# name: {settings.craft_name}\r\n")
-    parts.append("\r\n# feature\r\nfeature -GPS\r\nfeature -TELEMETRY\r\n")
+    parts.append(_diff_features(settings, "feature", always=False))
     parts.append(_section("master", settings.differences("master")))
     for section in ("profile", "rateprofile"):
         for index in range(PROFILE_COUNT):
@@ -109,6 +109,10 @@ def betaflight_dump(flavour: Flavour, bench: Bench, settings: Settings) -> str:
     ]
     if settings.craft_name:
         parts.append(f"\r\n# name: {settings.craft_name}\r\n")
+    table = settings.table
+    parts.append("\r\n# feature\r\n")
+    parts.append("".join(f"feature -{name}\r\n" for name in table.features))
+    parts.append("".join(f"feature {name}\r\n" for name in table.features if name in settings.features))
     parts.append(load_dump_block(flavour.settings_file))
     parts.append(_section("master", settings.values("master")))
     for section, index in (
@@ -119,6 +123,18 @@ def betaflight_dump(flavour: Flavour, bench: Bench, settings: Settings) -> str:
         parts.append(_section(f"{section} {index}", settings.values(section, index)))
     parts.append("\r\n# end the command batch\r\nbatch end\r\n")
     return "".join(parts)
+
+
+def _diff_features(settings: Settings, heading: str, *, always: bool) -> str:
+    """`diff`'s feature lines: default features turned off, then other features turned on.
+    Betaflight prints the heading only above lines; INAV always."""
+    table = settings.table
+    off = [n for n in table.features if n in table.default_features and n not in settings.features]
+    on = [n for n in table.features if n in settings.features and n not in table.default_features]
+    lines = [f"feature -{name}\r\n" for name in off] + [f"feature {name}\r\n" for name in on]
+    if not lines and not always:
+        return ""
+    return f"\r\n# {heading}\r\n" + "".join(lines)
 
 
 def _section(heading: str, changes: list[tuple[str, str]]) -> str:
@@ -134,7 +150,8 @@ _INAV_DIFF_HEAD = (
     "\r\n# reset configuration to default settings\r\ndefaults noreboot\r\n"
     "\r\n# resources\r\n\r\n# Timer overrides\r\n\r\n# Outputs [servo]\r\n\r\n# safehome\r\n"
     "\r\n# Fixed Wing Approach\r\n\r\n# geozone\r\n\r\n# geozone vertices\r\n"
-    "\r\n# features\r\nfeature -GPS\r\n"
+)
+_INAV_DIFF_AFTER_FEATURES = (
     "\r\n# blackbox\r\nblackbox -NAV_ACC\r\nblackbox NAV_POS\r\nblackbox NAV_PID\r\nblackbox MAG\r\n"
     "blackbox ACC\r\nblackbox ATTI\r\nblackbox RC_DATA\r\nblackbox RC_COMMAND\r\nblackbox MOTORS\r\n"
     "blackbox -GYRO_RAW\r\nblackbox -PEAKS_R\r\nblackbox -PEAKS_P\r\nblackbox -PEAKS_Y\r\nblackbox SERVOS\r\n"
@@ -159,7 +176,10 @@ def diff_all(flavour: Flavour, bench: Bench, settings: Settings) -> str:
     """What `diff all` prints between the echoed command line and the prompt."""
     if not flavour.is_inav:
         return _betaflight_diff(flavour, bench, settings)
-    head = f"\r\n# version\r\n# {version_line(flavour, bench)}\r\n" + _INAV_DIFF_HEAD
+    head = (
+        f"\r\n# version\r\n# {version_line(flavour, bench)}\r\n" + _INAV_DIFF_HEAD
+        + _diff_features(settings, "features", always=True) + _INAV_DIFF_AFTER_FEATURES
+    )
     return head + _section("master", settings.differences("master")) + _INAV_DIFF_TAIL
 
 

@@ -9,6 +9,8 @@ takes a limit on requests and keeps the rest queued for the next run.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import random
 from dataclasses import dataclass
 from enum import Enum
@@ -22,8 +24,20 @@ from .sim_settings import Settings, load_table
 from .telemetry import BATTERY_STATES
 
 DEFAULT_SEED = 20251205
+#: The MCU unique id: three 32-bit words, as MSP_UID sends them.
+Uid = tuple[int, int, int]
 REBOOT_CHARACTER = ord("R")  # Betaflight's reboot_character setting (82): bootloader
 CLI_CHARACTER = ord("#")
+
+
+def uid_for(name: str) -> Uid:
+    """A stable MCU unique id for a name (a unit serial, say): each name its own board."""
+    digest = hashlib.sha256(name.encode("utf-8")).digest()
+    return (
+        int.from_bytes(digest[0:4], "little"),
+        int.from_bytes(digest[4:8], "little"),
+        int.from_bytes(digest[8:12], "little"),
+    )
 
 
 class LinkEvent(Enum):
@@ -42,8 +56,13 @@ class Output:
 class SimulatedFlightController:
     """A flight controller in software: feed it what the host sends, send back what it returns."""
 
-    def __init__(self, profile: str | Profile = "healthy", *, seed: int = DEFAULT_SEED) -> None:
+    def __init__(
+        self, profile: str | Profile = "healthy", *, seed: int = DEFAULT_SEED, uid: Uid | None = None
+    ) -> None:
         self.profile = get_profile(profile)
+        if uid is not None:  # this board's own MCU: MSP_UID and `mcu_id` say so
+            flavour = dataclasses.replace(self.profile.flavour, uid=uid)
+            self.profile = dataclasses.replace(self.profile, flavour=flavour)
         self.rng = random.Random(seed)
         table = load_table(self.profile.flavour.settings_file)
         self.saved_settings = Settings.with_overrides(table, self.profile.bench.settings)

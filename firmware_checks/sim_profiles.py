@@ -241,6 +241,7 @@ INAV_9 = Flavour(
             Cmd.MSP2_INAV_STATUS,
             Cmd.MSP2_INAV_ANALOG,
             Cmd.MSP2_INAV_ESC_RPM,  # as a build with USE_ESC_SENSOR
+            MSP_SET_MOTOR,
         }
     ),
     settings_file=None,  # INAV's few known settings live in sim_cli.INAV_SETTINGS

@@ -58,11 +58,21 @@ INAV_DEFAULTS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+#: INAV's features as far as the simulator knows them: GPS, off at boot in its SITL build.
+INAV_FEATURES = ("GPS",)
+#: Betaflight's SITL turns these default features off at boot (no such hardware), which is
+#: why its `diff all` says `feature -GPS` and `feature -TELEMETRY`.
+SITL_FEATURES_OFF_AT_BOOT = frozenset({"GPS", "TELEMETRY"})
+
+
 @dataclass(frozen=True)
 class SettingsTable:
-    """Every setting a firmware knows, in its table order, with its default."""
+    """Every setting a firmware knows, in its table order, with its default; its features."""
 
     defaults: dict[str, tuple[str, str]]  # name -> (section, default value as printed)
+    features: tuple[str, ...] = ()  # every feature name, in the firmware's order
+    default_features: frozenset[str] = frozenset()  # on after `defaults`
+    boot_features: frozenset[str] = frozenset()  # on when the simulated board first starts
 
     def section_of(self, name: str) -> str:
         return self.defaults[name][0]
@@ -75,7 +85,11 @@ class SettingsTable:
 def load_table(settings_file: str | None) -> SettingsTable:
     """The settings table of a flavour (its sim_data file, or the INAV list when None)."""
     if settings_file is None:
-        return SettingsTable({name: (section, value) for section, name, value in INAV_DEFAULTS})
+        return SettingsTable(
+            {name: (section, value) for section, name, value in INAV_DEFAULTS},
+            INAV_FEATURES,
+            frozenset(INAV_FEATURES),
+        )
     text = (SIM_DATA_DIR / f"{settings_file}.settings").read_text(encoding="utf-8")
     defaults: dict[str, tuple[str, str]] = {}
     section = "master"
@@ -87,14 +101,31 @@ def load_table(settings_file: str | None) -> SettingsTable:
             continue
         name, _, value = line.partition(" = ")
         defaults[name] = (section, value)
-    return SettingsTable(defaults)
+    names, enabled = _dump_features(settings_file)
+    return SettingsTable(defaults, names, enabled | SITL_FEATURES_OFF_AT_BOOT, enabled)
+
+
+def _dump_features(settings_file: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """Every feature name (the dump's `feature -X` lines) and those on (`feature X`)."""
+    text = (SIM_DATA_DIR / f"{settings_file}.dump").read_text(encoding="utf-8")
+    names: list[str] = []
+    enabled: set[str] = set()
+    for line in text.split("# feature\n", 1)[1].split("\n\n", 1)[0].splitlines():
+        name = line.split()[1]
+        if name.startswith("-"):
+            names.append(name[1:])
+        else:
+            enabled.add(name)
+    return tuple(names), frozenset(enabled)
 
 
 @cache
 def load_dump_block(settings_file: str) -> str:
-    """The fixed part of a Betaflight `dump` (features to rxfail), with its \r\n line ends."""
+    """The fixed part of a Betaflight `dump` (serial to rxfail), with its \r\n line ends; the
+    features before it are printed from the board's state."""
     text = (SIM_DATA_DIR / f"{settings_file}.dump").read_text(encoding="utf-8")
-    return text.split("\n", 1)[1].replace("\n", "\r\n")  # the first line says where it is from
+    block = text.split("\n", 1)[1].replace("\n", "\r\n")  # the first line says where it is from
+    return block[block.index("\r\n\r\n") + 2 :]  # from the blank line after the features
 
 
 def _key(section: str, index: int) -> tuple[str, int]:
@@ -109,13 +140,14 @@ class Settings:
     changed: dict[tuple[str, int], dict[str, str]] = field(default_factory=dict)
     pid_profile: int = 0
     rate_profile: int = 0
+    features: set[str] = field(default_factory=set)  # the features that are on
 
     @classmethod
     def with_overrides(
         cls, table: SettingsTable, overrides: dict[tuple[str, str], str]
     ) -> Settings:
         """Defaults plus the bench's overrides; profile overrides go to profile 0."""
-        settings = cls(table)
+        settings = cls(table, features=set(table.boot_features))
         for (_section, name), value in overrides.items():
             if name in table.defaults:
                 settings.assign(name, value)
@@ -123,7 +155,18 @@ class Settings:
 
     def copy(self) -> Settings:
         changed = {key: dict(values) for key, values in self.changed.items()}
-        return Settings(self.table, changed, self.pid_profile, self.rate_profile)
+        return Settings(self.table, changed, self.pid_profile, self.rate_profile, set(self.features))
+
+    def reset(self) -> None:
+        """Every setting and feature back to the firmware's default (`defaults`), in place."""
+        self.changed.clear()
+        self.pid_profile = self.rate_profile = 0
+        self.features = set(self.table.default_features)
+
+    def feature_named(self, fragment: str) -> str | None:
+        """The first feature whose name starts with fragment, case-insensitive (as the CLI)."""
+        fragment = fragment.upper()
+        return next((name for name in self.table.features if name.startswith(fragment)), None)
 
     def _index(self, section: str) -> int:
         return self.rate_profile if section == "rateprofile" else self.pid_profile

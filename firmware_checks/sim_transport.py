@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Self
 
-from .sim_fc import DEFAULT_SEED, LinkEvent, SimulatedFlightController
+from .sim_fc import DEFAULT_SEED, LinkEvent, SimulatedFlightController, Uid
 from .sim_profiles import Profile
 
 IDLE_POLL_S = 0.05  # how often an idle loop looks at the stop flag
@@ -62,9 +62,14 @@ class _Serving:
     """What both transports share: the flight controller, the clock, the stop flag."""
 
     def __init__(
-        self, profile: str | Profile, realistic_timing: bool, boot_time: float, seed: int
+        self,
+        profile: str | Profile,
+        realistic_timing: bool,
+        boot_time: float,
+        seed: int,
+        uid: Uid | None = None,
     ) -> None:
-        self.fc = SimulatedFlightController(profile, seed=seed)
+        self.fc = SimulatedFlightController(profile, seed=seed, uid=uid)
         self.realistic_timing = realistic_timing
         self.boot_time = boot_time
         period = self.fc.profile.flavour.task_period_s if realistic_timing else 0.0
@@ -114,8 +119,9 @@ class SimulatorServer(_Serving):
         realistic_timing: bool = False,
         boot_time: float = 0.2,
         seed: int = DEFAULT_SEED,
+        uid: Uid | None = None,
     ) -> None:
-        super().__init__(profile, realistic_timing, boot_time, seed)
+        super().__init__(profile, realistic_timing, boot_time, seed, uid)
         self._host, self._port = host, port
         self._listener: socket.socket | None = None
         self._client: socket.socket | None = None
@@ -232,9 +238,15 @@ class PtySimulator(_Serving):
     """
 
     def __init__(
-        self, profile: str | Profile, *, realistic_timing: bool, boot_time: float, seed: int
+        self,
+        profile: str | Profile,
+        *,
+        realistic_timing: bool,
+        boot_time: float,
+        seed: int,
+        uid: Uid | None = None,
     ) -> None:
-        super().__init__(profile, realistic_timing, boot_time, seed)
+        super().__init__(profile, realistic_timing, boot_time, seed, uid)
         import tty  # POSIX only: imported here so firmware_checks imports on Windows
 
         self._master, self._slave = os.openpty()
@@ -305,6 +317,7 @@ def serve_pty(
     realistic_timing: bool = False,
     boot_time: float = 0.2,
     seed: int = DEFAULT_SEED,
+    uid: Uid | None = None,
 ) -> PtySimulator:
     """Start the simulator behind a new pseudo-terminal (POSIX only); `.path` to open, `.stop()`."""
     if os.name != "posix":
@@ -312,5 +325,5 @@ def serve_pty(
             "serve_pty needs a POSIX system (pseudo-terminals); use SimulatorServer on TCP"
         )
     return PtySimulator(
-        profile, realistic_timing=realistic_timing, boot_time=boot_time, seed=seed
+        profile, realistic_timing=realistic_timing, boot_time=boot_time, seed=seed, uid=uid
     ).start()

@@ -10,11 +10,13 @@ says. The parts:
 
     with SimulatorServer(profile="noisy_gyro") as server:   # 127.0.0.1, a free port
         fc = FlightController.open(server.url)
+
+Each simulator is one board: `uid=uid_for("UNIT-0042")` gives it its own MCU unique id.
 """
 
 from __future__ import annotations
 
-from .sim_fc import DEFAULT_SEED, LinkEvent, Output, SimulatedFlightController
+from .sim_fc import DEFAULT_SEED, LinkEvent, Output, SimulatedFlightController, Uid, uid_for
 from .sim_profiles import (
     FAULTS,
     FLAVOURS,
@@ -35,6 +37,6 @@ def diff_all_text(profile: str | Profile = "healthy") -> str:
 
 __all__ = [
     "DEFAULT_SEED", "FAULTS", "FLAVOURS", "PROFILES", "Bench", "Flavour", "LinkEvent", "LinkFault",
-    "Output", "Profile", "PtySimulator", "SimulatedFlightController", "SimulatorServer",
-    "diff_all_text", "get_profile", "serve_pty",
+    "Output", "Profile", "PtySimulator", "SimulatedFlightController", "SimulatorServer", "Uid",
+    "diff_all_text", "get_profile", "serve_pty", "uid_for",
 ]  # fmt: skip

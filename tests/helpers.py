@@ -1,16 +1,24 @@
-"""Factories and small helpers shared by the tests: make_user(), make_unit(), login()."""
+"""Factories and small helpers shared by the tests: make_user(), make_unit(), login(),
+record_passing_run()."""
 
+import copy
+import functools
 import re
 from itertools import count
+from typing import Any
 
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 
+from firmware_checks.bench_run import read_identity, run_check
+from firmware_checks.identity import Uid
+from firmware_checks.simulator import SimulatorServer, uid_for
 from workshop.extensions import db
-from workshop.models import DroneType, Unit, User
-from workshop.services import accounts, drone_types, units
+from workshop.models import BenchRun, DroneType, Unit, User
+from workshop.services import accounts, bench_runs, drone_types, units
 from workshop.services.drone_types import BomLine, ChecklistLine
 from workshop.services.stages import StageInput, finish_stage
-from workshop.workflow import WORK_STAGES, Role, Stage
+from workshop.workflow import RUN_REQUIRED, WORK_STAGES, Role, Stage
 
 _names = count(1)
 PIN = "1234"
@@ -44,6 +52,53 @@ def record_parts(unit: Unit, who: User) -> None:
             units.record_part(unit, item.id, f"{unit.serial}-{item.id}", who, unit.version)
 
 
+@functools.cache
+def simulator_documents() -> dict[str, dict[str, Any]]:
+    """A real identity reading and a real bench test of the healthy simulated flight
+    controller over a socket, made once per test session (each run takes a moment)."""
+    server = SimulatorServer("127.0.0.1", 0, "healthy", boot_time=0.05).start()
+    try:
+        return {
+            bench_runs.IDENTITY: read_identity(server.url).to_dict(),
+            bench_runs.BENCH: run_check(server.url).to_dict(),
+        }
+    finally:
+        server.stop()
+
+
+def board_uid(serial: str) -> str:
+    """The MCU id the simulator gives the board of this unit (`uid_for`), as a probe reads it."""
+    return Uid(uid_for(serial)).hex
+
+
+def record_passing_run(unit: Unit, who: User | None = None, kind: str | None = None) -> BenchRun:
+    """Record a passing run of the kind the unit's stage needs, through the real service.
+
+    The document is a real one from the simulator, judged against the default limits (so it
+    names no saved version); its board id is made the unit's own, as each unit in the workshop
+    has its own flight controller.
+    """
+    kind = kind or RUN_REQUIRED[Stage(unit.stage)]
+    document = copy.deepcopy(simulator_documents()[kind])
+    assert document["verdict"] == "pass", document["reason"]
+    document["probe"]["uid"] = board_uid(unit.serial)
+    return bench_runs.record_run(
+        unit.serial,
+        document,
+        kind=kind,
+        actor=who,
+        station=None,
+        limits_version_id=None,
+        golden_version_id=None,
+    )
+
+
+def pass_checks(unit: Unit, who: User | None = None) -> None:
+    """Before finishing: a passing run where the unit's stage needs one (flashing, bench test)."""
+    if Stage(unit.stage) in RUN_REQUIRED:
+        record_passing_run(unit, who)
+
+
 def make_unit(
     drone_type: DroneType | None = None,
     builder: User | None = None,
@@ -52,7 +107,8 @@ def make_unit(
 ) -> Unit:
     """A unit built by `builder` up to stage `at` through the real services.
 
-    With `with_parts` its tracked parts have codes from the start, so kitting can finish.
+    With `with_parts` its tracked parts have codes from the start, so kitting can finish;
+    flashing and bench test finish on a passing run of the simulated flight controller.
     """
     drone_type = drone_type or db.session.scalar(db.select(DroneType)) or make_drone_type()
     builder = builder or make_user(Role.VOLUNTEER)
@@ -61,6 +117,7 @@ def make_unit(
         record_parts(unit, builder)
     order = list(WORK_STAGES) + [Stage.REVIEW]
     for _ in range(order.index(at)):
+        pass_checks(unit, builder)
         finish_stage(unit, builder, StageInput(version=unit.version, checked=required_ids(unit)))
     return unit
 
@@ -86,3 +143,9 @@ def post(client: FlaskClient, path: str, data: dict | None = None, **kwargs):
 def reload(unit: Unit) -> Unit:
     db.session.expire_all()
     return db.session.get(Unit, unit.id)
+
+
+def in_english(message: Any) -> str:
+    """A service's (lazily translated) message as an English-speaking person reads it."""
+    with force_locale("en"):
+        return str(message)

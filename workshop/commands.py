@@ -1,4 +1,4 @@
-"""`flask` commands: create-user, seed-demo, backup. They answer in English, like the README."""
+"""`flask` commands: create-user, seed-demo, create-station-token, backup. They answer in English, like the README."""
 
 from pathlib import Path
 
@@ -6,7 +6,7 @@ import click
 from flask import Flask
 from flask_babel import force_locale
 
-from workshop.services import accounts, demo
+from workshop.services import accounts, demo, stations
 from workshop.services.backup import backup
 from workshop.services.errors import ServiceError
 from workshop.workflow import Role
@@ -31,6 +31,17 @@ def register(app: Flask) -> None:
         if not demo.is_empty():
             raise click.ClickException("The database has data already; demo data goes only into an empty one.")
         print_accounts(demo.seed())
+
+    @app.cli.command("create-station-token")
+    @click.argument("name")
+    def create_station_token(name: str) -> None:
+        """Create a bench station's token and print it (shown this once only)."""
+        try:
+            row, token = stations.create_token(name, None)
+        except ServiceError as error:
+            raise _failure(error) from None
+        click.echo(f"Station {row.name}: {token}")
+        click.echo("Give it to the station as --token; it is not shown again.")
 
     @app.cli.command("backup")
     @click.argument("path", type=click.Path(path_type=Path))

@@ -170,3 +170,45 @@ class PrinterForm(FlaskForm):
 
 class SendLabelForm(FlaskForm):
     printer = HiddenField(validators=[InputRequired(), Regexp(r"^\d+$")])
+
+
+class StartRunForm(FlaskForm):
+    """Start a flight-controller run on one of the bench ports."""
+
+    port = HiddenField(validators=[InputRequired(), Regexp(r"^\d+$")])
+
+
+class ApplyGoldenForm(StartRunForm):
+    """Applying overwrites the board's settings: the person confirms which unit and board."""
+
+    #: The board the person was shown; applying is refused if another one is bound by now.
+    board = HiddenField(validators=[InputRequired(), Length(max=48)])
+    confirm = BooleanField(
+        _l("I checked the unit and the board named above"), validators=[DataRequired()]
+    )
+
+
+class MotorSpinForm(StartRunForm):
+    """Spin one motor: only on the person's word that the propellers are off."""
+
+    motor = HiddenField(validators=[InputRequired(), Regexp(r"^[1-8]$")])
+    propellers_off = BooleanField(
+        _l("The propellers are off, and nothing touches the motors"), validators=[DataRequired()]
+    )
+
+
+class GoldenForm(FlaskForm):
+    """A golden `diff all`, pasted or as a file, and the lines that differ per unit."""
+
+    text = TextAreaField(_l("Paste the `diff all`"), validators=[Optional(), Length(max=200_000)])
+    upload = FileField(_l("…or choose its file"))
+    ignore = TextAreaField(_l("Per-unit lines to ignore, one pattern a line"), validators=[Optional(), Length(max=10_000)])
+
+
+class StationForm(FlaskForm):
+    name = StringField(_l("Station name"), validators=[DataRequired(), Length(max=64)])
+
+
+class PortForm(FlaskForm):
+    name = StringField(_l("Port name"), validators=[DataRequired(), Length(max=64)])
+    url = StringField(_l("Address"), validators=[DataRequired(), Length(max=200)])

@@ -93,4 +93,57 @@ AUDIT_NAMES: dict[str, LazyString] = {
     "print_job.queue": _l("sent a label to a printer"),
     "print_job.sent": _l("a printer took the label"),
     "print_job.failed": _l("a label did not print"),
+    "unit.run_identity": _l("read the flight controller"),
+    "unit.run_bench": _l("ran the bench test"),
+    "unit.run_apply": _l("applied the golden configuration"),
+    "unit.run_motors": _l("ran the motor check"),
+    "board.decide": _l("decided a board conflict"),
+    "limits.save": _l("changed the limits"),
+    "golden.save": _l("saved a golden configuration"),
+    "station.create": _l("created a station token"),
+    "station.revoke": _l("revoked a station token"),
+    "port.create": _l("added a bench port"),
+    "port.update": _l("changed a bench port"),
+    "port.remove": _l("removed a bench port"),
+}
+
+#: Every limit a coordinator sets for a drone type, by its place in firmware_checks' Limits.
+LIMIT_LABELS: dict[str, LazyString] = {
+    "firmware.variants": _l("Firmware allowed (BTFL, INAV), comma-separated"),
+    "firmware.min_version": _l("Oldest version per firmware, e.g. BTFL=4.5.0, INAV=7.0.0"),
+    "firmware.max_version": _l("Newest version per firmware (empty: no upper bound)"),
+    "board.board_id": _l("Board identifier, 4 letters (empty: not checked)"),
+    "board.target": _l("Target name (empty: not checked)"),
+    "sensors.required": _l("Sensors required, comma-separated (gyro, acc, baro, mag)"),
+    "arming.allowed": _l("Arming-disable flags allowed at the bench, comma-separated"),
+    "battery.usb_only_below_v": _l("Below this voltage the board runs on USB alone (V)"),
+    "battery.accept_usb_only": _l("A test on USB power alone may pass"),
+    "battery.min_cell_v": _l("Lowest cell voltage (V)"),
+    "battery.max_cell_v": _l("Highest cell voltage (V)"),
+    "gyro.samples": _l("Gyro samples read at rest"),
+    "gyro.max_std_dps": _l("Gyro noise at rest, at most (°/s standard deviation)"),
+    "attitude.max_tilt_deg": _l("Tilt at most, roll and pitch (°)"),
+    "receiver.expect_link": _l("A receiver link is expected at the bench"),
+    "receiver.min_channels": _l("Receiver channels, at least"),
+    "receiver.centre_us": _l("Stick centre (µs)"),
+    "receiver.tolerance_us": _l("Stick centre tolerance (± µs)"),
+    "receiver.centred_channels": _l("Channels that must be centred (0 roll, 1 pitch, 2 yaw)"),
+}
+
+LIMIT_SECTIONS: dict[str, LazyString] = {
+    "firmware": _l("Firmware"),
+    "board": _l("Board and target"),
+    "sensors": _l("Sensors"),
+    "arming": _l("Arming"),
+    "battery": _l("Battery"),
+    "gyro": _l("Gyro noise"),
+    "attitude": _l("Attitude"),
+    "receiver": _l("Receiver"),
+}
+
+#: Where a golden configuration came from.
+GOLDEN_SOURCES: dict[str, LazyString] = {
+    "pasted": _l("pasted"),
+    "file": _l("from a file"),
+    "read": _l("read from a flight controller"),
 }

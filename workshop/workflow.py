@@ -114,6 +114,10 @@ FROM_STAGES: dict[Action, frozenset[Stage]] = {
     Action.ADD_PHOTO: frozenset(ORDER) - {Stage.APPROVED, Stage.DELIVERED},
 }
 
+#: The flight-controller run whose latest verdict must be a pass before the stage finishes:
+#: reading its identity at flashing, the bench test at bench test.
+RUN_REQUIRED: dict[Stage, str] = {Stage.FLASHING: "identity", Stage.BENCH_TEST: "bench"}
+
 #: Signed-off stages: nothing about the build may change without a new review.
 FROZEN_STAGES: frozenset[Stage] = frozenset({Stage.APPROVED, Stage.DELIVERED})
 
@@ -154,6 +158,12 @@ class Move:
     rework_stage: Stage | None = None
     #: Free text; required for SCRAP and for Reason.OTHER.
     text: str = ""
+    #: At a stage of RUN_REQUIRED: the latest such run's verdict ("pass", "fail", "error"),
+    #: None when there is none.
+    run_verdict: str | None = None
+    #: A board conflict of the unit waits for a coordinator, or the board read last is not
+    #: the one bound to the unit.
+    board_conflict: bool = False
 
 
 class Refused(Exception):
@@ -191,6 +201,18 @@ def rework_target(state: UnitState, move: Move) -> Stage:
     return target
 
 
+def _check_run(stage: Stage, move: Move) -> None:
+    """A stage judged by the flight controller finishes only on its latest run's pass, and
+    only with the unit's own board: a swapped board must not pass unnoticed."""
+    flashing = stage is Stage.FLASHING
+    if move.run_verdict is None:
+        raise Refused("fc_not_read" if flashing else "bench_not_run")
+    if move.run_verdict != "pass":
+        raise Refused("fc_read_not_passed" if flashing else "bench_not_passed")
+    if move.board_conflict:
+        raise Refused("board_conflict")
+
+
 def apply(state: UnitState, move: Move) -> UnitState:
     """Return the state after `move`, or raise `Refused` naming the rule it breaks."""
     action = move.action
@@ -217,6 +239,8 @@ def apply(state: UnitState, move: Move) -> UnitState:
         if state.stage is Stage.KITTING and move.missing_parts:
             # A unit without its part codes would be invisible to a recall.
             raise Refused("parts_missing", items=", ".join(move.missing_parts))
+        if state.stage in RUN_REQUIRED:
+            _check_run(state.stage, move)
         return replace(state, stage=next_stage(state.stage))
     if action is Action.APPROVE:
         if move.actor_id in move.builders:

@@ -58,6 +58,11 @@ def _main_pages() -> list[str]:
         "/admin/types/1",
         "/admin/users",
         "/admin/audit",
+        "/admin/types/1/limits",
+        "/admin/types/1/golden",
+        "/admin/stations",
+        "/admin/ports",
+        "/admin/conflicts",
     ]
 
 

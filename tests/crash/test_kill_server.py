@@ -218,10 +218,12 @@ def _work(base: str, log: ClientLog, answered: Counter, ready: threading.Barrier
             if serial is None:
                 return
             page = tablet.request(f"/u/{serial}").body
-            if FINISH_FORM not in page:  # it reached review: a reviewer's turn, take a new kit
+            stage, version = STAGE.search(page), VERSION.search(page)
+            # At flashing the flight controller must be read first (a run, not a tick): the
+            # tablet leaves the unit there and takes a new kit, as it would one at review.
+            if FINISH_FORM not in page or (stage and stage.group(1) == "flashing"):
                 serial = _start_unit(tablet, log, answered)
                 continue
-            stage, version = STAGE.search(page), VERSION.search(page)
             assert stage and version, f"the unit page of {serial} lacks its stage or version"
             form = [("csrf_token", tablet.token(page)), ("version", version.group(1)), ("note", "")]
             form += [("item", item) for item in ITEM.findall(page)]

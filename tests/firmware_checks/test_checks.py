@@ -20,7 +20,7 @@ from firmware_checks.limits import (
     DEFAULT_LIMITS,
     Limits,
     LimitsError,
-    limits_from_dict,
+    limits_from_mapping,
     load_limits,
 )
 from firmware_checks.probe import probe
@@ -48,7 +48,7 @@ def failing(evidence: Evidence, limits: Limits = DEFAULT_LIMITS) -> list[str]:
 
 
 def with_limits(**sections: dict[str, object]) -> Limits:
-    return limits_from_dict(sections)
+    return limits_from_mapping(sections)
 
 
 def test_a_bench_board_passes_the_default_limits() -> None:
@@ -211,7 +211,7 @@ def bench_limits() -> Limits:
     """The default limits, plus: this board type (the healthy simulator's) and a bound receiver."""
     with SimulatorServer(profile="healthy") as server, FlightController.open(server.url) as fc:
         board = probe(fc)
-    return limits_from_dict({
+    return limits_from_mapping({
         "board": {"board_id": board.board_id, "target": board.target},
         "receiver": {"expect_link": True},
     })  # fmt: skip

@@ -194,28 +194,43 @@ def test_entering_a_cli_left_open_by_someone_else_still_works(connect: Callable[
 def test_apply_types_a_golden_config_and_lists_the_refused_lines(
     connect: Callable[[str], FlightController],
 ) -> None:
-    golden = diff_all_text("healthy")
-    # The simulator's CLI knows set/get/profile selection, not batch/defaults/feature.
-    settings = [line for line in golden.splitlines() if line.split()[:1] in (["set"], ["profile"], ["rateprofile"])]
+    golden = diff_all_text("healthy").split("\r\n")
     fc = connect("config_drift")
     cli = CliSession(fc)
     cli.enter()
-    before = compare(parse_diff(cli.diff_all()), parse_diff(golden))
+    before = compare(parse_diff(cli.diff_all()), parse_diff("\r\n".join(golden)))
 
-    errors = cli.apply(["# golden", "", *settings, "set no_such_setting = 1", "bl", "save"])
+    errors = cli.apply([*golden, "set no_such_setting = 1", "bl"])
 
-    n = len(settings) + 2
+    n = len(golden)
     assert errors == [
         f"line {n + 1}: set no_such_setting = 1: ERROR IN set: INVALID NAME: no_such_setting",
         f"line {n + 2}: bl: not sent, it would reboot the board",
     ]
-    after = compare(parse_diff(cli.diff_all()), parse_diff(golden))
-    # Typing a diff sets what it lists; only `defaults nosave` would clear the extra setting.
+    # `defaults nosave` cleared the extra setting; the lines after it set the rest.
     assert sorted(c.kind for c in before) == ["changed", "extra", "missing"]
-    assert after == [c for c in before if c.kind == "extra"]
+    assert compare(parse_diff(cli.diff_all()), parse_diff("\r\n".join(golden))) == []
     sent = cli_entries(fc, "tx")
-    assert "save\n" not in sent and "bl\n" not in sent and "# golden\n" not in sent
+    assert "save\n" not in sent and "bl\n" not in sent and not any(s.startswith("#") for s in sent[1:])
+    assert "defaults nosave\n" in sent and "feature -GPS\n" in sent
     cli.leave()
+
+
+def test_a_save_refused_after_a_batch_with_errors_keeps_the_session_in_the_cli(
+    connect: Callable[[str], FlightController],
+) -> None:
+    fc = connect("healthy")
+    cli = CliSession(fc)
+    cli.enter()
+    cli.apply(["batch start", "set gyro_lpf1_static_hz = 5000"])
+
+    with pytest.raises(CliError, match="ERRORS WERE DETECTED"):
+        cli.leave(save=True)
+
+    assert cli.active and cli.run("get gyro_lpf1_static_hz").startswith("gyro_lpf1_static_hz = ")
+    cli.leave(reboot=True)
+    assert cli_entries(fc, "tx")[-1] == "exit\n"
+    assert "the flight controller is back after its reboot" in notes(fc)
 
 
 def test_a_link_lost_mid_session_is_disconnected_without_waiting_for_a_reboot(simulator: Start) -> None:

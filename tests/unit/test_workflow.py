@@ -87,7 +87,7 @@ def well_formed(action: Action, role: Role, actor_id: int = 99) -> Move:
     """A move with every fact in order, so only stage, status and role decide."""
     if action in (Action.FAIL, Action.REJECT, Action.TAKE_BACK):
         return Move(action, actor_id, role, reason=Reason.DAMAGED_PART, text="bent arm")
-    return Move(action, actor_id, role, text="waiting for a motor")
+    return Move(action, actor_id, role, text="waiting for a motor", run_verdict="pass")
 
 
 def expected_refusal(stage: Stage, status: Status, action: Action, role: Role) -> str | None:
@@ -153,7 +153,7 @@ def test_every_move_is_allowed_or_refused_as_the_table_says(stage, status, actio
 @pytest.mark.parametrize("stage", BUILD)
 def test_finishing_walks_the_build_stages_in_order_and_keeps_the_rework_mark(stage):
     for rework in (False, True):
-        after = apply(UnitState(stage, rework=rework), Move(Action.FINISH, 1, V))
+        after = apply(UnitState(stage, rework=rework), Move(Action.FINISH, 1, V, run_verdict="pass"))
         assert after == UnitState(EXPECTED_NEXT[stage], Status.ACTIVE, rework)
 
 
@@ -378,6 +378,8 @@ moves = st.builds(
     reason=st.none() | st.sampled_from(list(Reason)),
     rework_stage=st.none() | st.sampled_from(list(Stage)),
     text=st.sampled_from(["", " ", "waiting for ESC"]),
+    run_verdict=st.none() | st.sampled_from(["pass", "fail", "error"]),
+    board_conflict=st.booleans(),
 )
 
 
@@ -408,6 +410,8 @@ def test_any_sequence_of_moves_keeps_the_invariants(start, steps):
             assert not move.missing_required and after.stage is EXPECTED_NEXT[state.stage]
             if state.stage is K:
                 assert not move.missing_parts
+            if state.stage in (F, B):
+                assert move.run_verdict == "pass" and not move.board_conflict
         if move.action in RECORDING:
             assert after == state
         if after.status is not state.status:
@@ -421,7 +425,7 @@ def test_any_sequence_of_moves_keeps_the_invariants(start, steps):
 
 @pytest.mark.parametrize("stage", BUILD)
 def test_kitting_does_not_finish_until_every_tracked_part_has_a_code(stage):
-    move = Move(Action.FINISH, 1, V, missing_parts=("ESC 4in1", "Receiver"))
+    move = Move(Action.FINISH, 1, V, missing_parts=("ESC 4in1", "Receiver"), run_verdict="pass")
     if stage is K:
         with pytest.raises(Refused) as refused:
             apply(UnitState(K), move)
@@ -437,3 +441,54 @@ def test_nothing_is_recorded_on_a_unit_on_hold_or_scrapped(action, status):
     with pytest.raises(Refused) as refused:
         apply(UnitState(K, status), Move(action, 1, V))
     assert refused.value.code == ("on_hold" if status is Status.ON_HOLD else "scrapped")
+
+
+# Flight-controller runs (issue 4) ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stage", "verdict", "conflict", "refusal"),
+    [
+        (F, None, False, "fc_not_read"),
+        (F, "fail", False, "fc_read_not_passed"),
+        (F, "error", False, "fc_read_not_passed"),
+        (F, "pass", True, "board_conflict"),
+        (B, None, False, "bench_not_run"),
+        (B, "fail", False, "bench_not_passed"),
+        (B, "error", False, "bench_not_passed"),
+        (B, "pass", True, "board_conflict"),
+    ],
+)
+def test_flashing_and_bench_test_finish_only_on_a_passing_run_with_the_units_own_board(
+    stage, verdict, conflict, refusal
+):
+    move = Move(Action.FINISH, 1, V, run_verdict=verdict, board_conflict=conflict)
+    with pytest.raises(Refused) as refused:
+        apply(UnitState(stage, rework=True), move)
+    assert refused.value.code == refusal
+
+
+@pytest.mark.parametrize("stage", [F, B])
+def test_a_passing_run_with_the_units_own_board_lets_the_stage_finish(stage):
+    move = Move(Action.FINISH, 1, V, run_verdict="pass")
+    assert apply(UnitState(stage), move) == UnitState(EXPECTED_NEXT[stage])
+
+
+@pytest.mark.parametrize("stage", [K, S])
+def test_stages_without_a_flight_controller_ignore_run_facts(stage):
+    move = Move(Action.FINISH, 1, V, run_verdict="fail", board_conflict=True)
+    assert apply(UnitState(stage), move).stage is EXPECTED_NEXT[stage]
+
+
+@pytest.mark.parametrize("stage", [F, B])
+def test_unticked_items_are_named_before_the_run(stage):
+    move = Move(Action.FINISH, 1, V, missing_required=("Props off",))
+    with pytest.raises(Refused) as refused:
+        apply(UnitState(stage), move)
+    assert refused.value.code == "required_items"
+
+
+@pytest.mark.parametrize("stage", [F, B])
+def test_a_failed_run_never_stops_failing_the_stage(stage):
+    move = Move(Action.FAIL, 1, V, reason=Reason.OTHER, text="smoke", run_verdict="fail", board_conflict=True)
+    assert apply(UnitState(stage), move) == UnitState(stage, rework=True)

@@ -1,20 +1,31 @@
 """Typed SQLAlchemy models, one module per domain; imported here so Alembic sees them all."""
 
 from workshop.models.audit import AuditEvent
+from workshop.models.boards import BoardBinding, BoardConflict
 from workshop.models.catalog import BomItem, ChecklistItem, DroneType, SerialCounter
 from workshop.models.delivery import Delivery
+from workshop.models.fc_config import GoldenConfig, LimitsVersion
 from workshop.models.people import User
+from workshop.models.ports import BenchPort
 from workshop.models.printing import Printer, PrintJob
-from workshop.models.quality import Review
+from workshop.models.quality import BenchMeasurement, BenchRun, Review
 from workshop.models.settings import Setting
+from workshop.models.stations import StationToken
 from workshop.models.units import Photo, StageRecord, Unit, UnitPart
 
 __all__ = [
     "AuditEvent",
+    "BenchMeasurement",
+    "BenchPort",
+    "BenchRun",
+    "BoardBinding",
+    "BoardConflict",
     "BomItem",
     "ChecklistItem",
     "Delivery",
     "DroneType",
+    "GoldenConfig",
+    "LimitsVersion",
     "Photo",
     "PrintJob",
     "Printer",
@@ -22,6 +33,7 @@ __all__ = [
     "SerialCounter",
     "Setting",
     "StageRecord",
+    "StationToken",
     "Unit",
     "UnitPart",
     "User",

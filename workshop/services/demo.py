@@ -1,12 +1,16 @@
-"""Demo data for a first start: two drone types, three accounts, units spread over the stages."""
+"""Demo data for a first start: two drone types, three accounts, units spread over the stages,
+and simulated flight controllers, so a newcomer can run a bench test without hardware."""
 
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from firmware_checks.bench_run import read_identity, run_check
+from firmware_checks.limits import DEFAULT_LIMITS
+from firmware_checks.simulator import SimulatorServer, diff_all_text, uid_for
 from workshop.extensions import db
-from workshop.models import DroneType, User
-from workshop.services import accounts, drone_types, units
+from workshop.models import DroneType, Unit, User
+from workshop.services import accounts, bench_runs, drone_types, fc_config, ports, units
 from workshop.services.drone_types import BomLine, ChecklistLine
 from workshop.services.stages import StageInput, finish_stage
 from workshop.workflow import Role, Stage
@@ -62,6 +66,13 @@ _CHECKLISTS = {
 }
 
 
+#: Bench ports served by the in-process simulator: a healthy board, and one that fails.
+PORTS = (("Simulator (healthy)", "sim://healthy"), ("Simulator (noisy gyro)", "sim://noisy_gyro"))
+#: The simulated board all demo units are built with (Betaflight's software-in-the-loop).
+DEMO_BOARD = {"board_id": "SITL", "target": "SITL"}
+DEMO_PROFILE = "healthy"
+
+
 def _checklists() -> list[ChecklistLine]:
     return [
         ChecklistLine(stage=stage.value, text=text.lstrip("?"), required=not text.startswith("?"))
@@ -81,7 +92,16 @@ def seed() -> list[DemoAccount]:
     seven = drone_types.save_type(None, "FPV 7\"", "FPV7", True, _BOM_7, _checklists(), None)
     ten = drone_types.save_type(None, "FPV 10\"", "FPV10", True, _BOM_10, _checklists(), None)
     volunteer = accounts.find_by_name(ACCOUNTS[0].name)
-    assert volunteer is not None
+    coordinator = accounts.find_by_name(ACCOUNTS[2].name)
+    assert volunteer is not None and coordinator is not None
+    for name, url in PORTS:
+        ports.add_port(name, url, coordinator)
+    for drone_type in (seven, ten):
+        limits = DEFAULT_LIMITS.to_dict() | {"board": DEMO_BOARD}
+        fc_config.save_limits(drone_type, limits, coordinator)
+        fc_config.save_golden(
+            drone_type, diff_all_text(DEMO_PROFILE), fc_config.default_patterns(), "pasted", coordinator
+        )
     # Units spread over the flow: how far each has come, in finished stages.
     for drone_type, finished in ((seven, 0), (seven, 1), (seven, 2), (seven, 4), (ten, 0), (ten, 3)):
         _build(drone_type, volunteer, finished)
@@ -95,5 +115,26 @@ def _build(drone_type: DroneType, volunteer: User, finished: int) -> None:
             for number, item in enumerate(drone_type.bom):
                 if item.tracked:
                     units.record_part(unit, item.id, f"LOT-{unit.id:03d}{number}", volunteer, unit.version)
+        if unit.stage in (Stage.FLASHING, Stage.BENCH_TEST):
+            _read_board(unit, volunteer)
         checked = frozenset(i.id for i in drone_type.checklist_for(unit.stage))
         finish_stage(unit, volunteer, StageInput(version=unit.version, checked=checked))
+
+
+def _read_board(unit: Unit, volunteer: User) -> None:
+    """A real run of the stage against the unit's own simulated board, recorded as the app does."""
+    judging = bench_runs.judging_for(unit)
+    with SimulatorServer(profile=DEMO_PROFILE, uid=uid_for(unit.serial)) as board:
+        if judging.kind == bench_runs.IDENTITY:
+            result = read_identity(board.url, judging.limits)
+        else:
+            result = run_check(board.url, judging.limits, judging.golden)
+    bench_runs.record_run(
+        unit.serial,
+        result.to_dict(),
+        kind=judging.kind,
+        actor=volunteer,
+        station=None,
+        limits_version_id=judging.limits_version_id,
+        golden_version_id=judging.golden_version_id,
+    )

@@ -18,6 +18,21 @@ _SENTENCES: dict[str, LazyString] = {
     "on_hold": _l("This unit is on hold. Take it off hold first."),
     "required_items": _l("Tick every required item first. Still unticked: %(items)s."),
     "parts_missing": _l("Scan or type the code of every tracked part first. Still missing: %(items)s."),
+    "fc_not_read": _l("Read the flight controller first: the stage finishes when the reading passes."),
+    "fc_read_not_passed": _l(
+        "The latest reading of the flight controller did not pass. Fix the firmware and read "
+        "it again, or fail the stage."
+    ),
+    "bench_not_run": _l("Run the bench test first: the stage finishes when it passes."),
+    "bench_not_passed": _l(
+        "The latest bench test did not pass. Fix the unit and run the test again, or send it "
+        "back as rework."
+    ),
+    "board_conflict": _l(
+        "The flight controller read on this unit is not the board bound to it (or belongs to "
+        "another unit). A coordinator must decide, or put the unit's own board back and read "
+        "it again."
+    ),
     "four_eyes": _l(
         "You worked on this unit, so you cannot sign it off. Another reviewer must do it."
     ),

@@ -2,20 +2,30 @@
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.attributes import flag_modified
 from werkzeug.datastructures import FileStorage
 
 from workshop import workflow
 from workshop.extensions import db
-from workshop.models import StageRecord, Unit, User
+from workshop.models import BenchRun, BoardBinding, BoardConflict, StageRecord, Unit, User
 from workshop.models.timestamps import utcnow
 from workshop.services import audit, photos
 from workshop.services.errors import Conflict, Forbidden, Invalid
 from workshop.services.refusals import explain
 from workshop.services.transaction import CONFLICT, unit_change
-from workshop.workflow import Action, Move, Reason, Refused, Stage
+from workshop.workflow import RUN_REQUIRED, Action, Move, Reason, Refused, Role, Stage
 
 NOTE_MAX = 2000
+
+
+@dataclass(frozen=True)
+class RunFacts:
+    """What the workflow asks about the flight-controller runs of a unit's current stage."""
+
+    run_verdict: str | None = None
+    board_conflict: bool = False
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,7 @@ def decide(
     data: StageInput,
     missing_required: tuple[str, ...] = (),
     missing_parts: tuple[str, ...] = (),
+    runs: RunFacts = RunFacts(),
 ) -> workflow.UnitState:
     """Ask the workflow; turn a refusal into a translated `Forbidden`."""
     if unit.version != data.version:
@@ -52,12 +63,14 @@ def decide(
         action=action,
         actor_id=actor.id,
         actor_role=actor.role_enum,
-        builders=unit.builder_ids(),
+        builders=builders(unit),
         reason=reason,
         rework_stage=rework_stage,
         text=data.text,
         missing_required=missing_required,
         missing_parts=missing_parts,
+        run_verdict=runs.run_verdict,
+        board_conflict=runs.board_conflict,
     )
     try:
         return workflow.apply(unit.state, move)
@@ -73,6 +86,53 @@ def _checklist_answers(unit: Unit, checked: frozenset[int]) -> tuple[list[dict],
     ]
     missing = tuple(i.text for i in items if i.required and i.id not in checked)
     return answers, missing
+
+
+def builders(unit: Unit) -> frozenset[int]:
+    """Everyone who did a step on the unit, a flight-controller run from the app included:
+    they may not sign it off."""
+    ran = db.session.scalars(
+        sa.select(BenchRun.user_id)
+        .where(BenchRun.unit_id == unit.id, BenchRun.user_id.is_not(None))
+        .distinct()
+    )
+    return unit.builder_ids() | frozenset(user_id for user_id in ran if user_id is not None)
+
+
+def run_facts(unit: Unit) -> RunFacts:
+    """The latest verdict of the run the unit's stage needs, and whether its board is in doubt.
+
+    Only runs since the unit came to this stage count: a unit sent back through flashing as
+    rework is read again, not waved through on the reading of its first visit.
+    """
+    kind = RUN_REQUIRED.get(Stage(unit.stage))
+    if kind is None:
+        return RunFacts()
+    latest = db.session.execute(
+        sa.select(BenchRun.verdict, BenchRun.board_uid)
+        .where(
+            BenchRun.unit_id == unit.id,
+            BenchRun.kind == kind,
+            BenchRun.at >= unit.stage_since,
+        )
+        .order_by(BenchRun.id.desc())
+        .limit(1)
+    ).first()
+    undecided = db.session.scalar(
+        sa.select(sa.func.count(BoardConflict.id)).where(
+            BoardConflict.unit_id == unit.id, BoardConflict.decision.is_(None)
+        )
+    )
+    bound = db.session.scalar(
+        sa.select(BoardBinding.uid).where(
+            BoardBinding.unit_id == unit.id, BoardBinding.released_at.is_(None)
+        )
+    )
+    # A conflict decided "not this unit's board" leaves the last reading on a foreign board.
+    foreign = latest is not None and latest.board_uid is not None and latest.board_uid != bound
+    return RunFacts(
+        run_verdict=latest.verdict if latest else None, board_conflict=bool(undecided) or foreign
+    )
 
 
 def _check_note(data: StageInput) -> None:
@@ -92,7 +152,13 @@ def finish_stage(unit: Unit, actor: User, data: StageInput) -> StageRecord:
     _check_note(data)
     answers, missing = _checklist_answers(unit, data.checked)
     new = decide(
-        unit, actor, Action.FINISH, data, missing_required=missing, missing_parts=unit.missing_parts()
+        unit,
+        actor,
+        Action.FINISH,
+        data,
+        missing_required=missing,
+        missing_parts=unit.missing_parts(),
+        runs=run_facts(unit),
     )
     return _write_record(unit, actor, data, new, answers, Action.FINISH)
 
@@ -141,6 +207,44 @@ def _write_record(
             photo.discard()
         raise
     return record
+
+
+def fail_after_run(unit: Unit, actor: User | None, reason: Reason, note: str) -> None:
+    """Fail the unit's stage because a flight-controller run said so; the caller commits.
+
+    A person who ran it signs the failed record; a run posted by a bench station has no
+    person, so only the audit event tells of it.
+    """
+    # A station's run has no person: the workflow is asked as for a volunteer (anyone may fail).
+    move = Move(
+        action=Action.FAIL,
+        actor_id=actor.id if actor else 0,
+        actor_role=actor.role_enum if actor else Role.VOLUNTEER,
+        reason=reason,
+    )
+    try:
+        new = workflow.apply(unit.state, move)
+    except Refused as refused:
+        raise Forbidden(explain(refused)) from None
+    before = audit.unit_snapshot(unit)
+    if actor is not None:
+        db.session.add(
+            StageRecord(
+                unit=unit,
+                stage=unit.stage,
+                outcome="failed",
+                user_id=actor.id,
+                answers=[],
+                note=note,
+                reason=reason.value,
+                rework_to=new.stage.value,
+            )
+        )
+    after = {"record_stage": unit.stage, "note": note, "reason": reason.value}
+    move_to(unit, new)
+    # The unit's state changed: a page opened before must not save over it.
+    flag_modified(unit, "status")
+    audit.record(actor, "unit.fail", "unit", unit.serial, before, audit.unit_snapshot(unit) | after)
 
 
 def change_status(unit: Unit, actor: User, action: Action, data: StageInput) -> None:

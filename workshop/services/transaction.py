@@ -18,16 +18,20 @@ CONFLICT = _l(
 
 
 @contextmanager
-def unit_change(unit: Unit) -> Iterator[None]:
+def unit_change(unit: Unit, *, bump: bool = True) -> Iterator[None]:
     """Apply a change to `unit` and commit, or roll back and raise.
 
     `stages.decide` has already refused a page older than the unit; the version
     column makes the UPDATE itself fail if another request won the race since.
+    With `bump=False` a change that only adds rows (a bench run) leaves the version
+    alone, so a page a volunteer has open stays valid; a change of the unit's own
+    columns still bumps it.
     """
     try:
         yield
-        # Every change to a unit bumps its version, even one that only adds a row.
-        flag_modified(unit, "status")
+        if bump:
+            # Every change to a unit bumps its version, even one that only adds a row.
+            flag_modified(unit, "status")
         db.session.commit()
     except StaleDataError:
         db.session.rollback()

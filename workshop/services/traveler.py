@@ -21,7 +21,7 @@ from workshop.models import (
     UnitPart,
     User,
 )
-from workshop.services import units
+from workshop.services import stages, units
 from workshop.services.refusals import explain
 from workshop.workflow import Action, Refused
 
@@ -94,7 +94,7 @@ def build(unit: Unit, user: User) -> TravelerView:
     state = unit.state
     can = {a.value: workflow.allowed(state, a, user.role_enum) for a in Action}
     refusal = None
-    if can[Action.APPROVE] and user.id in unit.builder_ids():
+    if can[Action.APPROVE] and user.id in stages.builders(unit):
         refusal = explain(Refused("four_eyes"))
     parts = [
         {

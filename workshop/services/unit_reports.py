@@ -7,8 +7,8 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from workshop.extensions import db
-from workshop.models import DroneType, Unit, UnitPart
-from workshop.services import traveler, units
+from workshop.models import BenchRun, DroneType, Unit, UnitPart
+from workshop.services import bench_runs, traveler, units
 
 
 def utc_iso(moment: datetime) -> str:
@@ -38,6 +38,32 @@ def list_units(stage: str | None) -> list[dict[str, Any]]:
     return [_summary(unit, name) for unit, name in db.session.execute(query)]
 
 
+def run_summary(run: BenchRun) -> dict[str, Any]:
+    """One flight-controller run as tools see it: when, where, the verdict, every measurement."""
+    return {
+        "id": run.id,
+        "at": utc_iso(run.at),
+        "kind": run.kind,
+        "station": run.station.name if run.station else None,
+        "by": run.user.name if run.user else None,
+        "verdict": run.verdict,
+        "reason": run.reason,
+        "board": run.board_uid,
+        "board_conflict": run.conflict is not None,
+        "measurements": [
+            {
+                "name": m.name,
+                "value": m.value,
+                "unit": m.unit,
+                "limit": m.limit,
+                "passed": m.passed,
+                "detail": m.detail,
+            }
+            for m in run.measurements
+        ],
+    }
+
+
 def unit_detail(serial: str) -> dict[str, Any]:
     unit = units.get_unit(
         serial,
@@ -60,4 +86,6 @@ def unit_detail(serial: str) -> dict[str, Any]:
             }
             for entry in traveler.history(unit)
         ],
+        "fc_uid": board.uid if (board := bench_runs.bound_board(unit)) else None,
+        "bench_runs": [run_summary(run) for run in bench_runs.runs_for(unit)],
     }

@@ -10,7 +10,7 @@ from workshop import vocabulary
 from workshop.extensions import db, login_manager
 from workshop.i18n import LANGUAGE_NAMES
 from workshop.services import login_throttle
-from workshop.views import access, admin, api, auth, bench, labels, printing, review, units
+from workshop.views import access, admin, api, auth, bench, fc, labels, printing, review, units
 
 # Error pages by status; the API answers the same errors in JSON (in English, for tools).
 ERROR_PAGES = {code: f"errors/{code}.html" for code in (400, 403, 404, 405, 413)}
@@ -20,7 +20,9 @@ def register_blueprints(app: Flask) -> None:
     access.init_login(login_manager)
     access.init_idle_logout(app)
     login_throttle.init_app(app)
-    for blueprint in (auth.bp, bench.bp, units.bp, review.bp, admin.bp, api.bp, printing.bp, labels.bp):
+    for blueprint in (
+        auth.bp, bench.bp, units.bp, review.bp, admin.bp, api.bp, printing.bp, labels.bp, fc.bp
+    ):
         app.register_blueprint(blueprint)
 
     @app.context_processor

@@ -1,11 +1,21 @@
-"""The coordinator's pages: drone types, accounts, the audit log."""
+"""The coordinator's pages: drone types with their limits and golden configuration, accounts,
+bench stations and ports, board conflicts, the audit log."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import _
 from flask_login import current_user
 
-from workshop.forms import AuditFilterForm, DroneTypeForm, EditUserForm, NewUserForm
-from workshop.services import accounts, audit_log, drone_types
+from workshop import vocabulary
+from workshop.forms import (
+    AuditFilterForm,
+    DroneTypeForm,
+    EditUserForm,
+    GoldenForm,
+    NewUserForm,
+    PortForm,
+    StationForm,
+)
+from workshop.services import accounts, audit_log, boards, drone_types, fc_config, ports, stations
 from workshop.services.errors import ServiceError
 from workshop.views.access import roles_required
 from workshop.views.form_errors import field_errors
@@ -104,3 +114,164 @@ def audit():
     form = AuditFilterForm(request.args)
     page = audit_log.page(form.key.data or "", max(form.page.data or 1, 1) if form.validate() else 1)
     return render_template("admin/audit.html", form=form, page=page)
+
+
+@bp.route("/types/<int:type_id>/limits", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def limits(type_id: int):
+    try:
+        drone_type = drone_types.get_type(type_id)
+    except ServiceError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("admin.types"))
+    current, _version = fc_config.current_limits(drone_type)
+    fields, status = fc_config.limit_fields(current), 200
+    if request.method == "POST":
+        try:
+            saved = fc_config.save_limits(
+                drone_type, fc_config.limits_from_form(request.form), current_user
+            )
+        except ServiceError as error:
+            flash(str(error.message), "error")
+            # Show what the person typed, so one slip does not cost the whole form.
+            fields, status = fc_config.limit_fields(current, typed=request.form), 400
+        else:
+            if saved is None:
+                flash(_("Nothing changed: no new version."), "info")
+            else:
+                flash(_("Limits saved as version %(number)d.", number=saved.number), "success")
+            return redirect(url_for("admin.limits", type_id=type_id))
+    return render_template(
+        "admin/limits.html",
+        drone_type=drone_type,
+        fields=fields,
+        sections=vocabulary.LIMIT_SECTIONS,
+        versions=fc_config.limits_versions(drone_type),
+    ), status
+
+
+@bp.route("/types/<int:type_id>/golden", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def golden(type_id: int):
+    try:
+        drone_type = drone_types.get_type(type_id)
+    except ServiceError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("admin.types"))
+    form, status = GoldenForm(), 200
+    current = fc_config.current_golden(drone_type)
+    if request.method == "GET":
+        form.ignore.data = "\n".join(current.ignore if current else fc_config.default_patterns())
+    if form.validate_on_submit():
+        try:
+            upload = form.upload.data
+            if upload and upload.filename:
+                text, source = fc_config.text_of_upload(upload.read()), "file"
+            else:
+                text, source = form.text.data or "", "pasted"
+            saved = fc_config.save_golden(
+                drone_type, text, fc_config.parse_patterns(form.ignore.data or ""), source, current_user
+            )
+        except ServiceError as error:
+            flash(str(error.message), "error")
+            status = 400
+        else:
+            flash(_("Golden configuration saved as version %(number)d.", number=saved.number), "success")
+            return redirect(url_for("admin.golden", type_id=type_id))
+    elif form.errors:
+        status = 400
+    return render_template(
+        "admin/golden.html",
+        drone_type=drone_type,
+        form=form,
+        sources=vocabulary.GOLDEN_SOURCES,
+        versions=fc_config.golden_versions(drone_type),
+        ports=ports.list_ports(),
+    ), status
+
+
+@bp.route("/stations", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def stations_page():
+    form, created, status = StationForm(), None, 200
+    if form.validate_on_submit():
+        try:
+            row, plain = stations.create_token(form.name.data, current_user)
+        except ServiceError as error:
+            flash(str(error.message), "error")
+            status = 400
+        else:
+            # Shown in this answer only: not flashed, so it is never kept in the session cookie.
+            created, form = {"name": row.name, "token": plain}, StationForm(formdata=None)
+    elif form.errors:
+        status = 400
+    return render_template(
+        "admin/stations.html", form=form, created=created, tokens=stations.all_tokens()
+    ), status
+
+
+@bp.route("/stations/<int:token_id>/revoke", methods=["POST"])
+@roles_required(Role.ADMIN)
+def revoke_station(token_id: int):
+    try:
+        row = stations.revoke(token_id, current_user)
+    except ServiceError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(_("The token of %(name)s no longer works.", name=row.name), "success")
+    return redirect(url_for("admin.stations_page"))
+
+
+@bp.route("/ports", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def ports_page():
+    form, status = PortForm(), 200
+    if form.validate_on_submit():
+        try:
+            ports.add_port(form.name.data, form.url.data, current_user)
+        except ServiceError as error:
+            flash(str(error.message), "error")
+            status = 400
+        else:
+            flash(_("Port added."), "success")
+            return redirect(url_for("admin.ports_page"))
+    elif form.errors:
+        status = 400
+    return render_template(
+        "admin/ports.html", form=form, ports=ports.list_ports(active_only=False)
+    ), status
+
+
+@bp.route("/ports/<int:port_id>/<any(use, rest, remove):change>", methods=["POST"])
+@roles_required(Role.ADMIN)
+def change_port(port_id: int, change: str):
+    try:
+        if change == "remove":
+            ports.remove_port(port_id, current_user)
+        else:
+            ports.set_active(port_id, change == "use", current_user)
+    except ServiceError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(_("Port saved."), "success")
+    return redirect(url_for("admin.ports_page"))
+
+
+@bp.route("/conflicts")
+@roles_required(Role.ADMIN)
+def conflicts():
+    return render_template(
+        "admin/conflicts.html", waiting=boards.undecided(), decided=boards.decided()
+    )
+
+
+@bp.route("/conflicts/<int:conflict_id>/<any(accept, reject):decision>", methods=["POST"])
+@roles_required(Role.ADMIN)
+def decide_conflict(conflict_id: int, decision: str):
+    try:
+        boards.decide_conflict(conflict_id, decision == "accept", current_user)
+    except ServiceError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(_("Decision saved."), "success")
+    return redirect(url_for("admin.conflicts"))

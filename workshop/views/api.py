@@ -1,13 +1,37 @@
-"""A JSON read API for other tools; a logged-in session is needed, else 401 and no data."""
+"""A JSON API for other tools: a logged-in session reads units; a bench station, with its
+bearer token, reads one unit, its limits, and posts its runs. Anything else answers 401."""
 
-from flask import Blueprint, jsonify, request
-from flask_login import login_required
+from typing import Any
 
-from workshop.services import unit_reports
+from flask import Blueprint, jsonify, request, url_for
+from flask_babel import force_locale
+from flask_login import current_user, login_required
+
+from workshop.extensions import csrf
+from workshop.models import StationToken
+from workshop.services import bench_runs, stations, unit_reports, units
 from workshop.services.errors import ServiceError
 from workshop.workflow import Stage
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+LOGIN_REQUIRED = {"error": "login required"}
+BAD_TOKEN = {"error": "invalid or revoked station token"}
+
+
+def _bearer() -> str | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def _refusal(error: ServiceError) -> tuple[Any, int]:
+    with force_locale("en"):  # tools read the API; it answers in English
+        return jsonify(error=str(error.message)), error.status_code
+
+
+def _station() -> StationToken | None:
+    """The station whose token came with the request; None without a valid one."""
+    return stations.authenticate(_bearer())
 
 
 @bp.route("/units")
@@ -20,9 +44,58 @@ def list_units():
 
 
 @bp.route("/units/<serial>")
-@login_required
 def get_unit(serial: str):
+    """A person's session or a station's token."""
+    if "Authorization" in request.headers:
+        if _station() is None:
+            return jsonify(BAD_TOKEN), 401
+    elif not current_user.is_authenticated:
+        return jsonify(LOGIN_REQUIRED), 401
     try:
         return jsonify(unit_reports.unit_detail(serial.strip().upper()))
     except ServiceError as error:
-        return jsonify(error=str(error.message)), 404
+        return _refusal(error)
+
+
+@bp.route("/units/<serial>/limits")
+def unit_limits(serial: str):
+    """What a station judges the unit's next run against (token only)."""
+    if _station() is None:
+        return jsonify(BAD_TOKEN), 401
+    try:
+        unit = units.get_unit(serial.strip().upper())
+        return jsonify(bench_runs.judging_for(unit).for_station(unit))
+    except ServiceError as error:
+        return _refusal(error)
+
+
+@bp.route("/units/<serial>/bench-runs", methods=["POST"])
+@csrf.exempt  # a station has no session to forge: its bearer token is the proof
+def post_bench_run(serial: str):
+    """A station's run document plus {kind, limits_version, golden_version}."""
+    station = _station()
+    if station is None:
+        return jsonify(BAD_TOKEN), 401
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return jsonify(error="the body must be a JSON object"), 400
+    versions = {key: body.get(key) for key in ("limits_version", "golden_version")}
+    if any(
+        v is not None and (not isinstance(v, int) or isinstance(v, bool)) for v in versions.values()
+    ):
+        return jsonify(error="limits_version and golden_version must be whole numbers or null"), 400
+    document = {k: v for k, v in body.items() if k not in {"kind", *versions}}
+    try:
+        run = bench_runs.record_run(
+            serial,
+            document,
+            kind=str(body.get("kind", "")),
+            actor=None,
+            station=station,
+            limits_version_id=versions["limits_version"],
+            golden_version_id=versions["golden_version"],
+        )
+    except ServiceError as error:
+        return _refusal(error)
+    unit_url = url_for("units.show", serial=run.unit.serial, _external=True)
+    return jsonify(id=run.id, verdict=run.verdict, unit_url=unit_url), 201

@@ -8,21 +8,13 @@ import zxingcpp
 from pypdf import PdfReader
 
 from tests.helpers import login, make_drone_type, make_unit, make_user, post, reload
-from tests.integration.support import audit_events, database_state, english, text
+from tests.integration.support import audit_events, database_state, text
 from workshop.extensions import db
 from workshop.labels import STOCKS, render_bitmap
 from workshop.models import User
 from workshop.services import accounts, labels
 from workshop.services.errors import NotFound
 from workshop.workflow import Role
-
-
-@pytest.fixture
-def coordinator(app, client):
-    person = make_user(Role.ADMIN)
-    login(client, person)
-    english(client)
-    return person
 
 
 def batch(client, **fields):

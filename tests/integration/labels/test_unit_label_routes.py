@@ -8,21 +8,13 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
-from tests.helpers import CSRF, PIN, login, make_unit, make_user
-from tests.integration.support import audit_events, database_state, english, text
+from tests.helpers import CSRF, PIN, make_unit, make_user
+from tests.integration.support import audit_events, database_state, text
 from workshop.labels import STOCKS
 from workshop.services import settings
 from workshop.workflow import Role
 
 MM_PER_PT = 25.4 / 72
-
-
-@pytest.fixture
-def volunteer(app, client):
-    person = make_user(Role.VOLUNTEER)
-    login(client, person)
-    english(client)
-    return person
 
 
 @pytest.fixture

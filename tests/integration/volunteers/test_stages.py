@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.helpers import login, make_unit, make_user, post, reload, required_ids
+from tests.helpers import login, make_unit, make_user, pass_checks, post, reload, required_ids
 from tests.integration.support import (
     audit_events,
     database_state,
@@ -94,6 +94,7 @@ def test_a_unit_moves_through_every_build_stage_with_checklist_note_and_photo(ap
     for stage in BUILD:
         assert reload(unit).stage == stage
         unit = reload(unit)
+        pass_checks(unit, bench)
         optional = [i.id for i in unit.drone_type.checklist_for(stage) if not i.required]
         response = finish(
             client, unit, list(required_ids(unit)) + optional, f"{stage} done well",
@@ -124,7 +125,9 @@ def test_a_unit_moves_through_every_build_stage_with_checklist_note_and_photo(ap
         assert full.status_code == 200
         with Image.open(BytesIO(full.data)) as image:
             assert image.size == (64, 48)
-    assert [e.action for e in audit_events(unit.serial)] == ["unit.create"] + ["unit.part"] * 2 + ["unit.finish"] * 4
+    assert [e.action for e in audit_events(unit.serial)] == ["unit.create"] + ["unit.part"] * 2 + [
+        "unit.finish", "unit.finish", "unit.run_identity", "unit.finish", "unit.run_bench", "unit.finish"
+    ]
 
 
 def test_unticked_optional_items_are_recorded_as_unticked(app, client, bench):
@@ -222,6 +225,7 @@ def test_the_history_shows_the_rework_loop(app, client, bench):
     unit = make_unit(builder=bench, at=Stage.BENCH_TEST)
     assert post(client, f"/u/{unit.serial}/fail", rework_form("fail", unit.version, "cold_joint")).status_code == 302
     for _ in range(2):  # soldering and flashing again
+        pass_checks(reload(unit), bench)
         assert finish(client, unit, required_ids(reload(unit))).status_code == 302
     unit = reload(unit)
     assert unit.stage == "bench_test" and unit.rework
@@ -231,6 +235,7 @@ def test_the_history_shows_the_rework_loop(app, client, bench):
     assert history.index("(Bench test → Soldering)") < history.index("(Soldering → Flashing)", history.index("Cold joint"))
     records = [(r.stage, r.outcome) for r in unit.records]
     assert records[-3:] == [("bench_test", "failed"), ("soldering", "done"), ("flashing", "done")]
+    pass_checks(unit, bench)
     assert finish(client, unit, required_ids(unit)).status_code == 302
     unit = reload(unit)
     assert unit.stage == "review" and unit.rework  # the reviewer sees it was reworked

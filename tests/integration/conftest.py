@@ -1,4 +1,4 @@
-"""The coordinator every admin test acts as: logged in, reading English pages."""
+"""The people integration tests act as: logged in, reading English pages."""
 
 import pytest
 
@@ -10,6 +10,14 @@ from workshop.workflow import Role
 @pytest.fixture
 def coordinator(app, client):
     person = make_user(Role.ADMIN)
+    login(client, person)
+    english(client)
+    return person
+
+
+@pytest.fixture
+def volunteer(app, client):
+    person = make_user(Role.VOLUNTEER)
     login(client, person)
     english(client)
     return person

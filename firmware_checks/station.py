@@ -1,0 +1,110 @@
+"""A bench station talking to the workshop app: fetch what a unit is judged against, post the run.
+
+    GET  {base}/api/units/<serial>/limits      -> {"limits", "limits_version", "golden",
+                                                   "golden_version", "kind", ...}
+    POST {base}/api/units/<serial>/bench-runs  <- the run document + {"limits_version",
+                                                   "golden_version", "kind"} -> 201 {"id", ...}
+
+Both with `Authorization: Bearer TOKEN`. Standard library only (urllib), so a Raspberry Pi or an
+old laptop needs nothing but this package and pyserial.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+from .limits import Limits, LimitsError, limits_from_mapping
+
+KINDS = ("identity", "bench")
+HTTP_TIMEOUT_S = 15.0
+
+
+class StationError(Exception):
+    """The workshop could not be asked or refused; str() says why in one sentence."""
+
+
+@dataclass(frozen=True)
+class Judging:
+    """What the workshop says this unit's run is judged against."""
+
+    serial: str
+    kind: str  # "identity" (flashing stage) or "bench" (bench-test stage)
+    limits: Limits
+    limits_version: int | None
+    golden: str | None
+    golden_version: int | None
+
+
+def _unit_url(base: str, serial: str, tail: str) -> str:
+    return f"{base.rstrip('/')}/api/units/{urllib.parse.quote(serial, safe='')}/{tail}"
+
+
+def _call(method: str, url: str, token: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    data = None if body is None else json.dumps(body).encode("utf-8")
+    request = urllib.request.Request(url, data=data, method=method, headers={
+        "Authorization": f"Bearer {token}", "Accept": "application/json",
+        **({"Content-Type": "application/json"} if data is not None else {}),
+    })
+    try:
+        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_S) as answer:
+            payload = answer.read()
+    except urllib.error.HTTPError as error:
+        raise StationError(f"{method} {url}: the workshop answered {error.code}: "
+                           f"{_error_text(error)}") from error
+    except (urllib.error.URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise StationError(f"cannot reach the workshop at {url}: {reason}") from error
+    try:
+        document = json.loads(payload)
+    except ValueError as error:
+        raise StationError(f"{method} {url}: the answer is not JSON") from error
+    if not isinstance(document, dict):
+        raise StationError(f"{method} {url}: the answer is not a JSON object")
+    return document
+
+
+def _error_text(error: urllib.error.HTTPError) -> str:
+    """The app's {"error": "..."} sentence, else the HTTP reason."""
+    try:
+        document = json.loads(error.read())
+        if isinstance(document, dict) and isinstance(document.get("error"), str):
+            return str(document["error"])
+    except (ValueError, OSError):
+        pass
+    return str(error.reason)
+
+
+def _optional_int(document: dict[str, Any], key: str) -> int | None:
+    value = document.get(key)
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+        raise StationError(f"the workshop sent {key} {value!r}, not a whole number")
+    return value
+
+
+def fetch_judging(base: str, serial: str, token: str) -> Judging:
+    """Ask the workshop what this unit is judged against; StationError if it cannot say."""
+    document = _call("GET", _unit_url(base, serial, "limits"), token)
+    kind = document.get("kind")
+    if kind not in KINDS:
+        raise StationError(f"the workshop sent kind {kind!r}; expected one of {', '.join(KINDS)}")
+    golden = document.get("golden")
+    if golden is not None and not isinstance(golden, str):
+        raise StationError("the workshop sent a golden configuration that is not text")
+    try:
+        limits = limits_from_mapping(document.get("limits") or {})
+    except LimitsError as error:
+        raise StationError(f"the workshop's limits cannot be used: {error}") from error
+    return Judging(serial, kind, limits, _optional_int(document, "limits_version"), golden,
+                   _optional_int(document, "golden_version"))
+
+
+def post_run(base: str, judging: Judging, document: dict[str, Any], token: str) -> dict[str, Any]:
+    """Post a run document for the unit; the workshop's answer ({"id", "verdict", "unit_url"})."""
+    body = {**document, "limits_version": judging.limits_version,
+            "golden_version": judging.golden_version, "kind": judging.kind}
+    return _call("POST", _unit_url(base, judging.serial, "bench-runs"), token, body)
