@@ -60,3 +60,24 @@ def test_unknown_serial_says_so_and_stays_on_the_bench_ready_for_the_next_scan(
     expect(page.locator(".flash.error")).to_have_text(
         t("“%(code)s” is not a unit serial. A serial looks like FPV7-2026-00012.", code="HELLO")
     )
+
+
+def test_a_tapped_button_shows_it_is_working_until_the_answer_comes(page: Page, live_server, t):
+    log_in(page, live_server, VOLUNTEER)
+    held = []
+    # Hold the answer back, as a slow printer or disk would, and look at the button meanwhile
+    # (in the page itself: the locators would wait for the navigation to finish).
+    page.route("**/units/new", lambda route: held.append(route))
+    state = page.evaluate(
+        """name => new Promise(done => {
+            const button = [...document.querySelectorAll("button")].find(b => b.textContent.trim() === name);
+            button.click();
+            setTimeout(() => done([button.classList.contains("busy"), button.disabled,
+                                   button.getAttribute("aria-busy")]), 50);
+        })""",
+        t("Start at kitting"),
+    )
+
+    assert state == [True, True, "true"]
+    held[0].continue_()
+    expect(page.locator("h1.serial")).to_be_visible()

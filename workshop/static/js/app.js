@@ -11,7 +11,12 @@
   document.addEventListener("submit", function (event) {
     var button = event.submitter;
     if (button && button.form === event.target) {
-      window.setTimeout(function () { button.disabled = true; }, 0);
+      window.setTimeout(function () {
+        button.disabled = true;
+        // A printer or a slow disk may take seconds: show that the tap was taken.
+        button.classList.add("busy");
+        button.setAttribute("aria-busy", "true");
+      }, 0);
     }
   });
 })();
