@@ -82,6 +82,21 @@ def test_a_pulled_cable_is_recorded_as_could_not_test_with_the_transcript_so_far
     assert run.transcript[-1]["data"].startswith("could not test")
 
 
+def test_noise_on_the_line_is_skipped_and_a_healthy_board_still_passes(volunteer, sim_port):
+    unit = bench_unit(volunteer)
+
+    run = stored(fc_jobs.runner().start("bench", unit, sim_port("garbage"), volunteer))
+
+    assert run.verdict == "pass"
+    assert all(m.passed for m in run.measurements) and run.measurements
+    # The transcript keeps every byte received, the noise among the answers included.
+    noisy = "".join(e["data"] for e in run.transcript if e["direction"] == "rx")
+    quiet = "".join(e["data"] for e in stored(
+        fc_jobs.runner().start("bench", bench_unit(volunteer), sim_port("healthy"), volunteer)
+    ).transcript if e["direction"] == "rx")
+    assert len(noisy) > len(quiet)
+
+
 def test_a_run_that_outlives_its_time_is_closed_as_could_not_test(app, volunteer, sim_port):
     # A silent board is given up on after about 1.3 s (two tries of 0.5 s); the run may take 0.6.
     app.config["FC_RUN_TIMEOUT"] = 0.6
