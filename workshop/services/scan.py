@@ -92,6 +92,16 @@ def parse(raw: str) -> ScanResult:
     return ScanResult(kind, key)
 
 
+def parse_repaired(raw: str) -> ScanResult:
+    """What a code names by its form alone, undoing keyboard-layout damage; nothing looked up."""
+    try:
+        return parse(raw)
+    except Invalid:
+        if (repaired := repair_layout(raw)) is None:
+            raise
+        return parse(repaired)
+
+
 def _find(target: ScanResult) -> ScanResult:
     """`target` when what it names exists (a unit by its exact serial), else NotFound."""
     if target.kind is Kind.UNIT:

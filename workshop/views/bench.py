@@ -41,6 +41,8 @@ def scan_code():
     if not form.validate_on_submit():
         flash(_("The scan could not be read. Scan again."), "error")
         return _refused(form, 400)
+    if not current_user.is_authenticated:
+        return _scan_before_login(form.code.data or "")
     try:
         found = scan.resolve(form.code.data or "")
     except ServiceError as error:
@@ -49,11 +51,22 @@ def scan_code():
     if found.kind is scan.Kind.BADGE:
         return badge_scanned(found.key)
     endpoint, argument = OPENS[found.kind]
-    target = url_for(endpoint, **{argument: found.key})
-    if not current_user.is_authenticated:
-        flash(str(login_manager.login_message), "info")
-        return redirect(url_for("auth.login", next=target))
-    return redirect(target)
+    return redirect(url_for(endpoint, **{argument: found.key}))
+
+
+def _scan_before_login(raw: str):
+    """A badge logs its holder in; any other code opens after the login. Nothing but a badge
+    is looked up first, so a scan without a login tells nobody which units or lots exist."""
+    try:
+        named = scan.parse_repaired(raw)
+        if named.kind is scan.Kind.BADGE:
+            return badge_scanned(scan.resolve(raw).key)
+    except ServiceError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("auth.login"))
+    endpoint, argument = OPENS[named.kind]
+    flash(str(login_manager.login_message), "info")
+    return redirect(url_for("auth.login", next=url_for(endpoint, **{argument: named.key})))
 
 
 def _refused(form: ScanForm, status: int):

@@ -167,3 +167,15 @@ def test_a_scan_before_login_opens_the_unit_after_it(app, client):
         data={"csrf_token": csrf_token(client), "username": volunteer.name, "pin": PIN},
     )
     assert landed.headers["Location"] == f"/u/{unit.serial}"
+
+
+def test_a_scan_before_login_tells_nothing_about_what_exists(app, client):
+    make_unit(builder=make_user())
+    english(client)
+    for code in ("FPV7-1999-99999", "http://192.168.1.10:5000/lots/NO-SUCH-LOT"):
+        response = client.post("/scan", data={"csrf_token": csrf_token(client), "code": code})
+        assert response.status_code == 302
+        assert "/login?next=" in response.headers["Location"]
+        login_page = text(client.get(response.headers["Location"]))
+        assert "Log in to continue." in login_page
+        assert "No unit" not in login_page
