@@ -328,7 +328,7 @@ examples:
   python -m firmware_checks simulate --listen 127.0.0.1:5761 --profile noisy_gyro
   python -m firmware_checks probe --port socket://127.0.0.1:5761 --json
   python -m firmware_checks check --port /dev/ttyACM0 --limits limits.toml --golden golden-diff.txt
-  python -m firmware_checks check /dev/ttyACM0 --unit QF-0042 --post http://workshop:5000 --token TOKEN
+  python -m firmware_checks check /dev/ttyACM0 --unit FPV7-2026-00042 --post http://workshop:5000 --token TOKEN
 
 exit codes:
   0  pass: probe read the flight controller, check passed (ports, simulate: done)

@@ -102,22 +102,22 @@ def unit(kind: str, golden: str | None = None, limits: dict[str, Any] | None = N
             "golden": golden, "golden_version": 2 if golden else None}
 
 
-def station(port: str, workshop: Workshop, serial: str = "QF-0042", token: str = TOKEN, *extra: str):
+def station(port: str, workshop: Workshop, serial: str = "FPV7-2026-00042", token: str = TOKEN, *extra: str):
     return command("check", port, "--unit", serial, "--post", workshop.url, "--token", token, *extra)
 
 
 def test_a_bench_run_is_judged_by_the_workshops_limits_and_recorded_there(
     simulator: Start, workshop: Workshop
 ) -> None:
-    workshop.units["QF-0042"] = unit("bench", golden=diff_all_text("healthy"))
+    workshop.units["FPV7-2026-00042"] = unit("bench", golden=diff_all_text("healthy"))
 
     done = station(simulator("healthy").url, workshop)
 
     assert done.returncode == 0, done.stderr
     assert "verdict: PASS" in done.stdout
-    assert done.stderr.strip() == f"recorded as run 1 of unit QF-0042: {workshop.url}/units/QF-0042"
+    assert done.stderr.strip() == f"recorded as run 1 of unit FPV7-2026-00042: {workshop.url}/units/FPV7-2026-00042"
     serial, document = workshop.posted[0]
-    assert serial == "QF-0042"
+    assert serial == "FPV7-2026-00042"
     assert (document["kind"], document["limits_version"], document["golden_version"]) == ("bench", 3, 2)
     assert document["verdict"] == "pass" and document["config_changes"] == []
     assert "config_diff" in {m["name"] for m in document["measurements"]}
@@ -166,13 +166,13 @@ def test_a_board_that_cannot_be_tested_is_recorded_as_could_not_test(workshop: W
 
 @pytest.mark.parametrize(
     ("serial", "token", "says"),
-    [("QF-0042", "revoked-token", "the workshop answered 401: missing or revoked station token"),
+    [("FPV7-2026-00042", "revoked-token", "the workshop answered 401: missing or revoked station token"),
      ("QF-9999", TOKEN, "the workshop answered 404: no unit QF-9999")],
 )
 def test_a_refused_token_or_an_unknown_unit_stops_before_the_board_is_touched(
     simulator: Start, workshop: Workshop, serial: str, token: str, says: str
 ) -> None:
-    workshop.units["QF-0042"] = unit("bench")
+    workshop.units["FPV7-2026-00042"] = unit("bench")
     server = simulator("healthy")
 
     done = station(server.url, workshop, serial, token)
@@ -182,15 +182,15 @@ def test_a_refused_token_or_an_unknown_unit_stops_before_the_board_is_touched(
 
 
 def test_a_run_the_workshop_will_not_take_exits_2_with_its_reason(simulator: Start, workshop: Workshop) -> None:
-    workshop.units["QF-0042"] = unit("bench")
-    workshop.refuse_post = (409, "QF-0042 is not at the bench test")
+    workshop.units["FPV7-2026-00042"] = unit("bench")
+    workshop.refuse_post = (409, "FPV7-2026-00042 is not at the bench test")
 
     done = station(simulator("healthy").url, workshop)
 
     assert done.returncode == 2
     assert "verdict: PASS" in done.stdout  # the operator still sees what was measured
     one_line_reason(done, "check: the run was not recorded: POST ")
-    assert "answered 409: QF-0042 is not at the bench test" in done.stderr
+    assert "answered 409: FPV7-2026-00042 is not at the bench test" in done.stderr
 
 
 def test_a_workshop_that_cannot_be_reached_says_so(simulator: Start) -> None:
@@ -227,12 +227,12 @@ def test_the_port_is_given_once_positionally_or_with_port(simulator: Start) -> N
 def test_the_token_may_come_from_the_environment_instead_of_the_command_line(
     simulator: Start, workshop: Workshop
 ) -> None:
-    workshop.units["QF-0042"] = unit("identity")
+    workshop.units["FPV7-2026-00042"] = unit("identity")
     env = {**os.environ, "PYTHONPATH": str(REPO), "FIRMWARE_CHECKS_TOKEN": TOKEN}
 
     done = subprocess.run(
         [sys.executable, "-m", "firmware_checks", "check", simulator("healthy").url,
-         "--unit", "QF-0042", "--post", workshop.url],
+         "--unit", "FPV7-2026-00042", "--post", workshop.url],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=GUARD_S, check=False,
     )  # fmt: skip
 
