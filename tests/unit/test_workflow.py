@@ -400,12 +400,12 @@ def test_any_sequence_of_moves_keeps_the_invariants(start, steps):
             assert move.actor_role in (RV, AD)
         if after.stage is D and state.stage is not D:
             assert state.stage is A and move.action is Action.DELIVER and move.actor_role is AD
-        if after.stage is not state.stage and move.action is not Action.FINISH:
-            if after.stage not in (A, D):
-                # Every other move that changes the stage sends the unit back.
-                assert after.stage in BUILD and after.rework
-                if state.stage in BUILD:
-                    assert BUILD.index(after.stage) <= BUILD.index(state.stage)
+        changed = after.stage is not state.stage and move.action is not Action.FINISH
+        if changed and after.stage not in (A, D):
+            # Every other move that changes the stage sends the unit back.
+            assert after.stage in BUILD and after.rework
+            if state.stage in BUILD:
+                assert BUILD.index(after.stage) <= BUILD.index(state.stage)
         if move.action is Action.FINISH:
             assert not move.missing_required and after.stage is EXPECTED_NEXT[state.stage]
             if state.stage is K:
