@@ -52,13 +52,24 @@ class PortInfo:
     likely_fc: bool  # a flight controller chip's own USB port; False ("maybe") for the rest
 
 
+#: pyserial's socket:// raises "Write timeout" after a send that succeeded when the thread was
+#: paused past the write timeout (a loaded bench laptop); a floor keeps that from failing a run.
+WRITE_TIMEOUT_MIN = 5.0
+
+
+def write_timeout(timeout: float) -> float:
+    """Seconds a write may block: five read timeouts, at least WRITE_TIMEOUT_MIN."""
+    return max(timeout * 5, WRITE_TIMEOUT_MIN)
+
+
 def open_port(url: str, *, timeout: float = 0.2, baudrate: int = 115200) -> serial.Serial:
     """Open a device path, COM port or pyserial URL (socket://, loop://, rfc2217://).
 
     Raises PortUnavailable with the reason (missing, busy, permission, bad URL).
     """
     try:
-        port = serial.serial_for_url(url, baudrate=baudrate, timeout=timeout, write_timeout=timeout * 5, do_not_open=True)
+        port = serial.serial_for_url(url, baudrate=baudrate, timeout=timeout,
+                                     write_timeout=write_timeout(timeout), do_not_open=True)
         if "://" not in url:
             # Refuse a port another program holds (POSIX flock; Windows ports are exclusive anyway).
             port.exclusive = True

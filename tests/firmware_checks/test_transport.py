@@ -75,3 +75,10 @@ def test_the_ports_command_shows_unknown_ports_as_maybe(usb_ports, capsys):
     assert lines["/dev/ttyUSB1"][1:4] == ["maybe", "-", "1a86:55d4"]
     assert lines["/dev/ttyACM2"][1:4] == ["maybe", "-", "1209:1234"]
     assert "/dev/ttyS0" not in lines
+
+
+def test_a_write_may_block_for_five_read_timeouts_but_never_less_than_the_floor():
+    # A loaded laptop may pause the thread around a send for seconds; pyserial's socket://
+    # then raises "Write timeout" although the bytes went out. The floor keeps that rare.
+    assert transport.write_timeout(0.5) == transport.WRITE_TIMEOUT_MIN == 5.0
+    assert transport.write_timeout(2.0) == 10.0
