@@ -5,7 +5,6 @@ Demo data (with its published PINs) goes only into the embedded default database
 WORKSHOP_DEMO=1; a database given by DATABASE_URL (here a SQLite file standing in for a real
 PostgreSQL) starts empty and the start says how to create the first admin."""
 
-import os
 import re
 import socket
 import sqlite3
@@ -15,41 +14,14 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tests.server.support import REPO, environment, free_port, start_app
 from workshop.__main__ import urls
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _environment(instance: Path, port: int = 0, **extra: str) -> dict[str, str]:
-    env = os.environ | {
-        "WORKSHOP_INSTANCE_PATH": str(instance),
-        "PORT": str(port),
-        "HOST": "127.0.0.1",
-        "PYTHONUNBUFFERED": "1",
-    }
-    env.pop("DATABASE_URL", None)
-    env.pop("WORKSHOP_DEMO", None)
-    return env | extra
 
 
 def _serve_once(instance: Path, **extra: str) -> str:
     """Start the app, wait until its login page answers, stop it; return what it printed."""
-    port = _free_port()
-    env = _environment(instance, port, **extra)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "workshop"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    port = free_port()
+    process = start_app(instance, port, **extra)
     try:
         for _ in range(300):  # x 0.1 s
             assert process.poll() is None, process.stdout.read()
@@ -115,7 +87,7 @@ def test_a_database_given_by_url_gets_no_demo_data_and_the_start_says_how_to_mak
     created = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "workshop", *command],
         cwd=REPO,
-        env=_environment(tmp_path / "instance", DATABASE_URL=url),
+        env=environment(tmp_path / "instance", DATABASE_URL=url),
         capture_output=True,
         text=True,
         timeout=120,

@@ -5,8 +5,6 @@ app over TLS that a client trusting only that authority accepts."""
 import ipaddress
 import socket
 import ssl
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -16,7 +14,7 @@ import pytest
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from tests.server.test_first_start import REPO, _environment, _free_port
+from tests.server.support import free_port, start_app
 from workshop import tls
 
 LAN = ipaddress.ip_address("192.168.1.10")
@@ -76,15 +74,8 @@ def test_the_switch_is_an_option_or_the_environment():
 @pytest.fixture
 def https_app(tmp_path):
     """`python -m workshop --https` on a loopback port, until the test ends."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "workshop", "--https"],
-        cwd=REPO,
-        env=_environment(tmp_path, port),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    port = free_port()
+    process = start_app(tmp_path, port, "--https")
     try:
         for _ in range(300):  # x 0.1 s
             assert process.poll() is None, process.stdout.read()
