@@ -124,7 +124,9 @@ def compare_with_yamspy(profile: str, realistic: bool, runs: int) -> None:
           f"YAMSPy open+same facts {theirs * 1000:.1f} ms (one request a fact)")  # fmt: skip
     if realistic:  # the target applies here: a real board answers one request per task run
         verdict = "met" if theirs / ours >= YAMSPY_TARGET else "NOT met"
-        print(f"    YAMSPy time / ours: {theirs / ours:.2f} (target >= {YAMSPY_TARGET:.0f}: {verdict})")
+        print(
+            f"    YAMSPy time / ours: {theirs / ours:.2f} (target >= {YAMSPY_TARGET:.0f}: {verdict})"
+        )
     else:  # only local fixed costs and jitter are left: see bench/README.md
         print(f"    YAMSPy time / ours: {theirs / ours:.2f} (reference only, no target: no pacing)")
 
@@ -145,8 +147,10 @@ def golden_typing(runs: int) -> None:
     print(f"golden configuration typed into the CLI ({count} lines, paced like Betaflight):")
     print(f"  each line ended by its prompt: {prompt_ended * 1000:.0f} ms "
           f"({prompt_ended / count * 1000:.1f} ms a line, median of {runs})")  # fmt: skip
-    print(f"  each line ended by 100 ms of silence: {silence_ended * 1000:.0f} ms "
-          f"({silence_ended / count * 1000:.1f} ms a line); {silence_ended / prompt_ended:.1f} x slower")
+    print(
+        f"  each line ended by 100 ms of silence: {silence_ended * 1000:.0f} ms "
+        f"({silence_ended / count * 1000:.1f} ms a line); {silence_ended / prompt_ended:.1f} x slower"
+    )
 
 
 def main() -> None:

@@ -150,8 +150,12 @@ def seed(units: int, events: int, rng: random.Random) -> list[str]:
         count = per_unit + (1 if n < extra else 0)
         before = {"stage": Stage.KITTING.value, "status": "active", "rework": False}
         for k in range(count):
-            action = "unit.create" if k == 0 else rng.choice(
-                ("unit.finish", "unit.part", "unit.photo", "unit.hold", "unit.release")
+            action = (
+                "unit.create"
+                if k == 0
+                else rng.choice(
+                    ("unit.finish", "unit.part", "unit.photo", "unit.hold", "unit.release")
+                )
             )
             after = dict(before, stage=ORDER[min(k, ORDER.index(stage))].value)
             event_rows.append(
@@ -288,7 +292,7 @@ def run(folder: str, args: argparse.Namespace, rng: random.Random) -> None:
         assert scanned.status_code == 302, scanned.status_code
         page = client.get(scanned.headers["Location"])
         sql.counting = False
-        assert page.status_code == 200 and b"<h1 class=\"serial\">" in page.data
+        assert page.status_code == 200 and b'<h1 class="serial">' in page.data
 
     def static_file() -> None:
         answer = client.get("/static/css/app.css")

@@ -59,6 +59,7 @@ def _table(rows: Sequence[Sequence[str]]) -> list[str]:
 
 # -- ports ------------------------------------------------------------------------------------
 
+
 def cmd_ports(args: argparse.Namespace) -> int:
     ports = find_flight_controllers(include_unknown=True)
     if args.json:
@@ -69,14 +70,27 @@ def cmd_ports(args: argparse.Namespace) -> int:
         return EXIT_OK
     rows = [("PORT", "FC?", "CHIP", "USB ID", "SERIAL", "DESCRIPTION")]
     for p in ports:
-        usb_id = "-" if p.vid is None else f"{p.vid:04x}:" + ("????" if p.pid is None else f"{p.pid:04x}")
-        rows.append((p.device, "yes" if p.likely_fc else "maybe", p.chip or "-", usb_id,
-                     p.serial_number or "-", p.description))
+        usb_id = (
+            "-"
+            if p.vid is None
+            else f"{p.vid:04x}:" + ("????" if p.pid is None else f"{p.pid:04x}")
+        )
+        rows.append(
+            (
+                p.device,
+                "yes" if p.likely_fc else "maybe",
+                p.chip or "-",
+                usb_id,
+                p.serial_number or "-",
+                p.description,
+            )
+        )
     print("\n".join(_table(rows)))
     return EXIT_OK
 
 
 # -- simulate ---------------------------------------------------------------------------------
+
 
 def _listen_address(text: str) -> tuple[str, int]:
     host, sep, port = text.rpartition(":")
@@ -90,11 +104,14 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
     host, port = args.listen
     try:
-        server = SimulatorServer(host, port, profile=args.profile,
-                                 realistic_timing=args.realistic_timing).start()
+        server = SimulatorServer(
+            host, port, profile=args.profile, realistic_timing=args.realistic_timing
+        ).start()
     except (KeyError, ValueError) as error:
         # The simulator's own message names the profile and lists the known ones.
-        raise CouldNot(str(error.args[0]) if error.args else f"unknown profile {args.profile!r}") from error
+        raise CouldNot(
+            str(error.args[0]) if error.args else f"unknown profile {args.profile!r}"
+        ) from error
     except OSError as error:
         raise CouldNot(f"cannot listen on {host}:{port}: {error.strerror or error}") from error
     stop = threading.Event()
@@ -113,6 +130,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 # -- probe ------------------------------------------------------------------------------------
 
+
 def render_probe(result: ProbeResult) -> str:
     d = result.to_dict()
     battery = "-"
@@ -120,7 +138,9 @@ def render_probe(result: ProbeResult) -> str:
         cells = f", {d['cell_count']}S" if d.get("cell_count") else ""
         state = f", {d['battery_state']}" if d.get("battery_state") else ""
         battery = f"{d['battery_voltage']:.2f} V{cells}{state}"
-    current = "-" if d.get("current") is None else f"{d['current']:.2f} A, {d.get('mah_drawn') or 0} mAh"
+    current = (
+        "-" if d.get("current") is None else f"{d['current']:.2f} A, {d.get('mah_drawn') or 0} mAh"
+    )
     attitude = "-"
     if d.get("attitude"):
         roll, pitch, yaw = d["attitude"]
@@ -147,7 +167,9 @@ def render_probe(result: ProbeResult) -> str:
         ("motors", _text(d.get("motors"))),
         ("ESC rpm", "not reported" if d.get("rpm") is None else _text(d["rpm"])),
     ]
-    rows += [(f"ESC {index}", _esc_text(esc)) for index, esc in enumerate(d.get("esc") or (), start=1)]
+    rows += [
+        (f"ESC {index}", _esc_text(esc)) for index, esc in enumerate(d.get("esc") or (), start=1)
+    ]
     if d.get("unsupported"):
         rows.append(("not supported", _text(d["unsupported"])))
     if d.get("problems"):
@@ -182,9 +204,15 @@ def cmd_probe(args: argparse.Namespace) -> int:
     except PORT_ERRORS as error:
         reason = f"lost the flight controller: {error}"
     if args.json:
-        _print_json({"url": args.port, "ok": result is not None, "reason": reason or None,
-                     "probe": result.to_dict() if result else None,
-                     "transcript": transcript.to_list()})
+        _print_json(
+            {
+                "url": args.port,
+                "ok": result is not None,
+                "reason": reason or None,
+                "probe": result.to_dict() if result else None,
+                "transcript": transcript.to_list(),
+            }
+        )
     elif result is not None:
         print(render_probe(result))
     if result is None:
@@ -198,6 +226,7 @@ def _say(message: str) -> None:
 
 # -- check ------------------------------------------------------------------------------------
 
+
 def _measurement_row(m: Measurement) -> tuple[str, ...]:
     return (m.name, _text(m.value), m.unit, m.limit, "PASS" if m.passed else "FAIL")
 
@@ -206,8 +235,10 @@ def render_check(result: CheckResult) -> str:
     lines: list[str] = []
     if result.probe is not None:
         p = result.probe
-        lines.append(f"{result.url}: {p.variant} {p.version} on {p.board_id} / {p.target}"
-                     + (f", MCU id {p.uid}" if p.uid else ""))
+        lines.append(
+            f"{result.url}: {p.variant} {p.version} on {p.board_id} / {p.target}"
+            + (f", MCU id {p.uid}" if p.uid else "")
+        )
     if result.measurements:
         rows: list[tuple[str, ...]] = [("MEASUREMENT", "VALUE", "UNIT", "LIMIT", "RESULT")]
         rows += [_measurement_row(m) for m in result.measurements]
@@ -234,7 +265,9 @@ def _limits(args: argparse.Namespace) -> Limits:
             raise CouldNot(str(error)) from error
     if args.ignore:
         ignore = limits.config.ignore + tuple(args.ignore)
-        limits = dataclasses.replace(limits, config=dataclasses.replace(limits.config, ignore=ignore))
+        limits = dataclasses.replace(
+            limits, config=dataclasses.replace(limits.config, ignore=ignore)
+        )
     return limits
 
 
@@ -262,16 +295,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.post:
         return _station_check(args)
     limits, golden = _limits(args), _golden(args.golden)
-    result = run_check(args.port, limits, golden, progress=_progress(args),
-                       timeout=args.timeout, on_cli=_say)
+    result = run_check(
+        args.port, limits, golden, progress=_progress(args), timeout=args.timeout, on_cli=_say
+    )
     return _report_check(args, result)
 
 
 def _station_check(args: argparse.Namespace) -> int:
     """Judged by the workshop's limits and golden for the unit; the run is posted back to it."""
     if args.limits or args.golden or args.ignore:
-        raise CouldNot("with --post the workshop's limits and golden configuration are used: "
-                       "leave out --limits, --golden and --ignore")
+        raise CouldNot(
+            "with --post the workshop's limits and golden configuration are used: "
+            "leave out --limits, --golden and --ignore"
+        )
     token = args.token or os.environ.get(TOKEN_VARIABLE, "")
     if not args.unit or not token:
         raise CouldNot(f"--post needs --unit SERIAL and --token TOKEN (or {TOKEN_VARIABLE})")
@@ -280,18 +316,28 @@ def _station_check(args: argparse.Namespace) -> int:
     except StationError as error:
         raise CouldNot(str(error)) from error
     if judging.kind == "identity":
-        result = read_identity(args.port, judging.limits, progress=_progress(args),
-                               timeout=args.timeout)
+        result = read_identity(
+            args.port, judging.limits, progress=_progress(args), timeout=args.timeout
+        )
     else:
-        result = run_check(args.port, judging.limits, judging.golden, progress=_progress(args),
-                           timeout=args.timeout, on_cli=_say)
+        result = run_check(
+            args.port,
+            judging.limits,
+            judging.golden,
+            progress=_progress(args),
+            timeout=args.timeout,
+            on_cli=_say,
+        )
     try:
         answer = post_run(args.post, judging, result.to_dict(), token)
     except StationError as error:
         _report_check(args, result, quiet=True)
         raise CouldNot(f"the run was not recorded: {error}") from error
-    print(f"recorded as run {answer.get('id')} of unit {args.unit}"
-          + (f": {answer['unit_url']}" if answer.get("unit_url") else ""), file=sys.stderr)
+    print(
+        f"recorded as run {answer.get('id')} of unit {args.unit}"
+        + (f": {answer['unit_url']}" if answer.get("unit_url") else ""),
+        file=sys.stderr,
+    )
     return _report_check(args, result)
 
 
@@ -311,6 +357,7 @@ def _report_check(args: argparse.Namespace, result: CheckResult, *, quiet: bool 
 
 
 # -- the parser -------------------------------------------------------------------------------
+
 
 def _positive(text: str) -> float:
     try:
@@ -353,46 +400,91 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m firmware_checks",
         description="Ask a Betaflight/INAV flight controller what it is and whether it is fit.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    ports = commands.add_parser("ports", help="USB serial ports: flight controllers (yes) and unknown ones (maybe)")
+    ports = commands.add_parser(
+        "ports", help="USB serial ports: flight controllers (yes) and unknown ones (maybe)"
+    )
     ports.add_argument("--json", action="store_true", help="one JSON document")
     ports.set_defaults(handler=cmd_ports)
 
     simulate = commands.add_parser("simulate", help="a flight controller in software, on TCP")
-    simulate.add_argument("--listen", type=_listen_address, default=("127.0.0.1", 5761),
-                          metavar="HOST:PORT", help="where to listen (port 0: any free port)")
-    simulate.add_argument("--profile", default="healthy",
-                          help="healthy (default), a fault (no_gyro, noisy_gyro, ...), a firmware "
-                               "(betaflight-4.5, inav-9, ...) or FIRMWARE+FAULT")
-    simulate.add_argument("--realistic-timing", action="store_true",
-                          help="answer at Betaflight's pace (one MSP request per 10 ms)")
+    simulate.add_argument(
+        "--listen",
+        type=_listen_address,
+        default=("127.0.0.1", 5761),
+        metavar="HOST:PORT",
+        help="where to listen (port 0: any free port)",
+    )
+    simulate.add_argument(
+        "--profile",
+        default="healthy",
+        help="healthy (default), a fault (no_gyro, noisy_gyro, ...), a firmware "
+        "(betaflight-4.5, inav-9, ...) or FIRMWARE+FAULT",
+    )
+    simulate.add_argument(
+        "--realistic-timing",
+        action="store_true",
+        help="answer at Betaflight's pace (one MSP request per 10 ms)",
+    )
     simulate.set_defaults(handler=cmd_simulate)
 
-    for name, help_text in (("probe", "read what the flight controller is and how it is"),
-                            ("check", "probe, then judge it against limits")):
-        sub = commands.add_parser(name, help=help_text, formatter_class=argparse.RawDescriptionHelpFormatter,
-                                  epilog=CHECK_EPILOG if name == "check" else
-                                  "exit codes: 0 read the flight controller, 2 could not (with the reason on stderr).")
-        sub.add_argument("port_argument", nargs="?", metavar="PORT",
-                         help="/dev/ttyACM0, COM5, socket://127.0.0.1:5761, ... (or --port)")
+    for name, help_text in (
+        ("probe", "read what the flight controller is and how it is"),
+        ("check", "probe, then judge it against limits"),
+    ):
+        sub = commands.add_parser(
+            name,
+            help=help_text,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            epilog=CHECK_EPILOG
+            if name == "check"
+            else "exit codes: 0 read the flight controller, 2 could not (with the reason on stderr).",
+        )
+        sub.add_argument(
+            "port_argument",
+            nargs="?",
+            metavar="PORT",
+            help="/dev/ttyACM0, COM5, socket://127.0.0.1:5761, ... (or --port)",
+        )
         sub.add_argument("--port", metavar="URL", help="the same as PORT")
-        sub.add_argument("--json", action="store_true", help="one JSON document, with the transcript")
-        sub.add_argument("--timeout", type=_positive, default=0.5, metavar="S",
-                         help="seconds to wait for each MSP answer (default 0.5)"
-                         + ("; the CLI waits derive from it" if name == "check" else ""))
+        sub.add_argument(
+            "--json", action="store_true", help="one JSON document, with the transcript"
+        )
+        sub.add_argument(
+            "--timeout",
+            type=_positive,
+            default=0.5,
+            metavar="S",
+            help="seconds to wait for each MSP answer (default 0.5)"
+            + ("; the CLI waits derive from it" if name == "check" else ""),
+        )
         if name == "check":
-            sub.add_argument("--limits", metavar="FILE", help="TOML limits (default: bench defaults)")
+            sub.add_argument(
+                "--limits", metavar="FILE", help="TOML limits (default: bench defaults)"
+            )
             sub.add_argument("--golden", metavar="FILE", help="golden `diff all` to compare with")
-            sub.add_argument("--ignore", action="append", default=[], metavar="PATTERN",
-                             help="also ignore config lines matching this glob (or re:REGEX)")
+            sub.add_argument(
+                "--ignore",
+                action="append",
+                default=[],
+                metavar="PATTERN",
+                help="also ignore config lines matching this glob (or re:REGEX)",
+            )
             station = sub.add_argument_group(
-                "bench station", "judge by the workshop's limits for a unit and record the run there")
-            station.add_argument("--post", metavar="URL", help="the workshop, e.g. http://workshop:5000")
+                "bench station",
+                "judge by the workshop's limits for a unit and record the run there",
+            )
+            station.add_argument(
+                "--post", metavar="URL", help="the workshop, e.g. http://workshop:5000"
+            )
             station.add_argument("--unit", metavar="SERIAL", help="the unit's serial number")
-            station.add_argument("--token", metavar="TOKEN",
-                                 help=f"the station's token (default: ${TOKEN_VARIABLE})")
+            station.add_argument(
+                "--token", metavar="TOKEN", help=f"the station's token (default: ${TOKEN_VARIABLE})"
+            )
         sub.set_defaults(handler=cmd_check if name == "check" else cmd_probe)
     return parser
 

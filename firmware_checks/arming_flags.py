@@ -95,7 +95,9 @@ def _set_bits(mask: int) -> list[int]:
     return [bit for bit in range(mask.bit_length()) if mask >> bit & 1]
 
 
-def betaflight_arming_disable_table(count: int, api: tuple[int, int] | None = None) -> tuple[str, ...]:
+def betaflight_arming_disable_table(
+    count: int, api: tuple[int, int] | None = None
+) -> tuple[str, ...]:
     """The names of bits 0.. for a count byte and MSP API version (None: the newest names).
 
     A count not in BETAFLIGHT_ARMING_DISABLE_NAMES (a newer Betaflight, a fork) gets the longest
@@ -110,7 +112,9 @@ def betaflight_arming_disable_table(count: int, api: tuple[int, int] | None = No
     return table
 
 
-def betaflight_arming_disable_names(flags: int, count: int, api: tuple[int, int] | None = None) -> list[str]:
+def betaflight_arming_disable_names(
+    flags: int, count: int, api: tuple[int, int] | None = None
+) -> list[str]:
     """Names of the set bits of a Betaflight arming-disable mask, lowest bit first; a bit past
     the end of the name table is BIT<n>. `api` is the MSP API version (major, minor)."""
     table = betaflight_arming_disable_table(count, api)

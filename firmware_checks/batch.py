@@ -48,10 +48,14 @@ def batchable(cmd: int) -> bool:
 def encode_batch_request(cmds: Sequence[int]) -> bytes:
     """The MSP_MULTIPLE_MSP request payload; ValueError for an empty list or a v2-only command."""
     if not cmds:
-        raise ValueError("a batch needs at least one command (Betaflight answers an empty one with an error frame)")
+        raise ValueError(
+            "a batch needs at least one command (Betaflight answers an empty one with an error frame)"
+        )
     wrong = [cmd for cmd in cmds if not batchable(cmd)]
     if wrong:
-        raise ValueError(f"commands {wrong} cannot go in a batch: only v1 commands 0..{LAST_BATCHABLE_CMD}")
+        raise ValueError(
+            f"commands {wrong} cannot go in a batch: only v1 commands 0..{LAST_BATCHABLE_CMD}"
+        )
     return bytes(cmds)
 
 

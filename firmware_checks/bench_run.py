@@ -30,8 +30,10 @@ REBOOT_TIMEOUT_FACTOR, REBOOT_TIMEOUT_MIN = 20.0, 4.0
 
 def cli_timeouts(timeout: float) -> tuple[float, float]:
     """(CLI answer timeout, reboot timeout) for an MSP timeout; 0.5 s gives 2 s and 10 s."""
-    return (max(CLI_TIMEOUT_FACTOR * timeout, CLI_TIMEOUT_MIN),
-            max(REBOOT_TIMEOUT_FACTOR * timeout, REBOOT_TIMEOUT_MIN))
+    return (
+        max(CLI_TIMEOUT_FACTOR * timeout, CLI_TIMEOUT_MIN),
+        max(REBOOT_TIMEOUT_FACTOR * timeout, REBOOT_TIMEOUT_MIN),
+    )
 
 
 @dataclass
@@ -39,8 +41,8 @@ class CheckResult:
     """The outcome of one bench check; `to_dict()` is the --json document."""
 
     url: str
-    verdict: str                          # "pass", "fail", or "error" (could not test)
-    reason: str                           # one sentence
+    verdict: str  # "pass", "fail", or "error" (could not test)
+    reason: str  # one sentence
     limits: Limits
     transcript: Transcript
     probe: ProbeResult | None = None
@@ -62,7 +64,8 @@ class CheckResult:
             "reason": self.reason,
             "probe": self.probe.to_dict() if self.probe is not None else None,
             "measurements": [m.to_dict() for m in self.measurements],
-            "config_changes": None if self.config_changes is None
+            "config_changes": None
+            if self.config_changes is None
             else [c.to_dict() for c in self.config_changes],
             "limits": self.limits.to_dict(),
             "transcript": self.transcript.to_list(),
@@ -72,8 +75,9 @@ class CheckResult:
 def _verdict(measurements: list[Measurement]) -> tuple[str, str]:
     failed = [m.name for m in measurements if not m.passed]
     if failed:
-        return "fail", (f"{len(failed)} of {len(measurements)} measurements out of limits: "
-                        + ", ".join(failed))
+        return "fail", (
+            f"{len(failed)} of {len(measurements)} measurements out of limits: " + ", ".join(failed)
+        )
     return "pass", f"all {len(measurements)} measurements within limits"
 
 
@@ -155,11 +159,14 @@ def run_check(
             cli_timeout, reboot_timeout = cli_timeouts(timeout)
             with CliSession(fc, timeout=cli_timeout, reboot_timeout=reboot_timeout) as cli:
                 actual = cli.diff_all()
-            result.config_changes = compare(parse_diff(actual), parse_diff(golden), limits.config.ignore)
+            result.config_changes = compare(
+                parse_diff(actual), parse_diff(golden), limits.config.ignore
+            )
         result.measurements = evaluate(result.probe, limits, imu, result.config_changes)
 
-    return run_on_board(url, limits, body, progress=progress, timeout=timeout, on_cli=on_cli,
-                        transcript=transcript)
+    return run_on_board(
+        url, limits, body, progress=progress, timeout=timeout, on_cli=on_cli, transcript=transcript
+    )
 
 
 #: The checks of the flashing stage: what firmware, which board. Nothing else is judged there.
@@ -185,5 +192,6 @@ def read_identity(
         result.probe = probe(fc)
         result.measurements = judge(evidence_from(result.probe), limits, IDENTITY_CHECKS)
 
-    return run_on_board(url, limits, body, progress=progress, timeout=timeout,
-                        transcript=transcript)
+    return run_on_board(
+        url, limits, body, progress=progress, timeout=timeout, transcript=transcript
+    )

@@ -50,8 +50,10 @@ def check_line(line: str) -> None:
     """Raise ValueError for a line that must never be typed into the CLI."""
     bad = [c for c in _FORBIDDEN_CHARACTERS if c in line]
     if bad:
-        raise ValueError(f"refusing to send {line!r}: it contains {bad!r} "
-                         "('?' and TAB ask the CLI for help; a line is one line)")
+        raise ValueError(
+            f"refusing to send {line!r}: it contains {bad!r} "
+            "('?' and TAB ask the CLI for help; a line is one line)"
+        )
     if not line.isascii() or not line.isprintable():
         raise ValueError(f"refusing to send {line!r}: only printable ASCII reaches the CLI")
 
@@ -68,11 +70,18 @@ def _reboots(line: str) -> bool:
 class CliSession:
     """One visit to the CLI of the flight controller behind `fc`."""
 
-    def __init__(self, fc: FlightController, *, timeout: float = 2.0, quiet: float = 0.1,
-                 reboot_timeout: float = 10.0, longest_answer: float = 30.0) -> None:
+    def __init__(
+        self,
+        fc: FlightController,
+        *,
+        timeout: float = 2.0,
+        quiet: float = 0.1,
+        reboot_timeout: float = 10.0,
+        longest_answer: float = 30.0,
+    ) -> None:
         self.fc = fc
-        self.timeout = timeout                # for the first byte, and for any stall
-        self.quiet = quiet                    # silence after the prompt that ends an answer
+        self.timeout = timeout  # for the first byte, and for any stall
+        self.quiet = quiet  # silence after the prompt that ends an answer
         self.reboot_timeout = reboot_timeout  # for the port to come back after a reboot
         # A `dump` of a big configuration is ~15 kB: about 1.5 s at 115200 baud. Thirty
         # seconds of talk without a prompt is a line full of noise, not an answer.
@@ -84,8 +93,12 @@ class CliSession:
         self.enter()
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if not self.active:
             return
         if kind is None or isinstance(error, CliError):
@@ -109,8 +122,14 @@ class CliSession:
         except PORT_ERRORS as error:
             raise Disconnected(f"the port went away while writing to the CLI: {error}") from error
 
-    def _collect(self, what: str, *, want_prompt: bool = True, stall: float | None = None,
-                 quiet: float | None = None) -> str:
+    def _collect(
+        self,
+        what: str,
+        *,
+        want_prompt: bool = True,
+        stall: float | None = None,
+        quiet: float | None = None,
+    ) -> str:
         """Read until the prompt and `quiet` seconds of silence (or just silence).
 
         Returns "" when nothing came within `timeout`; returns what came when the line stalls
@@ -135,8 +154,10 @@ class CliSession:
                     raise Disconnected(f"the port went away while {what}: {error}") from error
                 now = time.monotonic()
                 if now - start > self.longest_answer:
-                    raise ProtocolError(f"no CLI prompt within {self.longest_answer:g} s while "
-                                        f"{what}: the line never went quiet")
+                    raise ProtocolError(
+                        f"no CLI prompt within {self.longest_answer:g} s while "
+                        f"{what}: the line never went quiet"
+                    )
                 if chunk:
                     received += chunk
                     last = now
@@ -202,13 +223,15 @@ class CliSession:
         if _reboots(command):
             raise ValueError(f"`{command}` would leave the CLI or reboot the board; use leave()")
         self._send(command + "\n")
-        text = self._collect(f"waiting for the answer to `{command}`",
-                             quiet=0.0 if prompt_ends else None)
+        text = self._collect(
+            f"waiting for the answer to `{command}`", quiet=0.0 if prompt_ends else None
+        )
         if not text:
             raise NoResponse(f"no answer to `{command}` within {self.timeout:g} s")
         if not text.endswith(PROMPT):
-            raise ProtocolError(f"the answer to `{command}` did not end with the CLI prompt: "
-                                f"{text[-80:]!r}")
+            raise ProtocolError(
+                f"the answer to `{command}` did not end with the CLI prompt: {text[-80:]!r}"
+            )
         output = text[: -len(PROMPT)]
         first, _, rest = output.partition("\r\n")
         if first.strip() == command or command.startswith(first.strip()):
@@ -298,5 +321,7 @@ class CliSession:
             if time.monotonic() >= deadline:
                 break
             time.sleep(0.2)
-        raise Disconnected(f"the flight controller did not come back within "
-                           f"{self.reboot_timeout:g} s after leaving the CLI ({last_error})")
+        raise Disconnected(
+            f"the flight controller did not come back within "
+            f"{self.reboot_timeout:g} s after leaving the CLI ({last_error})"
+        )

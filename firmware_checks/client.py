@@ -29,6 +29,7 @@ CLI_QUIET = 0.1
 #: `###ERROR IN ...###`, INAV `### ERROR: ...`).
 _CLI_MARKS = (b"\r\n# ", b"###ERROR", b"### ERROR")
 
+
 def looks_like_cli(received: bytes, request: bytes) -> bool:
     """Did a CLI, not MSP, answer `request`? Its prompt or an error line came back, or the echo of
     the request's printable characters alone (a loopback echoes the whole frame instead)."""
@@ -137,7 +138,10 @@ class FlightController:
             answer, noise, _ = self._attempts(cmd, frame, name)
         if answer is not None:
             if answer.is_error:
-                raise UnsupportedCommand(cmd, f"the flight controller does not support {name} (it answered with an error frame)")
+                raise UnsupportedCommand(
+                    cmd,
+                    f"the flight controller does not support {name} (it answered with an error frame)",
+                )
             return answer.payload
         tries = self.retries + 1
         if left_cli:
@@ -150,7 +154,9 @@ class FlightController:
                 f"no valid answer to {name}: {noise} bytes came back that are not an MSP answer "
                 f"(is this a flight controller, at the right baud rate?)"
             )
-        raise NoResponse(f"no answer to {name} within {self.timeout:g} s ({tries} {'try' if tries == 1 else 'tries'})")
+        raise NoResponse(
+            f"no answer to {name} within {self.timeout:g} s ({tries} {'try' if tries == 1 else 'tries'})"
+        )
 
     def _attempts(self, cmd: int, frame: bytes, name: str) -> tuple[msp.Frame | None, int, bytes]:
         """Send the frame up to 1 + retries times: the answer, or None, the count of stray bytes
@@ -182,7 +188,9 @@ class FlightController:
             self.port.write(text)
             self.port.flush()
         except PORT_ERRORS as exc:
-            raise Disconnected(f"lost the flight controller while writing to its port: {exc}") from exc
+            raise Disconnected(
+                f"lost the flight controller while writing to its port: {exc}"
+            ) from exc
         deadline = time.monotonic() + max(self.timeout, 2 * CLI_QUIET)
         quiet_since = time.monotonic()
         said = bytearray()
@@ -243,10 +251,14 @@ class FlightController:
             self._ask_alone(cmd, answers)
         if all(cmd in answers for cmd in cmds):
             self.batching = False
-            self.transcript.note("the flight controller does not answer MSP_MULTIPLE_MSP; asking one command at a time")
+            self.transcript.note(
+                "the flight controller does not answer MSP_MULTIPLE_MSP; asking one command at a time"
+            )
         else:
             unknown = ", ".join(command_name(cmd) for cmd in cmds if cmd not in answers)
-            self.transcript.note(f"MSP_MULTIPLE_MSP refused because of a command the flight controller does not know: {unknown}")
+            self.transcript.note(
+                f"MSP_MULTIPLE_MSP refused because of a command the flight controller does not know: {unknown}"
+            )
 
     def _ask_alone(self, cmd: int, answers: Answers) -> None:
         try:
@@ -276,7 +288,9 @@ class FlightController:
                     if answer is None and frame.cmd == cmd and frame.direction in ">!":
                         answer = frame
                     else:  # a request echoed by a loopback, or a late answer to an earlier one
-                        self.transcript.note(f"skipped a frame that is not the answer: {command_name(frame.cmd)} {frame.direction}")
+                        self.transcript.note(
+                            f"skipped a frame that is not the answer: {command_name(frame.cmd)} {frame.direction}"
+                        )
                 stray += len(self._decoder.drain_stray())
                 if answer is not None:
                     return answer, stray, bytes(got)
@@ -302,8 +316,10 @@ class FlightController:
                 return
             except PORT_ERRORS as exc:
                 if time.monotonic() >= deadline:
-                    raise Disconnected(f"the flight controller did not come back within "
-                                       f"{self.reboot_timeout:g} s after leaving its CLI ({exc})") from exc
+                    raise Disconnected(
+                        f"the flight controller did not come back within "
+                        f"{self.reboot_timeout:g} s after leaving its CLI ({exc})"
+                    ) from exc
             time.sleep(0.2)
 
     def _drop_stale_input(self) -> bytes:
@@ -326,7 +342,9 @@ class FlightController:
             self.port.write(frame)
             self.port.flush()
         except PORT_ERRORS as exc:
-            raise Disconnected(f"lost the flight controller while writing to its port: {exc}") from exc
+            raise Disconnected(
+                f"lost the flight controller while writing to its port: {exc}"
+            ) from exc
 
     def _read(self) -> bytes:
         """Whatever the port has now, or what arrives within one poll interval.

@@ -30,26 +30,51 @@ FLAG_COMMANDS = ("feature", "blackbox", "beeper", "beacon")
 # e.g. `serial 0 1 115200 57600 0 115200` -> key `serial 0`; `resource MOTOR 1 A08` ->
 # `resource MOTOR 1`. A command not listed here is compared as a whole line (present/absent).
 KEY_WORDS: dict[str, int] = {
-    "board_name": 0, "manufacturer_id": 0, "mcu_id": 0, "signature": 0, "name": 0,
-    "mixer": 0, "map": 0,
-    "serial": 1, "aux": 1, "adjrange": 1, "rxrange": 1, "rxfail": 1, "led": 1, "color": 1,
-    "mmix": 1, "smix": 1, "servo": 1, "timer": 1, "vtx": 1, "osd_layout": 2,
-    "logic": 1, "gvar": 1, "pid": 1, "wp": 1, "safehome": 1, "fwapproach": 1,
-    "temp_sensor": 1, "osd_custom_elements": 1, "timer_output_mode": 1,
-    "resource": 2, "dma": 2, "mode_color": 2,
+    "board_name": 0,
+    "manufacturer_id": 0,
+    "mcu_id": 0,
+    "signature": 0,
+    "name": 0,
+    "mixer": 0,
+    "map": 0,
+    "serial": 1,
+    "aux": 1,
+    "adjrange": 1,
+    "rxrange": 1,
+    "rxfail": 1,
+    "led": 1,
+    "color": 1,
+    "mmix": 1,
+    "smix": 1,
+    "servo": 1,
+    "timer": 1,
+    "vtx": 1,
+    "osd_layout": 2,
+    "logic": 1,
+    "gvar": 1,
+    "pid": 1,
+    "wp": 1,
+    "safehome": 1,
+    "fwapproach": 1,
+    "temp_sensor": 1,
+    "osd_custom_elements": 1,
+    "timer_output_mode": 1,
+    "resource": 2,
+    "dma": 2,
+    "mode_color": 2,
 }
 
 # Per-unit by nature: differ between two correctly built drones of the same type.
 DEFAULT_IGNORE: tuple[str, ...] = (
-    "mcu_id",                     # the MCU's unique id
-    "signature",                  # per-board signature
-    "name",                       # craft name on old firmware
+    "mcu_id",  # the MCU's unique id
+    "signature",  # per-board signature
+    "name",  # craft name on old firmware
     "set craft_name",
     "set pilot_name",
-    "set stats_total_*",          # flight statistics grow with use
-    "set acc_calibration",        # calibrated on each board
+    "set stats_total_*",  # flight statistics grow with use
+    "set acc_calibration",  # calibrated on each board
     "set mag_calibration",
-    "set acczero_*",              # INAV calibration
+    "set acczero_*",  # INAV calibration
     "set accgain_*",
     "set magzero_*",
     "set maggain_*",
@@ -61,10 +86,10 @@ class Setting:
     """One configuration line: in which section, what it sets, to what."""
 
     section: str
-    key: str           # what is set, e.g. "set gyro_lpf1_static_hz", "feature GPS", "serial 0"
-    value: str         # e.g. "250", "on", "1 115200 57600 0 115200"
-    line: str          # the line as the flight controller printed it
-    line_no: int       # 1-based, in the parsed text
+    key: str  # what is set, e.g. "set gyro_lpf1_static_hz", "feature GPS", "serial 0"
+    value: str  # e.g. "250", "on", "1 115200 57600 0 115200"
+    line: str  # the line as the flight controller printed it
+    line_no: int  # 1-based, in the parsed text
 
 
 @dataclass
@@ -72,7 +97,7 @@ class Config:
     """A parsed `diff all` (or `dump`): settings by section, in the order they appeared."""
 
     sections: dict[str, dict[str, Setting]] = field(default_factory=dict)
-    version: str | None = None          # the line after `# version`, if any
+    version: str | None = None  # the line after `# version`, if any
 
     def settings(self) -> list[Setting]:
         """Every setting, section by section."""
@@ -87,11 +112,11 @@ class Config:
 class ConfigChange:
     """One difference between a board's configuration and the golden one."""
 
-    kind: str                  # "missing" (golden has it, board not), "extra", "changed"
+    kind: str  # "missing" (golden has it, board not), "extra", "changed"
     section: str
     key: str
-    expected: str | None       # the golden line
-    actual: str | None         # the board's line
+    expected: str | None  # the golden line
+    actual: str | None  # the board's line
 
     def __str__(self) -> str:
         where = f"[{self.section}]"
@@ -102,8 +127,13 @@ class ConfigChange:
         return f"{where} changed: {self.actual}  (golden: {self.expected})"
 
     def to_dict(self) -> dict[str, str | None]:
-        return {"kind": self.kind, "section": self.section, "key": self.key,
-                "expected": self.expected, "actual": self.actual}
+        return {
+            "kind": self.kind,
+            "section": self.section,
+            "key": self.key,
+            "expected": self.expected,
+            "actual": self.actual,
+        }
 
 
 _SET = re.compile(r"set\s+(\S+?)\s*=\s*(.*)$", re.IGNORECASE)
@@ -128,15 +158,18 @@ def _split(line: str, section: str, line_no: int) -> Setting | None:
     if command in FLAG_COMMANDS and len(words) == 2:
         name = words[1]
         on = not name.startswith("-")
-        return Setting(section, f"{command} {name.lstrip('-')}", "on" if on else "off", line, line_no)
+        return Setting(
+            section, f"{command} {name.lstrip('-')}", "on" if on else "off", line, line_no
+        )
     if command == "vtxtable" and len(words) >= 2:
         key_words: int | None = 2 if words[1].lower() == "band" else 1
     else:
         key_words = KEY_WORDS.get(command)
     if key_words is None or len(words) < key_words + 1:
         return Setting(section, " ".join(words), "", line, line_no)
-    return Setting(section, " ".join(words[: key_words + 1]), " ".join(words[key_words + 1:]),
-                   line, line_no)
+    return Setting(
+        section, " ".join(words[: key_words + 1]), " ".join(words[key_words + 1 :]), line, line_no
+    )
 
 
 def iter_settings(text: str) -> Iterator[tuple[str, Setting | None]]:
@@ -225,7 +258,9 @@ def compare(
             if found is None:
                 changes.append(ConfigChange("missing", section, expected.key, expected.line, None))
             elif not _same_value(found.value, expected.value):
-                changes.append(ConfigChange("changed", section, expected.key, expected.line, found.line))
+                changes.append(
+                    ConfigChange("changed", section, expected.key, expected.line, found.line)
+                )
         for key, found in have.items():
             if key not in want and not is_ignored(found, ignore):
                 changes.append(ConfigChange("extra", section, found.key, None, found.line))

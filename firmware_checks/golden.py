@@ -53,8 +53,11 @@ def golden_lines(golden_text: str, ignore: Sequence[str]) -> tuple[list[str], li
 
 def _own_lines(board_diff: str, ignore: Sequence[str]) -> list[str]:
     """The board's own `set` lines of per-unit master settings, to type back after the reset."""
-    return [s.line for s in parse_diff(board_diff).settings()
-            if s.section == MASTER and s.key.startswith("set ") and is_ignored(s, tuple(ignore))]
+    return [
+        s.line
+        for s in parse_diff(board_diff).settings()
+        if s.section == MASTER and s.key.startswith("set ") and is_ignored(s, tuple(ignore))
+    ]
 
 
 def apply_golden(
@@ -91,8 +94,10 @@ def apply_golden(
         report("identity")
         result.probe = probe(fc)
         if expect_uid is not None and (result.probe.uid or "").lower() != expect_uid.lower():
-            raise WrongBoard(f"this is board {result.probe.uid or '(no MCU id)'}, not the "
-                             f"confirmed board {expect_uid}: nothing was changed")
+            raise WrongBoard(
+                f"this is board {result.probe.uid or '(no MCU id)'}, not the "
+                f"confirmed board {expect_uid}: nothing was changed"
+            )
         report("apply")
         with CliSession(fc, timeout=cli_timeout, reboot_timeout=reboot_timeout) as cli:
             own = _own_lines(cli.diff_all(), ignore)
@@ -106,18 +111,24 @@ def apply_golden(
                 cli.leave(reboot=True)  # drop what was typed: the board runs as it was
         saved = not not_saved
         measurements = [
-            Measurement("refused_lines", len(refused), "lines", "0", not refused, "\n".join(refused)),
+            Measurement(
+                "refused_lines", len(refused), "lines", "0", not refused, "\n".join(refused)
+            ),
             Measurement("saved", saved, "", "True", saved, not_saved),
         ]
         report("config_diff")
         if saved:
             with CliSession(fc, timeout=cli_timeout, reboot_timeout=reboot_timeout) as cli:
                 actual = cli.diff_all()
-            result.config_changes = compare(parse_diff(actual), parse_diff(golden_text), tuple(ignore))
-            evidence = dataclasses.replace(evidence_from(result.probe),
-                                           config_changes=tuple(result.config_changes))
+            result.config_changes = compare(
+                parse_diff(actual), parse_diff(golden_text), tuple(ignore)
+            )
+            evidence = dataclasses.replace(
+                evidence_from(result.probe), config_changes=tuple(result.config_changes)
+            )
             measurements += judge(evidence, limits, _CONFIG_DIFF_CHECK)
         result.measurements = measurements
 
-    return run_on_board(url, limits, body, progress=progress, timeout=timeout,
-                        transcript=transcript)
+    return run_on_board(
+        url, limits, body, progress=progress, timeout=timeout, transcript=transcript
+    )

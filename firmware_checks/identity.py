@@ -29,7 +29,14 @@ class ApiVersion:
         return cls(r.u8(), r.u8(), r.u8(), r.rest())
 
     def encode(self) -> bytes:
-        return Writer().u8(self.msp_protocol).u8(self.api_major).u8(self.api_minor).raw(self.extra).payload()
+        return (
+            Writer()
+            .u8(self.msp_protocol)
+            .u8(self.api_major)
+            .u8(self.api_minor)
+            .raw(self.extra)
+            .payload()
+        )
 
     @property
     def version(self) -> tuple[int, int]:

@@ -36,8 +36,8 @@ class FirmwareLimits:
 
 @dataclass(frozen=True)
 class BoardLimits:
-    board_id: str | None = None   # 4-letter board identifier (e.g. "S7X2"); None: not checked
-    target: str | None = None     # target name (e.g. "STM32F7X2"); None: not checked
+    board_id: str | None = None  # 4-letter board identifier (e.g. "S7X2"); None: not checked
+    target: str | None = None  # target name (e.g. "STM32F7X2"); None: not checked
 
 
 @dataclass(frozen=True)
@@ -57,11 +57,25 @@ class SensorLimits:
 # Not allowed, because each means something is wrong with the unit or its setup: NOGYRO,
 # THROTTLE, ANGLE (not level), NO_ACC_CAL / ACCELEROMETER_NOT_CALIBRATED, MOTOR_PROTO,
 # REBOOT_REQD, LOAD, CRASH/RUNAWAY/PARALYZE, switches left on (ARMSWITCH, BOXFAILSAFE, ...).
-BENCH_ARMING_ALLOWED: frozenset[str] = frozenset({
-    "RXLOSS", "FAILSAFE", "NOPREARM", "BOOTGRACE", "CALIB", "CLI", "MSP", "GPS",
-    "DSHOT_TELEM", "RPMFILTER",
-    "RC_LINK", "FAILSAFE_SYSTEM", "NO_PREARM", "SENSORS_CALIBRATING", "NAVIGATION_UNSAFE",
-})
+BENCH_ARMING_ALLOWED: frozenset[str] = frozenset(
+    {
+        "RXLOSS",
+        "FAILSAFE",
+        "NOPREARM",
+        "BOOTGRACE",
+        "CALIB",
+        "CLI",
+        "MSP",
+        "GPS",
+        "DSHOT_TELEM",
+        "RPMFILTER",
+        "RC_LINK",
+        "FAILSAFE_SYSTEM",
+        "NO_PREARM",
+        "SENSORS_CALIBRATING",
+        "NAVIGATION_UNSAFE",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -81,18 +95,18 @@ class BatteryLimits:
 
 @dataclass(frozen=True)
 class GyroLimits:
-    samples: int = 50             # raw IMU samples at rest (Betaflight answers ~100 a second)
-    max_std_dps: float = 2.0      # standard deviation per axis, degrees per second
+    samples: int = 50  # raw IMU samples at rest (Betaflight answers ~100 a second)
+    max_std_dps: float = 2.0  # standard deviation per axis, degrees per second
 
 
 @dataclass(frozen=True)
 class AttitudeLimits:
-    max_tilt_deg: float = 10.0    # |roll| and |pitch| on a bench or in a level jig
+    max_tilt_deg: float = 10.0  # |roll| and |pitch| on a bench or in a level jig
 
 
 @dataclass(frozen=True)
 class ReceiverLimits:
-    expect_link: bool = False     # at the bench usually no transmitter is bound
+    expect_link: bool = False  # at the bench usually no transmitter is bound
     min_channels: int = 4
     centre_us: int = 1500
     tolerance_us: int = 30
@@ -102,7 +116,7 @@ class ReceiverLimits:
 
 @dataclass(frozen=True)
 class ConfigLimits:
-    ignore: tuple[str, ...] = DEFAULT_IGNORE   # see config_diff.is_ignored for the syntax
+    ignore: tuple[str, ...] = DEFAULT_IGNORE  # see config_diff.is_ignored for the syntax
 
 
 @dataclass(frozen=True)
@@ -202,8 +216,10 @@ def _check_sense(limits: Limits) -> None:
         raise LimitsError("firmware.variants must name at least one firmware")
     battery = limits.battery
     if battery.min_cell_v > battery.max_cell_v:
-        raise LimitsError(f"battery.min_cell_v ({battery.min_cell_v:g}) is above "
-                          f"battery.max_cell_v ({battery.max_cell_v:g})")
+        raise LimitsError(
+            f"battery.min_cell_v ({battery.min_cell_v:g}) is above "
+            f"battery.max_cell_v ({battery.max_cell_v:g})"
+        )
     if limits.gyro.samples < 2:
         raise LimitsError("gyro.samples must be at least 2 (noise needs two readings)")
 

@@ -82,8 +82,10 @@ def _registered(url: str) -> Iterator[threading.Event]:
 
 def _bounded(throttle_percent: float, seconds: float) -> tuple[float, float]:
     if not 0 < throttle_percent <= MAX_THROTTLE_PERCENT:
-        raise ValueError(f"throttle must be above 0 and at most {MAX_THROTTLE_PERCENT:g} %, "
-                         f"not {throttle_percent:g}")
+        raise ValueError(
+            f"throttle must be above 0 and at most {MAX_THROTTLE_PERCENT:g} %, "
+            f"not {throttle_percent:g}"
+        )
     if not 0 < seconds <= MAX_SECONDS:
         raise ValueError(f"a spin lasts above 0 and at most {MAX_SECONDS:g} s, not {seconds:g}")
     return throttle_percent, seconds
@@ -127,15 +129,22 @@ class _RpmReader:
         if not self.available:
             return None
         try:
-            rpm = (self.fc.ask(InavEscRpm).rpm if self.inav else self.fc.ask(MotorTelemetry).rpm)
+            rpm = self.fc.ask(InavEscRpm).rpm if self.inav else self.fc.ask(MotorTelemetry).rpm
         except UnsupportedCommand:
             self.available = False
             return None
         return rpm[index] if index < len(rpm) else None
 
 
-def spin(fc: FlightController, index: int, *, throttle_percent: float, seconds: float,
-         rpm: _RpmReader, stop: threading.Event) -> MotorSpin:
+def spin(
+    fc: FlightController,
+    index: int,
+    *,
+    throttle_percent: float,
+    seconds: float,
+    rpm: _RpmReader,
+    stop: threading.Event,
+) -> MotorSpin:
     """Spin one motor (bounds checked), reading its RPM; every motor is stopped at the end."""
     throttle_percent, seconds = _bounded(throttle_percent, seconds)
     command = _outputs(index, throttle_percent)
@@ -166,10 +175,22 @@ def _rpm_measurement(result: MotorSpin) -> Measurement:
     if result.stopped_early:
         return Measurement(name, result.rpm, "rpm", "> 0", False, "stopped before its time")
     if result.rpm is None:
-        return Measurement(name, None, "rpm", "> 0", True,
-                           "the firmware reports no RPM: direction and spin are seen by eye")
-    return Measurement(name, result.rpm, "rpm", "> 0", result.rpm > 0,
-                       f"{result.throttle_percent:g} % for {result.seconds:g} s")
+        return Measurement(
+            name,
+            None,
+            "rpm",
+            "> 0",
+            True,
+            "the firmware reports no RPM: direction and spin are seen by eye",
+        )
+    return Measurement(
+        name,
+        result.rpm,
+        "rpm",
+        "> 0",
+        result.rpm > 0,
+        f"{result.throttle_percent:g} % for {result.seconds:g} s",
+    )
 
 
 def check_motors(
@@ -200,15 +221,25 @@ def check_motors(
             wanted = list(range(count)) if motors is None else list(motors)
             unknown = [i + 1 for i in wanted if not 0 <= i < count]
             if unknown:
-                raise MotorCheckRefused(f"the flight controller has {count} motors; "
-                                        f"no motor {', '.join(map(str, unknown))}")
+                raise MotorCheckRefused(
+                    f"the flight controller has {count} motors; "
+                    f"no motor {', '.join(map(str, unknown))}"
+                )
             reader = _RpmReader(fc, result.probe.variant)
             for index in wanted:
                 if stop.is_set():
                     break
                 report(f"motor_{index + 1}")
-                spins.append(spin(fc, index, throttle_percent=throttle_percent,
-                                  seconds=seconds, rpm=reader, stop=stop))
+                spins.append(
+                    spin(
+                        fc,
+                        index,
+                        throttle_percent=throttle_percent,
+                        seconds=seconds,
+                        rpm=reader,
+                        stop=stop,
+                    )
+                )
             result.measurements = [_rpm_measurement(s) for s in spins]
         except BaseException:
             _stop_quietly(fc)
@@ -216,11 +247,17 @@ def check_motors(
 
     try:
         with _registered(url) as stop:
-            result = run_on_board(url, DEFAULT_LIMITS, body, progress=progress, timeout=timeout,
-                                  transcript=transcript)
+            result = run_on_board(
+                url, DEFAULT_LIMITS, body, progress=progress, timeout=timeout, transcript=transcript
+            )
     except MotorCheckRefused as busy:
-        result = CheckResult(url, "error", str(busy), DEFAULT_LIMITS,
-                             transcript if transcript is not None else Transcript())
+        result = CheckResult(
+            url,
+            "error",
+            str(busy),
+            DEFAULT_LIMITS,
+            transcript if transcript is not None else Transcript(),
+        )
         result.transcript.note(f"could not test: {busy}")
     return result, spins
 

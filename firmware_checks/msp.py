@@ -103,7 +103,9 @@ def encode_v2(cmd: int, payload: bytes = b"", direction: str = "<", flags: int =
     return b"$X" + _check_direction(direction) + _v2_body(cmd, payload, flags)
 
 
-def encode_v2_over_v1(cmd: int, payload: bytes = b"", direction: str = "<", flags: int = 0) -> bytes:
+def encode_v2_over_v1(
+    cmd: int, payload: bytes = b"", direction: str = "<", flags: int = 0
+) -> bytes:
     """A v2 frame tunnelled in a v1 frame with command 255."""
     return encode_v1(V2_OVER_V1_CMD, _v2_body(cmd, payload, flags), direction)
 
@@ -153,7 +155,9 @@ def _parse_at(buf: bytearray, start: int, max_payload: int) -> tuple[int, int, F
     return _parse_v2_at(buf, start, direction, max_payload)
 
 
-def _parse_v1_at(buf: bytearray, start: int, direction: str, max_payload: int) -> tuple[int, int, Frame | None]:
+def _parse_v1_at(
+    buf: bytearray, start: int, direction: str, max_payload: int
+) -> tuple[int, int, Frame | None]:
     avail = len(buf) - start
     if avail < 5:
         return _INCOMPLETE, 0, None
@@ -180,7 +184,9 @@ def _parse_v1_at(buf: bytearray, start: int, direction: str, max_payload: int) -
     return -1, total, Frame(1, direction, cmd, payload)
 
 
-def _parse_v2_at(buf: bytearray, start: int, direction: str, max_payload: int) -> tuple[int, int, Frame | None]:
+def _parse_v2_at(
+    buf: bytearray, start: int, direction: str, max_payload: int
+) -> tuple[int, int, Frame | None]:
     avail = len(buf) - start
     if avail < 3 + _V2_HEADER.size:
         return _INCOMPLETE, 0, None

@@ -105,7 +105,9 @@ class _Asker:
         self.asked = asked
         self.empty_may_mean_unknown = empty_may_mean_unknown
 
-    def optional(self, message_type: type[M], decode: Callable[[bytes], M] | None = None) -> M | None:
+    def optional(
+        self, message_type: type[M], decode: Callable[[bytes], M] | None = None
+    ) -> M | None:
         cmd = message_type.cmd
         if cmd in self.answers:
             payload = self.answers[cmd]
@@ -133,7 +135,9 @@ def _required(answers: Answers, message_type: type[M]) -> M:
     cmd = message_type.cmd
     if cmd not in answers:
         name = command_name(cmd)
-        raise UnsupportedCommand(cmd, f"the flight controller does not support {name} (it answered with an error frame)")
+        raise UnsupportedCommand(
+            cmd, f"the flight controller does not support {name} (it answered with an error frame)"
+        )
     return message_type.decode(answers[cmd])
 
 
@@ -161,12 +165,18 @@ def probe(fc: FlightController) -> ProbeResult:
         board_name=board.board_name or None,
         manufacturer_id=board.manufacturer_id or None,
     )
-    empty_may_mean_unknown = not (variant == BETAFLIGHT and api.version >= _BATCH_ERRORS_FOR_UNKNOWN_FROM_API)
+    empty_may_mean_unknown = not (
+        variant == BETAFLIGHT and api.version >= _BATCH_ERRORS_FOR_UNKNOWN_FROM_API
+    )
     asker = _Asker(fc, result, answers, {t.cmd for t in wanted}, empty_may_mean_unknown)
     revision_length = 8 if variant == INAV else 7
     build = asker.optional(BuildInfo, lambda p: BuildInfo.decode(p, revision_length))
     if build is not None:
-        result.build_date, result.build_time, result.git_revision = build.build_date, build.build_time, build.git_revision
+        result.build_date, result.build_time, result.git_revision = (
+            build.build_date,
+            build.build_time,
+            build.git_revision,
+        )
     uid = asker.optional(Uid)
     result.uid = uid.hex if uid is not None else None
     name = asker.optional(Name)

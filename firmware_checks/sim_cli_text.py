@@ -112,7 +112,9 @@ def betaflight_dump(flavour: Flavour, bench: Bench, settings: Settings) -> str:
     table = settings.table
     parts.append("\r\n# feature\r\n")
     parts.append("".join(f"feature -{name}\r\n" for name in table.features))
-    parts.append("".join(f"feature {name}\r\n" for name in table.features if name in settings.features))
+    parts.append(
+        "".join(f"feature {name}\r\n" for name in table.features if name in settings.features)
+    )
     parts.append(load_dump_block(flavour.settings_file))
     parts.append(_section("master", settings.values("master")))
     for section, index in (
@@ -177,8 +179,10 @@ def diff_all(flavour: Flavour, bench: Bench, settings: Settings) -> str:
     if not flavour.is_inav:
         return _betaflight_diff(flavour, bench, settings)
     head = (
-        f"\r\n# version\r\n# {version_line(flavour, bench)}\r\n" + _INAV_DIFF_HEAD
-        + _diff_features(settings, "features", always=True) + _INAV_DIFF_AFTER_FEATURES
+        f"\r\n# version\r\n# {version_line(flavour, bench)}\r\n"
+        + _INAV_DIFF_HEAD
+        + _diff_features(settings, "features", always=True)
+        + _INAV_DIFF_AFTER_FEATURES
     )
     return head + _section("master", settings.differences("master")) + _INAV_DIFF_TAIL
 

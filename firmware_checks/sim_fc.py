@@ -57,7 +57,11 @@ class SimulatedFlightController:
     """A flight controller in software: feed it what the host sends, send back what it returns."""
 
     def __init__(
-        self, profile: str | Profile = "healthy", *, seed: int = DEFAULT_SEED, uid: Uid | None = None
+        self,
+        profile: str | Profile = "healthy",
+        *,
+        seed: int = DEFAULT_SEED,
+        uid: Uid | None = None,
     ) -> None:
         self.profile = get_profile(profile)
         if uid is not None:  # this board's own MCU: MSP_UID and `mcu_id` say so

@@ -288,7 +288,8 @@ INAV_BENCH = Bench(
 #: up), so `inav-9` passes `check` with the default limits and `inav-9+FAULT` fails only by its
 #: fault. The SITL's own status, byte for byte as the fixtures, is the profile `inav-9-sitl`.
 INAV_CALIBRATED_BENCH = dataclasses.replace(
-    INAV_BENCH, arming_flags=tuple(f for f in INAV_BENCH.arming_flags if f != "ACCELEROMETER_NOT_CALIBRATED")
+    INAV_BENCH,
+    arming_flags=tuple(f for f in INAV_BENCH.arming_flags if f != "ACCELEROMETER_NOT_CALIBRATED"),
 )
 
 

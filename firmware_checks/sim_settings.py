@@ -155,7 +155,9 @@ class Settings:
 
     def copy(self) -> Settings:
         changed = {key: dict(values) for key, values in self.changed.items()}
-        return Settings(self.table, changed, self.pid_profile, self.rate_profile, set(self.features))
+        return Settings(
+            self.table, changed, self.pid_profile, self.rate_profile, set(self.features)
+        )
 
     def reset(self) -> None:
         """Every setting and feature back to the firmware's default (`defaults`), in place."""

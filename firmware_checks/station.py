@@ -46,16 +46,23 @@ def _unit_url(base: str, serial: str, tail: str) -> str:
 
 def _call(method: str, url: str, token: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
     data = None if body is None else json.dumps(body).encode("utf-8")
-    request = urllib.request.Request(url, data=data, method=method, headers={
-        "Authorization": f"Bearer {token}", "Accept": "application/json",
-        **({"Content-Type": "application/json"} if data is not None else {}),
-    })
+    request = urllib.request.Request(
+        url,
+        data=data,
+        method=method,
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Accept": "application/json",
+            **({"Content-Type": "application/json"} if data is not None else {}),
+        },
+    )
     try:
         with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_S) as answer:
             payload = answer.read()
     except urllib.error.HTTPError as error:
-        raise StationError(f"{method} {url}: the workshop answered {error.code}: "
-                           f"{_error_text(error)}") from error
+        raise StationError(
+            f"{method} {url}: the workshop answered {error.code}: {_error_text(error)}"
+        ) from error
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
         raise StationError(f"cannot reach the workshop at {url}: {reason}") from error
@@ -99,12 +106,22 @@ def fetch_judging(base: str, serial: str, token: str) -> Judging:
         limits = limits_from_mapping(document.get("limits") or {})
     except LimitsError as error:
         raise StationError(f"the workshop's limits cannot be used: {error}") from error
-    return Judging(serial, kind, limits, _optional_int(document, "limits_version"), golden,
-                   _optional_int(document, "golden_version"))
+    return Judging(
+        serial,
+        kind,
+        limits,
+        _optional_int(document, "limits_version"),
+        golden,
+        _optional_int(document, "golden_version"),
+    )
 
 
 def post_run(base: str, judging: Judging, document: dict[str, Any], token: str) -> dict[str, Any]:
     """Post a run document for the unit; the workshop's answer ({"id", "verdict", "unit_url"})."""
-    body = {**document, "limits_version": judging.limits_version,
-            "golden_version": judging.golden_version, "kind": judging.kind}
+    body = {
+        **document,
+        "limits_version": judging.limits_version,
+        "golden_version": judging.golden_version,
+        "kind": judging.kind,
+    }
     return _call("POST", _unit_url(base, judging.serial, "bench-runs"), token, body)

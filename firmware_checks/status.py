@@ -17,7 +17,16 @@ from .payload import Reader, Writer
 #: Sensor bits of MSP_STATUS(_EX) on Betaflight.
 BETAFLIGHT_SENSOR_BITS: tuple[str, ...] = ("ACC", "BARO", "MAG", "GPS", "RANGEFINDER", "GYRO")
 #: Sensor bits of INAV's packSensorStatus(); INAV cannot run without a gyro, so it has no bit.
-INAV_SENSOR_BITS: tuple[str, ...] = ("ACC", "BARO", "MAG", "GPS", "RANGEFINDER", "OPFLOW", "PITOT", "TEMP")
+INAV_SENSOR_BITS: tuple[str, ...] = (
+    "ACC",
+    "BARO",
+    "MAG",
+    "GPS",
+    "RANGEFINDER",
+    "OPFLOW",
+    "PITOT",
+    "TEMP",
+)
 INAV_HARDWARE_FAILURE_BIT = 15
 
 #: Betaflight featureNames (src/main/config/feature.c), by bit.
@@ -91,7 +100,9 @@ class StatusEx:
         self._write_profiles(w)
         w.u8(self.extra_mode_flag_bytes)
         w.raw((self.flight_mode_flags >> 32).to_bytes(self.extra_mode_flag_bytes, "little"))
-        w.u8(self.arming_disable_flags_count).u32(self.arming_disable_flags).u8(self.config_state_flags)
+        w.u8(self.arming_disable_flags_count).u32(self.arming_disable_flags).u8(
+            self.config_state_flags
+        )
         if self.cpu_temp_c is not None:
             w.u16(self.cpu_temp_c)
             if self.control_rate_profile_count is not None:
@@ -109,7 +120,9 @@ class StatusEx:
 
     def arming_disable_flag_names_for(self, api: tuple[int, int] | None) -> list[str]:
         """The names as the firmware with MSP API version `api` (major, minor) calls them."""
-        return betaflight_arming_disable_names(self.arming_disable_flags, self.arming_disable_flags_count, api)
+        return betaflight_arming_disable_names(
+            self.arming_disable_flags, self.arming_disable_flags_count, api
+        )
 
     @property
     def armed(self) -> bool:
@@ -233,7 +246,16 @@ class InavStatusEx:
 
 #: INAV hardwareSensorStatus_e.
 INAV_SENSOR_HEALTH: tuple[str, ...] = ("NONE", "OK", "UNAVAILABLE", "UNHEALTHY")
-INAV_SENSOR_STATUS_ORDER: tuple[str, ...] = ("GYRO", "ACC", "MAG", "BARO", "GPS", "RANGEFINDER", "PITOT", "OPFLOW")
+INAV_SENSOR_STATUS_ORDER: tuple[str, ...] = (
+    "GYRO",
+    "ACC",
+    "MAG",
+    "BARO",
+    "GPS",
+    "RANGEFINDER",
+    "PITOT",
+    "OPFLOW",
+)
 
 
 @dataclass(frozen=True)
@@ -350,4 +372,6 @@ class FeatureConfig:
     def betaflight_features(self) -> list[str]:
         """Feature names as Betaflight calls them (INAV numbers its features differently)."""
         bits = range(self.features_mask.bit_length())
-        return [BETAFLIGHT_FEATURE_BITS.get(b, f"BIT{b}") for b in bits if self.features_mask >> b & 1]
+        return [
+            BETAFLIGHT_FEATURE_BITS.get(b, f"BIT{b}") for b in bits if self.features_mask >> b & 1
+        ]

@@ -40,7 +40,13 @@ class Analog:
         return cls(*fixed, vbat, r.rest())
 
     def encode(self) -> bytes:
-        w = Writer().u8(self.vbat_decivolts).u16(self.mah_drawn).u16(self.rssi).i16(self.amperage_centiamps)
+        w = (
+            Writer()
+            .u8(self.vbat_decivolts)
+            .u16(self.mah_drawn)
+            .u16(self.rssi)
+            .i16(self.amperage_centiamps)
+        )
         if self.vbat_centivolts is not None:
             w.u16(self.vbat_centivolts)
         return w.raw(self.extra).payload()
@@ -120,7 +126,9 @@ class InavAnalog:
     def decode(cls, payload: bytes) -> InavAnalog:
         r = Reader(payload, "MSP2_INAV_ANALOG")
         r.require(24)
-        return cls(r.u8(), r.u16(), r.i16(), r.u32(), r.u32(), r.u32(), r.u32(), r.u8(), r.u16(), r.rest())
+        return cls(
+            r.u8(), r.u16(), r.i16(), r.u32(), r.u32(), r.u32(), r.u32(), r.u8(), r.u16(), r.rest()
+        )
 
     def encode(self) -> bytes:
         w = Writer().u8(self.battery_flags).u16(self.vbat_centivolts).i16(self.amperage_centiamps)
@@ -276,7 +284,9 @@ class MotorTelemetry:
         r = Reader(payload, "MSP_MOTOR_TELEMETRY")
         count = r.u8()
         r.require(count * EscTelemetry.SIZE)
-        motors = tuple(EscTelemetry(r.u32(), r.u16(), r.u8(), r.u16(), r.u16(), r.u16()) for _ in range(count))
+        motors = tuple(
+            EscTelemetry(r.u32(), r.u16(), r.u8(), r.u16(), r.u16(), r.u16()) for _ in range(count)
+        )
         return cls(motors, r.rest())
 
     def encode(self) -> bytes:

@@ -38,7 +38,9 @@ class Transcript:
             text = bytes(data).hex() if kind == "msp" else bytes(data).decode("latin-1")
         else:
             text = data
-        self.entries.append(TranscriptEntry(round(self.clock() - self._start, 6), direction, kind, text))
+        self.entries.append(
+            TranscriptEntry(round(self.clock() - self._start, 6), direction, kind, text)
+        )
 
     def note(self, text: str) -> None:
         """A sentence about what happened (a timeout, a retry), in line with the traffic."""

@@ -68,8 +68,13 @@ def open_port(url: str, *, timeout: float = 0.2, baudrate: int = 115200) -> seri
     Raises PortUnavailable with the reason (missing, busy, permission, bad URL).
     """
     try:
-        port = serial.serial_for_url(url, baudrate=baudrate, timeout=timeout,
-                                     write_timeout=write_timeout(timeout), do_not_open=True)
+        port = serial.serial_for_url(
+            url,
+            baudrate=baudrate,
+            timeout=timeout,
+            write_timeout=write_timeout(timeout),
+            do_not_open=True,
+        )
         if "://" not in url:
             # Refuse a port another program holds (POSIX flock; Windows ports are exclusive anyway).
             port.exclusive = True
@@ -118,5 +123,7 @@ def find_flight_controllers(include_unknown: bool = True) -> list[PortInfo]:
         chip, likely = _classify(p.vid, p.pid)
         if not likely and not include_unknown:
             continue
-        found.append(PortInfo(p.device, p.description or "", p.vid, p.pid, p.serial_number, chip, likely))
+        found.append(
+            PortInfo(p.device, p.description or "", p.vid, p.pid, p.serial_number, chip, likely)
+        )
     return found

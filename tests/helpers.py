@@ -38,7 +38,9 @@ def make_drone_type(prefix: str = "T7", name: str | None = None) -> DroneType:
         checklists.append(ChecklistLine(stage.value, f"{stage.value} step one", True))
         checklists.append(ChecklistLine(stage.value, f"{stage.value} step two", True))
         checklists.append(ChecklistLine(stage.value, f"{stage.value} optional", False))
-    return drone_types.save_type(None, name or f"Type {prefix}", prefix, True, bom, checklists, None)
+    return drone_types.save_type(
+        None, name or f"Type {prefix}", prefix, True, bom, checklists, None
+    )
 
 
 def required_ids(unit: Unit) -> frozenset[int]:

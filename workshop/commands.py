@@ -15,7 +15,9 @@ from workshop.workflow import Role
 def register(app: Flask) -> None:
     @app.cli.command("create-user")
     @click.argument("name")
-    @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.VOLUNTEER.value)
+    @click.option(
+        "--role", type=click.Choice([r.value for r in Role]), default=Role.VOLUNTEER.value
+    )
     @click.option("--pin", required=True, help="4 to 12 digits.")
     def create_user(name: str, role: str, pin: str) -> None:
         """Create an account (name or callsign, role, PIN)."""
@@ -29,7 +31,9 @@ def register(app: Flask) -> None:
     def seed_demo() -> None:
         """Fill an empty database with demo drone types, units and accounts."""
         if not demo.is_empty():
-            raise click.ClickException("The database has data already; demo data goes only into an empty one.")
+            raise click.ClickException(
+                "The database has data already; demo data goes only into an empty one."
+            )
         print_accounts(demo.seed())
 
     @app.cli.command("create-station-token")

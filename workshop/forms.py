@@ -25,7 +25,10 @@ PHOTO_TYPES = ["jpg", "jpeg", "png", "webp"]
 
 class LoginForm(FlaskForm):
     username = StringField(_l("Name or callsign"), validators=[DataRequired(), Length(max=64)])
-    pin = PasswordField(_l("PIN"), validators=[DataRequired(), Regexp(r"^\d{4,12}$", message=_l("A PIN is 4 to 12 digits."))])
+    pin = PasswordField(
+        _l("PIN"),
+        validators=[DataRequired(), Regexp(r"^\d{4,12}$", message=_l("A PIN is 4 to 12 digits."))],
+    )
 
 
 class ScanForm(FlaskForm):
@@ -36,7 +39,10 @@ class BadgeForm(FlaskForm):
     """A scanned badge, and the PIN when the workshop asks for one."""
 
     code = HiddenField(validators=[InputRequired(), Length(max=16)])
-    pin = PasswordField(_l("PIN"), validators=[Optional(), Regexp(r"^\d{4,12}$", message=_l("A PIN is 4 to 12 digits."))])
+    pin = PasswordField(
+        _l("PIN"),
+        validators=[Optional(), Regexp(r"^\d{4,12}$", message=_l("A PIN is 4 to 12 digits."))],
+    )
 
 
 class NewUnitForm(FlaskForm):
@@ -56,7 +62,9 @@ class PartForm(VersionedForm):
 
 class FinishForm(VersionedForm):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
-    photo = FileField(_l("Photo"), validators=[FileAllowed(PHOTO_TYPES, _l("Photos only: JPEG, PNG or WebP."))])
+    photo = FileField(
+        _l("Photo"), validators=[FileAllowed(PHOTO_TYPES, _l("Photos only: JPEG, PNG or WebP."))]
+    )
 
 
 def reason_choices() -> list[tuple[str, str]]:
@@ -107,14 +115,25 @@ class DroneTypeForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
     prefix = StringField(
         _l("Serial prefix"),
-        validators=[DataRequired(), Regexp(r"^[A-Za-z0-9]{2,8}$", message=_l("2 to 8 Latin letters or digits."))],
+        validators=[
+            DataRequired(),
+            Regexp(r"^[A-Za-z0-9]{2,8}$", message=_l("2 to 8 Latin letters or digits.")),
+        ],
     )
     active = BooleanField(_l("In production"), default=True)
     bom = TextAreaField(_l("Bill of materials"), validators=[Length(max=20000)])
-    checklist_kitting = TextAreaField(vocabulary.STAGE_NAMES["kitting"], validators=[Length(max=20000)])
-    checklist_soldering = TextAreaField(vocabulary.STAGE_NAMES["soldering"], validators=[Length(max=20000)])
-    checklist_flashing = TextAreaField(vocabulary.STAGE_NAMES["flashing"], validators=[Length(max=20000)])
-    checklist_bench_test = TextAreaField(vocabulary.STAGE_NAMES["bench_test"], validators=[Length(max=20000)])
+    checklist_kitting = TextAreaField(
+        vocabulary.STAGE_NAMES["kitting"], validators=[Length(max=20000)]
+    )
+    checklist_soldering = TextAreaField(
+        vocabulary.STAGE_NAMES["soldering"], validators=[Length(max=20000)]
+    )
+    checklist_flashing = TextAreaField(
+        vocabulary.STAGE_NAMES["flashing"], validators=[Length(max=20000)]
+    )
+    checklist_bench_test = TextAreaField(
+        vocabulary.STAGE_NAMES["bench_test"], validators=[Length(max=20000)]
+    )
 
 
 def role_choices() -> list[tuple[str, str]]:
@@ -124,13 +143,19 @@ def role_choices() -> list[tuple[str, str]]:
 class NewUserForm(FlaskForm):
     name = StringField(_l("Name or callsign"), validators=[DataRequired(), Length(max=64)])
     role = SelectField(_l("Role"), choices=role_choices)
-    pin = PasswordField(_l("PIN"), validators=[DataRequired(), Regexp(r"^\d{4,12}$", message=_l("A PIN is 4 to 12 digits."))])
+    pin = PasswordField(
+        _l("PIN"),
+        validators=[DataRequired(), Regexp(r"^\d{4,12}$", message=_l("A PIN is 4 to 12 digits."))],
+    )
 
 
 class EditUserForm(FlaskForm):
     role = SelectField(_l("Role"), choices=role_choices)
     active = BooleanField(_l("Active"))
-    pin = PasswordField(_l("New PIN (leave empty to keep)"), validators=[Optional(), Regexp(r"^\d{4,12}$", message=_l("A PIN is 4 to 12 digits."))])
+    pin = PasswordField(
+        _l("New PIN (leave empty to keep)"),
+        validators=[Optional(), Regexp(r"^\d{4,12}$", message=_l("A PIN is 4 to 12 digits."))],
+    )
 
 
 class LanguageForm(FlaskForm):
@@ -202,7 +227,10 @@ class GoldenForm(FlaskForm):
 
     text = TextAreaField(_l("Paste the `diff all`"), validators=[Optional(), Length(max=200_000)])
     upload = FileField(_l("…or choose its file"))
-    ignore = TextAreaField(_l("Per-unit lines to ignore, one pattern a line"), validators=[Optional(), Length(max=10_000)])
+    ignore = TextAreaField(
+        _l("Per-unit lines to ignore, one pattern a line"),
+        validators=[Optional(), Length(max=10_000)],
+    )
 
 
 class StationForm(FlaskForm):

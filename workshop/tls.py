@@ -29,7 +29,8 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 #: The only addresses the workshop's authority may vouch for: a tablet that trusts it trusts it
 #: for the local network, never for a bank's website, should its key ever leak.
 PRIVATE_NETWORKS = [
-    ipaddress.ip_network(n) for n in ("127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+    ipaddress.ip_network(n)
+    for n in ("127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
 ]
 CA_DAYS = 3650
 #: Browsers refuse server certificates valid for longer than 398 days.

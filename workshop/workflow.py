@@ -187,9 +187,7 @@ def rework_target(state: UnitState, move: Move) -> Stage:
     if move.reason is Reason.OTHER:
         if not move.text.strip():
             raise Refused("reason_text_required")
-        target = move.rework_stage or (
-            state.stage if state.stage in WORK_STAGES else Stage.KITTING
-        )
+        target = move.rework_stage or (state.stage if state.stage in WORK_STAGES else Stage.KITTING)
     else:
         target = REWORK_STAGE[move.reason]
         assert target is not None

@@ -74,8 +74,15 @@ def screenshot(page: Page, name: str, full_page: bool = False, down_to: str | No
         assert box is not None, down_to
         scroll_y = page.evaluate("window.scrollY")
         width = page.viewport_size["width"] if page.viewport_size else 800
-        options |= {"full_page": True, "clip": {"x": 0, "y": 0, "width": width,
-                                                "height": box["y"] + scroll_y + box["height"] + 16}}
+        options |= {
+            "full_page": True,
+            "clip": {
+                "x": 0,
+                "y": 0,
+                "width": width,
+                "height": box["y"] + scroll_y + box["height"] + 16,
+            },
+        }
     else:
         options["full_page"] = full_page
     page.screenshot(**options)

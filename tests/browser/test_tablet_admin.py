@@ -30,4 +30,6 @@ def test_coordinator_adds_a_kitting_item_and_the_next_unit_page_asks_for_it(
 
     expect(page.locator(".flash.success")).to_have_text(t("Drone type saved."))
     page.goto(live_server(f"/u/{serial}"))
-    expect(page.locator("#finish-form label.check", has_text="Пропелери окремо в пакеті")).to_be_visible()
+    expect(
+        page.locator("#finish-form label.check", has_text="Пропелери окремо в пакеті")
+    ).to_be_visible()

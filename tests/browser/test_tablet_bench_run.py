@@ -42,14 +42,18 @@ def test_volunteer_runs_the_bench_test_from_the_unit_page_and_sees_the_verdict(
     # Every measurement of the demo limits, the board and target included.
     expect(page.locator("#fc-measurements tbody tr")).to_have_count(12)
     expect(page.locator("#fc-measurements tr.bad")).to_have_count(0)
-    expect(page.locator("#fc-measurements tr[data-name=battery] .fc-outcome")).to_contain_text(t("pass"))
+    expect(page.locator("#fc-measurements tr[data-name=battery] .fc-outcome")).to_contain_text(
+        t("pass")
+    )
     screenshot(page, "bench-run", full_page=True)
 
     page.get_by_role("link", name=t("Back to the unit to finish the stage")).click()
     expect(page.locator("h1.serial")).to_have_text(serial)
 
 
-def test_a_board_with_a_noisy_gyro_fails_and_rework_is_offered(page: Page, live_server, simulators, t):
+def test_a_board_with_a_noisy_gyro_fails_and_rework_is_offered(
+    page: Page, live_server, simulators, t
+):
     serial = demo_unit_at("bench_test").serial
     log_in(page, live_server, VOLUNTEER)
     page.goto(live_server(f"/u/{serial}/fc/bench"))
@@ -59,7 +63,9 @@ def test_a_board_with_a_noisy_gyro_fails_and_rework_is_offered(page: Page, live_
     expect(page.locator("#fc-verdict")).to_have_text(t("Failed"), timeout=30_000)
     expect(page.locator("#fc-measurements tr.bad")).to_have_count(3)
     expect(page.locator("#rework-form select[name=fail-reason]")).to_have_value("failed_bench_test")
-    expect(page.locator("#rework-form textarea[name=fail-text]")).to_contain_text(t("Gyro noise, roll"))
+    expect(page.locator("#rework-form textarea[name=fail-text]")).to_contain_text(
+        t("Gyro noise, roll")
+    )
 
 
 def test_the_motor_check_refuses_to_spin_without_the_propellers_off_confirmation(
@@ -72,7 +78,9 @@ def test_the_motor_check_refuses_to_spin_without_the_propellers_off_confirmation
 
     first.locator("button.spin").click()
 
-    expect(page.locator("#motor-message")).to_have_text(t("Confirm first that the propellers are off."))
+    expect(page.locator("#motor-message")).to_have_text(
+        t("Confirm first that the propellers are off.")
+    )
     expect(first.locator("input[value=ok]")).to_be_disabled()
     with live_app.app_context():
         assert fc_jobs.runner().busy_port("sim://healthy") is None
@@ -86,7 +94,9 @@ def test_the_motor_check_refuses_to_spin_without_the_propellers_off_confirmation
     first.locator("label", has=page.locator("input[value=ok]")).click()
     page.get_by_role("button", name=t("Save the motor check")).click()
     expect(page.locator("#fc-verdict")).to_have_text(t("Passed"))
-    expect(page.locator("#fc-measurements tr[data-name=motor_1_direction]")).to_contain_text(t("pass"))
+    expect(page.locator("#fc-measurements tr[data-name=motor_1_direction]")).to_contain_text(
+        t("pass")
+    )
 
 
 def test_the_flight_controller_pages_fit_the_tablet_with_big_enough_targets(
@@ -98,8 +108,12 @@ def test_the_flight_controller_pages_fit_the_tablet_with_big_enough_targets(
         [run] = [r for r in bench_runs.runs_for(demo_unit_at("review")) if r.kind == "bench"]
     log_in(page, live_server, VOLUNTEER)
     problems = {}
-    for path in (f"/u/{serial}/fc/bench", f"/u/{serial}/fc/motors", f"/runs/{run.id}",
-                 f"/u/{demo_unit_at('review').serial}/runs"):
+    for path in (
+        f"/u/{serial}/fc/bench",
+        f"/u/{serial}/fc/motors",
+        f"/runs/{run.id}",
+        f"/u/{demo_unit_at('review').serial}/runs",
+    ):
         page.goto(live_server(path))
         small = [t for t in page.evaluate(TARGETS_JS) if min(t["width"], t["height"]) < MIN_TARGET]
         overflowing = page.evaluate(OVERFLOW_JS)

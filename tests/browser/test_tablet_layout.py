@@ -98,8 +98,6 @@ def test_touch_targets_on_the_main_pages_are_at_least_48_px(page: Page, live_ser
     assert too_small == [], "\n".join(too_small)
 
 
-
-
 def _pages_overflowing(page: Page, live_server) -> dict[str, list[str]]:
     overflowing = {}
     log_in(page, live_server, ADMIN)

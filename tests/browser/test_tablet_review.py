@@ -45,5 +45,7 @@ def test_reviewer_approves_a_unit_another_volunteer_built(page: Page, live_serve
     expect(page).to_have_url(live_server(f"/u/{serial}"))
     expect(page.locator(".flash.success")).to_have_text(t("Approved and signed off."))
     expect(page.locator(".stage-line .badge").first).to_have_text(t("Approved"))
-    expect(page.locator(".unit-head .frozen")).to_have_text(t("Signed off: the build record is frozen."))
+    expect(page.locator(".unit-head .frozen")).to_have_text(
+        t("Signed off: the build record is frozen.")
+    )
     assert fresh_unit(serial).stage == "approved"

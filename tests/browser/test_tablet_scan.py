@@ -102,7 +102,9 @@ def test_the_photo_fallback_decodes_a_label_photo_with_the_apps_own_zxing(
     log_in(page, live_server, VOLUNTEER)
     page.goto(live_server("/parts"))
 
-    page.locator("#scan-photo").set_input_files(_qr_photo(tmp_path, f"http://192.168.1.20:5000/u/{serial}"))
+    page.locator("#scan-photo").set_input_files(
+        _qr_photo(tmp_path, f"http://192.168.1.20:5000/u/{serial}")
+    )
 
     expect(page).to_have_url(live_server(f"/u/{serial}"))
     expect(page.locator("h1.serial")).to_have_text(serial)

@@ -22,7 +22,9 @@ def test_a_new_station_token_is_shown_once_fits_the_tablet_and_works(page: Page,
     expect(token_box).to_be_visible()
     token = token_box.input_value()
     assert len(token) >= 40
-    expect(page.locator("main")).to_contain_text(t("Copy it to the station now: it is shown only this once."))
+    expect(page.locator("main")).to_contain_text(
+        t("Copy it to the station now: it is shown only this once.")
+    )
     assert page.evaluate(FITS_JS), "the token page scrolls sideways on an upright tablet"
     db.session.remove()  # read what the server committed, not this thread's memory
     assert stations.authenticate(token).name == "Bench 2 laptop"

@@ -27,7 +27,9 @@ def test_kitting_shows_the_pick_list_and_records_a_scanned_part(page: Page, live
     part_row.locator("form:has(input[name=part-code]) button").click()
 
     expect(page.locator(".flash.success")).to_have_text(t("Part recorded."))
-    expect(page.locator(".part-row", has_text=controller).locator(".code")).to_have_text("FC-405-A0193")
+    expect(page.locator(".part-row", has_text=controller).locator(".code")).to_have_text(
+        "FC-405-A0193"
+    )
     assert [p.code for p in fresh_unit(serial).parts] == ["FC-405-A0193"]
     # The first required checklist item ticked, as it is mid-way through kitting.
     page.locator("#finish-form label.check").first.click()
@@ -81,10 +83,15 @@ def test_a_stage_with_a_required_item_unticked_does_not_finish(page: Page, live_
     page.locator("#finish-form button[type=submit]").click()
 
     expect(page.locator(".flash.error")).to_have_text(
-        t("Tick every required item first. Still unticked: %(items)s.", items=", ".join(required[1:]))
+        t(
+            "Tick every required item first. Still unticked: %(items)s.",
+            items=", ".join(required[1:]),
+        )
     )
     expect(page.locator(".stage-line .badge").first).to_have_text(t("Kitting"))
     # The tick the volunteer made is still there to finish the job.
-    expect(page.locator("#finish-form label.check", has_text=required[0]).locator("input")).to_be_checked()
+    expect(
+        page.locator("#finish-form label.check", has_text=required[0]).locator("input")
+    ).to_be_checked()
     assert fresh_unit(serial).stage == "kitting"
     assert db.session.scalar(db.select(db.func.count(AuditEvent.id))) == events_before

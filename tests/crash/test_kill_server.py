@@ -127,7 +127,9 @@ class Tablet:
         data = urllib.parse.urlencode(form).encode() if form is not None else None
         try:
             with self.opener.open(self.base + path, data=data, timeout=30) as answer:
-                return Answer(answer.status, answer.headers.get("Location", ""), answer.read().decode())
+                return Answer(
+                    answer.status, answer.headers.get("Location", ""), answer.read().decode()
+                )
         except urllib.error.HTTPError as error:  # 3xx and 4xx land here without redirects
             return Answer(error.code, error.headers.get("Location", ""), error.read().decode())
 
@@ -312,12 +314,16 @@ def test_answered_changes_survive_sigkill_and_the_audit_log_agrees(server: Serve
     assert [change for change in finished if change not in records] == []
     assert [part for part in recorded if part not in parts] == []
     # The audit log agrees with the units: the last event of each unit names its stage...
-    last_stage = {key: json.loads(after)["stage"] for key, _action, after in events
-                  if after and "stage" in json.loads(after)}
+    last_stage = {
+        key: json.loads(after)["stage"]
+        for key, _action, after in events
+        if after and "stage" in json.loads(after)
+    }
     assert {serial: last_stage.get(serial) for serial in stages} == stages
     # ...and each finished stage has exactly one audit event, written in its transaction.
     finish_events = sorted(
-        (key, json.loads(after)["record_stage"]) for key, action, after in events
+        (key, json.loads(after)["record_stage"])
+        for key, action, after in events
         if action == "unit.finish"
     )
     assert finish_events == sorted(records)

@@ -26,14 +26,20 @@ BATCH_RULES = {
 
 def recorded_answers(firmware: str) -> dict[bytes, bytes]:
     """Request bytes -> the answer real firmware gave to them."""
-    return {e.request: e.response for e in load_exchanges(firmware) if e.response is not None and e.test is None}
+    return {
+        e.request: e.response
+        for e in load_exchanges(firmware)
+        if e.response is not None and e.test is None
+    }
 
 
 class ReplayPeer:
     """Answers requests from recorded bytes (an error frame where none was recorded). `behaviour(request_bytes, answer) -> bytes | None`
     may change the answer (None: say nothing; "close": hang up)."""
 
-    def __init__(self, firmware: str = "betaflight-4.5.5", behaviour: Callable | None = None) -> None:
+    def __init__(
+        self, firmware: str = "betaflight-4.5.5", behaviour: Callable | None = None
+    ) -> None:
         self.answers = recorded_answers(firmware)
         self.batch_rules = BATCH_RULES.get(firmware)
         self.behaviour = behaviour or (lambda request, answer: answer)
@@ -41,7 +47,9 @@ class ReplayPeer:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def _serve(self, recv: Callable[[], bytes], send: Callable[[bytes], None], hang_up: Callable[[], None]) -> None:
+    def _serve(
+        self, recv: Callable[[], bytes], send: Callable[[bytes], None], hang_up: Callable[[], None]
+    ) -> None:
         decoder = FrameDecoder()
         while not self._stop.is_set():
             data = recv()
@@ -51,7 +59,9 @@ class ReplayPeer:
                 request = encode(frame)
                 self.requests.append(request)
                 # Firmware answers a command it does not know with an error frame.
-                unknown = encode(Frame(frame.version, "!", frame.cmd, b"", frame.flags, frame.tunnelled))
+                unknown = encode(
+                    Frame(frame.version, "!", frame.cmd, b"", frame.flags, frame.tunnelled)
+                )
                 recorded = self.answers.get(request, unknown)
                 if frame.cmd == Cmd.MSP_MULTIPLE_MSP and self.batch_rules is not None:
                     recorded = self._batch(frame) or unknown
@@ -73,7 +83,11 @@ class ReplayPeer:
 
         assert self.batch_rules is not None
         payload = answer_batch(frame.payload, answer_one, rules=self.batch_rules)
-        return None if payload is None else encode(Frame(frame.version, ">", frame.cmd, payload, frame.flags, frame.tunnelled))
+        return (
+            None
+            if payload is None
+            else encode(Frame(frame.version, ">", frame.cmd, payload, frame.flags, frame.tunnelled))
+        )
 
     # TCP, like Betaflight's SITL build: one client.
     def serve_tcp(self) -> str:
@@ -98,7 +112,9 @@ class ReplayPeer:
                         return None
 
                 with conn:
-                    self._serve(recv, conn.sendall, lambda conn=conn: conn.shutdown(socket.SHUT_RDWR))
+                    self._serve(
+                        recv, conn.sendall, lambda conn=conn: conn.shutdown(socket.SHUT_RDWR)
+                    )
             server.close()
 
         self._start(run)

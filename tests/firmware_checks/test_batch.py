@@ -29,7 +29,11 @@ STEADY = [Cmd.MSP_API_VERSION, Cmd.MSP_FC_VARIANT, Cmd.MSP_FC_VERSION, Cmd.MSP_B
 
 def batches_sent(fc: FlightController) -> list[bytes]:
     """The command lists of the MSP_MULTIPLE_MSP requests in fc's transcript."""
-    sent = [FrameDecoder().feed(bytes.fromhex(e.data)) for e in fc.transcript.entries if e.direction == "tx"]
+    sent = [
+        FrameDecoder().feed(bytes.fromhex(e.data))
+        for e in fc.transcript.entries
+        if e.direction == "tx"
+    ]
     return [frames[0].payload for frames in sent if frames[0].cmd == Cmd.MSP_MULTIPLE_MSP]
 
 
@@ -53,7 +57,10 @@ def test_answer_splits_by_length_byte_and_lists_what_was_left_out() -> None:
 
 @pytest.mark.parametrize(
     ("payload", "message"),
-    [(bytes([5, 1, 2]), "claims 5 bytes but only 2 follow"), (bytes([1, 9, 1, 2, 7]), "1 bytes after the answers")],
+    [
+        (bytes([5, 1, 2]), "claims 5 bytes but only 2 follow"),
+        (bytes([1, 9, 1, 2, 7]), "1 bytes after the answers"),
+    ],
 )
 def test_a_garbled_answer_is_a_protocol_error(payload: bytes, message: str) -> None:
     with pytest.raises(ProtocolError, match=message):
@@ -70,7 +77,10 @@ def test_answers_that_fit_come_back_in_order(rules: BatchRules) -> None:
 
 def test_an_unknown_command_is_empty_on_4_5_and_fails_the_batch_on_2025_12() -> None:
     answers = {1: b"\x00\x01\x2e"}
-    assert answer_batch(bytes([1, 88]), answers.get, rules=BatchRules.EMPTY_FOR_UNKNOWN) == b"\x03\x00\x01\x2e\x00"
+    assert (
+        answer_batch(bytes([1, 88]), answers.get, rules=BatchRules.EMPTY_FOR_UNKNOWN)
+        == b"\x03\x00\x01\x2e\x00"
+    )
     assert answer_batch(bytes([1, 88]), answers.get, rules=BatchRules.ERROR_FOR_UNKNOWN) is None
     assert answer_batch(b"", answers.get, rules=BatchRules.EMPTY_FOR_UNKNOWN) is None
 
@@ -92,7 +102,9 @@ def test_truncation_follows_the_output_buffer() -> None:
 
 
 @given(st.lists(st.integers(0, 254), max_size=40), st.binary(max_size=400))
-def test_splitting_never_raises_anything_but_protocol_error(cmds: list[int], payload: bytes) -> None:
+def test_splitting_never_raises_anything_but_protocol_error(
+    cmds: list[int], payload: bytes
+) -> None:
     try:
         batch = BatchAnswer.decode(cmds, payload)
     except ProtocolError:
@@ -100,8 +112,12 @@ def test_splitting_never_raises_anything_but_protocol_error(cmds: list[int], pay
     assert [cmd for cmd, _ in batch.answers] + list(batch.left_out) == cmds
 
 
-@given(st.lists(st.binary(max_size=254), min_size=1, max_size=30), st.sampled_from(list(BatchRules)))
-def test_what_the_firmware_answers_splits_back_into_the_answers(answers: list[bytes], rules: BatchRules) -> None:
+@given(
+    st.lists(st.binary(max_size=254), min_size=1, max_size=30), st.sampled_from(list(BatchRules))
+)
+def test_what_the_firmware_answers_splits_back_into_the_answers(
+    answers: list[bytes], rules: BatchRules
+) -> None:
     cmds = list(range(1, len(answers) + 1))
     payload = answer_batch(bytes(cmds), lambda cmd: answers[cmd - 1], rules=rules)
     assert payload is not None
@@ -125,7 +141,9 @@ def test_a_batch_is_one_request_for_the_serial_task() -> None:
 
 
 def test_inav_answers_a_batch_with_an_error_frame() -> None:
-    reply = SimulatedFlightController("inav-9").receive(encode_v1(Cmd.MSP_MULTIPLE_MSP, bytes([1, 2])))
+    reply = SimulatedFlightController("inav-9").receive(
+        encode_v1(Cmd.MSP_MULTIPLE_MSP, bytes([1, 2]))
+    )
     assert reply == encode_v1(Cmd.MSP_MULTIPLE_MSP, direction="!")
 
 
@@ -145,7 +163,9 @@ def test_batch_round_trip_matches_single_requests(simulator, profile: str) -> No
 
 def test_answers_that_do_not_fit_are_asked_again(simulator) -> None:
     healthy = PROFILES["healthy"]
-    small = dataclasses.replace(healthy, flavour=dataclasses.replace(healthy.flavour, outbuf_size=48))
+    small = dataclasses.replace(
+        healthy, flavour=dataclasses.replace(healthy.flavour, outbuf_size=48)
+    )
     with FlightController.open(simulator(small).url) as fc:
         answers = fc.request_many(STEADY)
         singles = {cmd: fc.request(cmd) for cmd in STEADY}
@@ -155,7 +175,12 @@ def test_answers_that_do_not_fit_are_asked_again(simulator) -> None:
     assert all(cmd in STEADY for batch in sent[1:] for cmd in batch)
     # MSP_BOARD_INFO (57 bytes on this board) does not fit in 48 even alone: it is asked alone
     # (and once more by the comparison).
-    plain = [f.cmd for e in fc.transcript.entries if e.direction == "tx" for f in FrameDecoder().feed(bytes.fromhex(e.data))]
+    plain = [
+        f.cmd
+        for e in fc.transcript.entries
+        if e.direction == "tx"
+        for f in FrameDecoder().feed(bytes.fromhex(e.data))
+    ]
     assert plain.count(Cmd.MSP_BOARD_INFO) == 2
 
 
@@ -187,11 +212,18 @@ def test_an_unknown_command_in_a_batch_on_4_5_is_an_empty_answer(simulator) -> N
 
 def test_a_garbled_batch_answer_is_a_protocol_error() -> None:
     batch = encode_v1(Cmd.MSP_MULTIPLE_MSP, bytes([Cmd.MSP_API_VERSION, Cmd.MSP_FC_VARIANT]))
-    garbled = encode_v1(Cmd.MSP_MULTIPLE_MSP, bytes([9, 0, 1]), direction=">")  # 9 bytes claimed, 2 sent
+    garbled = encode_v1(
+        Cmd.MSP_MULTIPLE_MSP, bytes([9, 0, 1]), direction=">"
+    )  # 9 bytes claimed, 2 sent
 
-    peer = ReplayPeer("betaflight-4.5.5", lambda request, answer: garbled if request == batch else answer)
+    peer = ReplayPeer(
+        "betaflight-4.5.5", lambda request, answer: garbled if request == batch else answer
+    )
     try:
-        with FlightController.open(peer.serve_tcp(), timeout=0.3) as fc, pytest.raises(ProtocolError, match="garbled MSP_MULTIPLE_MSP"):
+        with (
+            FlightController.open(peer.serve_tcp(), timeout=0.3) as fc,
+            pytest.raises(ProtocolError, match="garbled MSP_MULTIPLE_MSP"),
+        ):
             fc.request_many([Cmd.MSP_API_VERSION, Cmd.MSP_FC_VARIANT])
     finally:
         peer.stop()

@@ -86,7 +86,10 @@ def test_each_measurement_is_a_record_with_its_limit_in_words() -> None:
         ({"battery_v": 13.2, "cell_count": 4}, ["battery"]),
         ({"battery_v": 17.6, "cell_count": 4}, ["battery"]),
         ({"battery_v": None}, ["battery"]),
-        ({"gyro_samples": tuple((float(x % 40) - 20, 0.0, 0.0) for x in range(50))}, ["gyro_noise_x"]),
+        (
+            {"gyro_samples": tuple((float(x % 40) - 20, 0.0, 0.0) for x in range(50))},
+            ["gyro_noise_x"],
+        ),
         ({"gyro_samples": ((1.0, 1.0, 1.0),)}, ["gyro_noise_x", "gyro_noise_y", "gyro_noise_z"]),
     ],
 )
@@ -140,7 +143,8 @@ def test_receiver_is_checked_only_when_a_link_is_expected() -> None:
     assert failing(off_centre, limits) == ["rc_centred"]
     assert measured(off_centre, limits)["rc_centred"].value == 60  # type: ignore[attr-defined]
     assert failing(dataclasses.replace(linked, rc_channels=(1500, 1500)), limits) == [
-        "rc_channels", "rc_centred",
+        "rc_channels",
+        "rc_centred",
     ]
 
 
@@ -188,7 +192,9 @@ def test_a_limits_file_overrides_only_what_it_mentions(tmp_path: Path) -> None:
         ("[gyro\n", "is not valid TOML"),
     ],
 )
-def test_a_bad_limits_file_is_refused_with_the_reason(tmp_path: Path, text: str, message: str) -> None:
+def test_a_bad_limits_file_is_refused_with_the_reason(
+    tmp_path: Path, text: str, message: str
+) -> None:
     path = tmp_path / "limits.toml"
     path.write_text(text)
 
@@ -237,8 +243,9 @@ TRANSPORTS = ["tcp"] + (["pty"] if sys.platform != "win32" else [])
 
 
 @pytest.fixture(params=TRANSPORTS)
-def board(request: pytest.FixtureRequest, simulator: Start,
-          pty_simulator: Callable[..., PtySimulator]) -> Callable[[str], str]:
+def board(
+    request: pytest.FixtureRequest, simulator: Start, pty_simulator: Callable[..., PtySimulator]
+) -> Callable[[str], str]:
     """board(profile) -> the URL of a simulated board over a real TCP socket, or a real pty."""
     if request.param == "tcp":
         return lambda profile: simulator(profile).url
@@ -266,9 +273,13 @@ def test_each_faulty_board_fails_exactly_its_measurements(
     assert result.reason.endswith(": " + ", ".join(failing_names))
 
 
-def test_the_failing_measurements_say_why(board: Callable[[str], str], bench_limits: Limits) -> None:
-    by_profile = {p: run_check(board(p), bench_limits, GOLDEN)
-                  for p in ("no_gyro", "low_battery", "arming_blocked", "config_drift")}
+def test_the_failing_measurements_say_why(
+    board: Callable[[str], str], bench_limits: Limits
+) -> None:
+    by_profile = {
+        p: run_check(board(p), bench_limits, GOLDEN)
+        for p in ("no_gyro", "low_battery", "arming_blocked", "config_drift")
+    }
 
     no_gyro = {m.name: m for m in by_profile["no_gyro"].failed}
     assert no_gyro["sensors"].detail == "missing: gyro, acc"
@@ -282,7 +293,9 @@ def test_the_failing_measurements_say_why(board: Callable[[str], str], bench_lim
     assert sorted(c.kind for c in drift.config_changes or []) == ["changed", "extra", "missing"]
 
 
-def test_garbage_between_answers_is_read_through(board: Callable[[str], str], bench_limits: Limits) -> None:
+def test_garbage_between_answers_is_read_through(
+    board: Callable[[str], str], bench_limits: Limits
+) -> None:
     result = run_check(board("garbage"), bench_limits, GOLDEN)
 
     assert result.verdict == "pass", result.reason
@@ -319,7 +332,9 @@ def test_a_port_that_cannot_be_opened_is_an_error_with_the_reason() -> None:
 def test_the_json_document_has_probe_measurements_changes_limits_and_transcript(
     simulator: Start, bench_limits: Limits
 ) -> None:
-    document = json.loads(json.dumps(run_check(simulator("config_drift").url, bench_limits, GOLDEN).to_dict()))
+    document = json.loads(
+        json.dumps(run_check(simulator("config_drift").url, bench_limits, GOLDEN).to_dict())
+    )
 
     assert document["verdict"] == "fail" and document["probe"]["variant"] == "BTFL"
     assert document["limits"]["gyro"]["max_std_dps"] == 2.0
@@ -328,8 +343,12 @@ def test_the_json_document_has_probe_measurements_changes_limits_and_transcript(
     assert {("tx", "msp"), ("rx", "msp"), ("tx", "cli"), ("rx", "cli")} <= kinds
 
 
-def test_an_inav_board_is_checked_against_its_own_golden_through_its_reboot(simulator: Start) -> None:
-    result = run_check(simulator("inav-9+config_drift").url, DEFAULT_LIMITS, diff_all_text("inav-9"))
+def test_an_inav_board_is_checked_against_its_own_golden_through_its_reboot(
+    simulator: Start,
+) -> None:
+    result = run_check(
+        simulator("inav-9+config_drift").url, DEFAULT_LIMITS, diff_all_text("inav-9")
+    )
 
     assert [m.name for m in result.failed] == ["config_diff"]
     assert any("reboot" in e.data for e in result.transcript.entries if e.kind == "note")
@@ -347,10 +366,15 @@ def test_an_inav_bench_board_passes_the_default_limits(simulator: Start) -> None
     result = run_check(simulator("inav-9").url, DEFAULT_LIMITS, diff_all_text("inav-9"))
 
     assert (result.verdict, result.exit_code) == ("pass", 0), result.reason
-    assert result.probe is not None and result.probe.arming_disable_flags == ["SENSORS_CALIBRATING", "RC_LINK"]
+    assert result.probe is not None and result.probe.arming_disable_flags == [
+        "SENSORS_CALIBRATING",
+        "RC_LINK",
+    ]
 
 
-def test_the_inav_sitl_as_it_is_fails_only_for_its_uncalibrated_accelerometer(simulator: Start) -> None:
+def test_the_inav_sitl_as_it_is_fails_only_for_its_uncalibrated_accelerometer(
+    simulator: Start,
+) -> None:
     result = run_check(simulator("inav-9-sitl").url, DEFAULT_LIMITS, None)
 
     assert [m.name for m in result.failed] == ["arming_flags"]
@@ -367,10 +391,14 @@ def test_the_inav_sitl_as_it_is_fails_only_for_its_uncalibrated_accelerometer(si
         ("config_drift", ["config_diff"]),
     ],
 )
-def test_each_faulty_inav_board_fails_only_by_its_fault(simulator: Start, fault: str, failing_names: list[str]) -> None:
+def test_each_faulty_inav_board_fails_only_by_its_fault(
+    simulator: Start, fault: str, failing_names: list[str]
+) -> None:
     result = run_check(simulator(f"inav-9+{fault}").url, DEFAULT_LIMITS, diff_all_text("inav-9"))
 
-    assert (result.verdict, [m.name for m in result.failed]) == ("fail", failing_names), result.reason
+    assert (result.verdict, [m.name for m in result.failed]) == ("fail", failing_names), (
+        result.reason
+    )
 
 
 def test_the_cli_waits_derive_from_the_timeout() -> None:
@@ -394,4 +422,3 @@ def test_timeout_reaches_the_cli_stage(simulator: Start, monkeypatch: pytest.Mon
 
     assert result.verdict == "pass", result.reason
     assert seen == {"timeout": 6.0, "reboot_timeout": 30.0}
-

@@ -37,7 +37,9 @@ def _leave_in_cli(url: str) -> None:
 
 @pytest.mark.parametrize("profile", FLAVOURS)
 @pytest.mark.parametrize("transport", TRANSPORTS)
-def test_a_probe_finds_the_board_in_its_cli_leaves_it_and_reads_it(transport, profile, simulator, pty_simulator):
+def test_a_probe_finds_the_board_in_its_cli_leaves_it_and_reads_it(
+    transport, profile, simulator, pty_simulator
+):
     url = _url(transport, profile, simulator, pty_simulator)
     _leave_in_cli(url)
     told: list[str] = []
@@ -45,8 +47,12 @@ def test_a_probe_finds_the_board_in_its_cli_leaves_it_and_reads_it(transport, pr
         fc.on_cli = told.append
         result = probe(fc)
         assert told == ["the flight controller is in its CLI; leaving it"]
-        assert "the flight controller is in its CLI; leaving it" in [e.data for e in fc.transcript.entries]
-        assert ["\nexit noreboot\n"] == [e.data for e in fc.transcript.entries if e.kind == "cli" and e.direction == "tx"]
+        assert "the flight controller is in its CLI; leaving it" in [
+            e.data for e in fc.transcript.entries
+        ]
+        assert ["\nexit noreboot\n"] == [
+            e.data for e in fc.transcript.entries if e.kind == "cli" and e.direction == "tx"
+        ]
         assert fc.request(Cmd.MSP_API_VERSION)  # and it stays in MSP
     assert result.variant == ("INAV" if profile.startswith("inav") else "BTFL") and result.sensors
 
@@ -64,9 +70,15 @@ def test_the_command_line_says_so(simulator):
     repo = Path(__file__).resolve().parents[2]
     url = simulator("healthy").url
     _leave_in_cli(url)
-    done = subprocess.run([sys.executable, "-m", "firmware_checks", "probe", "--port", url, "--timeout", "0.3"],
-                          cwd=repo, env={**os.environ, "PYTHONPATH": str(repo)},
-                          capture_output=True, text=True, timeout=30, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "firmware_checks", "probe", "--port", url, "--timeout", "0.3"],
+        cwd=repo,
+        env={**os.environ, "PYTHONPATH": str(repo)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert "the flight controller is in its CLI; leaving it" in done.stderr
 

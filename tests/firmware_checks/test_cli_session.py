@@ -72,7 +72,10 @@ def test_diff_all_is_the_whole_diff_despite_its_comment_lines(
 
 @pytest.mark.parametrize(
     ("flavour", "message"),
-    [("betaflight-2025.12", "ERROR IN get: INVALID NAME: no_such_setting"), ("inav-9", "ERROR: Invalid name")],
+    [
+        ("betaflight-2025.12", "ERROR IN get: INVALID NAME: no_such_setting"),
+        ("inav-9", "ERROR: Invalid name"),
+    ],
 )
 def test_a_refused_command_raises_cli_error_and_the_session_goes_on(
     connect: Callable[[str], FlightController], flavour: str, message: str
@@ -89,7 +92,9 @@ def test_a_refused_command_raises_cli_error_and_the_session_goes_on(
     assert cli.run("version").startswith("#")
 
 
-def test_cli_traffic_is_recorded_in_the_shared_transcript(connect: Callable[[str], FlightController]) -> None:
+def test_cli_traffic_is_recorded_in_the_shared_transcript(
+    connect: Callable[[str], FlightController],
+) -> None:
     fc = connect("healthy")
     fc.request(Cmd.MSP_API_VERSION)
 
@@ -122,7 +127,9 @@ def test_help_completion_and_multi_line_input_are_never_sent(
 
 
 @pytest.mark.parametrize("command", ["exit", "save", "bl", "defaults", "msc"])
-def test_commands_that_reboot_are_left_to_leave(connect: Callable[[str], FlightController], command: str) -> None:
+def test_commands_that_reboot_are_left_to_leave(
+    connect: Callable[[str], FlightController], command: str
+) -> None:
     fc = connect("healthy")
     cli = CliSession(fc)
     cli.enter()
@@ -133,7 +140,9 @@ def test_commands_that_reboot_are_left_to_leave(connect: Callable[[str], FlightC
     assert cli_entries(fc, "tx") == ["#"]
 
 
-def test_leaving_without_saving_does_not_reboot_betaflight(connect: Callable[[str], FlightController]) -> None:
+def test_leaving_without_saving_does_not_reboot_betaflight(
+    connect: Callable[[str], FlightController],
+) -> None:
     fc = connect("healthy")
     with CliSession(fc) as cli:
         cli.run("set small_angle = 40")
@@ -157,7 +166,9 @@ def test_leaving_inav_reboots_it_and_the_session_waits_for_the_port(
         assert cli.run("get looptime").startswith("looptime = 500")
 
 
-def test_save_reboots_keeps_the_change_and_waits_for_the_port(connect: Callable[[str], FlightController]) -> None:
+def test_save_reboots_keeps_the_change_and_waits_for_the_port(
+    connect: Callable[[str], FlightController],
+) -> None:
     fc = connect("healthy")
     cli = CliSession(fc)
     cli.enter()
@@ -171,7 +182,9 @@ def test_save_reboots_keeps_the_change_and_waits_for_the_port(connect: Callable[
         assert again.run("get small_angle").startswith("small_angle = 40")
 
 
-def test_a_failure_inside_the_session_still_leaves_the_cli(connect: Callable[[str], FlightController]) -> None:
+def test_a_failure_inside_the_session_still_leaves_the_cli(
+    connect: Callable[[str], FlightController],
+) -> None:
     fc = connect("healthy")
 
     with pytest.raises(CliError), CliSession(fc) as cli:
@@ -181,7 +194,9 @@ def test_a_failure_inside_the_session_still_leaves_the_cli(connect: Callable[[st
     assert fc.request(Cmd.MSP_API_VERSION)
 
 
-def test_entering_a_cli_left_open_by_someone_else_still_works(connect: Callable[[str], FlightController]) -> None:
+def test_entering_a_cli_left_open_by_someone_else_still_works(
+    connect: Callable[[str], FlightController],
+) -> None:
     fc = connect("healthy")
     CliSession(fc).enter()  # and never left
 
@@ -211,7 +226,9 @@ def test_apply_types_a_golden_config_and_lists_the_refused_lines(
     assert sorted(c.kind for c in before) == ["changed", "extra", "missing"]
     assert compare(parse_diff(cli.diff_all()), parse_diff("\r\n".join(golden))) == []
     sent = cli_entries(fc, "tx")
-    assert "save\n" not in sent and "bl\n" not in sent and not any(s.startswith("#") for s in sent[1:])
+    assert (
+        "save\n" not in sent and "bl\n" not in sent and not any(s.startswith("#") for s in sent[1:])
+    )
     assert "defaults nosave\n" in sent and "feature -GPS\n" in sent
     cli.leave()
 
@@ -233,7 +250,9 @@ def test_a_save_refused_after_a_batch_with_errors_keeps_the_session_in_the_cli(
     assert "the flight controller is back after its reboot" in notes(fc)
 
 
-def test_a_link_lost_mid_session_is_disconnected_without_waiting_for_a_reboot(simulator: Start) -> None:
+def test_a_link_lost_mid_session_is_disconnected_without_waiting_for_a_reboot(
+    simulator: Start,
+) -> None:
     server = simulator("healthy")
     fc = FlightController.open(server.url)
 
@@ -245,7 +264,9 @@ def test_a_link_lost_mid_session_is_disconnected_without_waiting_for_a_reboot(si
     assert not any("reboot" in n for n in notes(fc))
 
 
-def test_a_silent_port_gives_no_response_instead_of_hanging(connect: Callable[[str], FlightController]) -> None:
+def test_a_silent_port_gives_no_response_instead_of_hanging(
+    connect: Callable[[str], FlightController],
+) -> None:
     cli = CliSession(connect("silent"), timeout=0.3)
 
     with pytest.raises(NoResponse, match="did not enter its CLI"):
@@ -287,7 +308,9 @@ def test_a_line_that_never_goes_quiet_ends_with_a_protocol_error(chatterbox: str
         assert "NOISE 0123456789\r\n" in cli_entries(fc, "rx")
 
 
-def test_the_cli_works_over_a_real_pseudo_terminal(pty_simulator: Callable[..., PtySimulator]) -> None:
+def test_the_cli_works_over_a_real_pseudo_terminal(
+    pty_simulator: Callable[..., PtySimulator],
+) -> None:
     sim = pty_simulator("healthy")
     with FlightController.open(sim.path) as fc:
         cli = CliSession(fc)

@@ -74,8 +74,19 @@ def test_probe_prints_what_the_board_is(simulate: Callable[[str], str]) -> None:
     assert result.returncode == 0 and result.stderr == ""
     lines = result.stdout.splitlines()
     assert re.match(r"firmware\s+BTFL 2025\.12\.5$", lines[0])
-    for label in ("MSP API", "board", "build", "MCU id", "sensors", "arming blocked by", "battery",
-                  "attitude", "receiver", "motors", "ESC rpm"):
+    for label in (
+        "MSP API",
+        "board",
+        "build",
+        "MCU id",
+        "sensors",
+        "arming blocked by",
+        "battery",
+        "attitude",
+        "receiver",
+        "motors",
+        "ESC rpm",
+    ):
         assert any(line.startswith(label + " ") for line in lines), label
 
 
@@ -98,7 +109,9 @@ def test_check_of_a_healthy_board_against_the_example_golden_passes(
     assert result.returncode == 0 and result.stderr == ""
     lines = result.stdout.splitlines()
     assert re.match(r"MEASUREMENT\s+VALUE\s+UNIT\s+LIMIT\s+RESULT$", lines[1])
-    assert re.search(r"^gyro_noise_x\s+\d+\.\d+\s+deg/s\s+<= 2\s+PASS$", result.stdout, re.MULTILINE)
+    assert re.search(
+        r"^gyro_noise_x\s+\d+\.\d+\s+deg/s\s+<= 2\s+PASS$", result.stdout, re.MULTILINE
+    )
     assert re.search(r"^config_diff\s+0\s+differences\s+0\s+PASS$", result.stdout, re.MULTILINE)
     assert lines[-1] == "verdict: PASS: all 10 measurements within limits"
 
@@ -109,14 +122,18 @@ def test_check_of_a_noisy_gyro_fails_with_the_reason(simulate: Callable[[str], s
     assert result.returncode == 1
     reason = one_line_reason(result, "check: FAIL: ")
     assert reason.endswith("gyro_noise_x, gyro_noise_y, gyro_noise_z")
-    assert re.search(r"^gyro_noise_y\s+\d+\.\d+\s+deg/s\s+<= 2\s+FAIL$", result.stdout, re.MULTILINE)
+    assert re.search(
+        r"^gyro_noise_y\s+\d+\.\d+\s+deg/s\s+<= 2\s+FAIL$", result.stdout, re.MULTILINE
+    )
     assert result.stdout.splitlines()[-1].startswith("verdict: FAIL: 3 of 9 measurements")
 
 
 def test_check_json_lists_each_configuration_difference(
     simulate: Callable[[str], str], golden_file: Path
 ) -> None:
-    result = command("check", "--port", simulate("config_drift"), "--golden", str(golden_file), "--json")
+    result = command(
+        "check", "--port", simulate("config_drift"), "--golden", str(golden_file), "--json"
+    )
 
     document = json.loads(result.stdout)
     assert result.returncode == 1 and document["verdict"] == "fail"
@@ -126,21 +143,31 @@ def test_check_json_lists_each_configuration_difference(
         ("config_diff", 3, "differences", "0"),
     ]
     cli = [e for e in document["transcript"] if e["kind"] == "cli"]
-    assert [e["data"] for e in cli if e["direction"] == "tx"] == ["#", "diff all\n", "exit noreboot\n"]
+    assert [e["data"] for e in cli if e["direction"] == "tx"] == [
+        "#",
+        "diff all\n",
+        "exit noreboot\n",
+    ]
 
 
 def test_ignore_patterns_from_the_command_line_drop_per_unit_lines(
     simulate: Callable[[str], str], golden_file: Path
 ) -> None:
-    drifted = compare(parse_diff(diff_all_text("config_drift")), parse_diff(golden_file.read_text()))
+    drifted = compare(
+        parse_diff(diff_all_text("config_drift")), parse_diff(golden_file.read_text())
+    )
     ignore = [arg for change in drifted for arg in ("--ignore", change.key)]
 
-    result = command("check", "--port", simulate("config_drift"), "--golden", str(golden_file), *ignore)
+    result = command(
+        "check", "--port", simulate("config_drift"), "--golden", str(golden_file), *ignore
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_a_limits_file_can_name_the_expected_board(simulate: Callable[[str], str], tmp_path: Path) -> None:
+def test_a_limits_file_can_name_the_expected_board(
+    simulate: Callable[[str], str], tmp_path: Path
+) -> None:
     limits = tmp_path / "limits.toml"
     limits.write_text('[board]\ntarget = "STM32F7X2"\n')
 
@@ -174,7 +201,10 @@ def test_nothing_listening_is_exit_2_with_the_reason() -> None:
 
 @pytest.mark.parametrize(
     ("profile", "reason"),
-    [("silent", "no answer to MSP_FC_VARIANT within 0.2 s"), ("drops_link", "lost the flight controller")],
+    [
+        ("silent", "no answer to MSP_FC_VARIANT within 0.2 s"),
+        ("drops_link", "lost the flight controller"),
+    ],
 )
 def test_a_board_that_does_not_answer_or_drops_the_link_is_exit_2(
     simulate: Callable[[str], str], profile: str, reason: str
@@ -198,7 +228,9 @@ def test_a_port_another_program_holds_is_exit_2(pty_simulator: Callable[..., Pty
     one_line_reason(result, f"probe: could not read {sim.path}: cannot open {sim.path}")
 
 
-def test_a_tcp_port_already_in_use_by_another_client_is_exit_2(simulate: Callable[[str], str]) -> None:
+def test_a_tcp_port_already_in_use_by_another_client_is_exit_2(
+    simulate: Callable[[str], str],
+) -> None:
     url = simulate("healthy")
     host, port = url.removeprefix("socket://").split(":")
     with socket.create_connection((host, int(port))):  # the simulator serves one client at a time
@@ -254,14 +286,19 @@ def test_an_inav_board_that_reboots_on_leaving_the_cli_is_still_checked(simulate
     result = command("check", "--port", simulate("inav-9"), "--golden", str(golden), "--json")
 
     document = json.loads(result.stdout)
-    assert result.returncode == 0 and document["verdict"] == "pass", result.stderr  # a calibrated INAV bench
+    assert result.returncode == 0 and document["verdict"] == "pass", (
+        result.stderr
+    )  # a calibrated INAV bench
     assert any("reboot" in e["data"] for e in document["transcript"] if e["kind"] == "note")
 
 
 @pytest.mark.parametrize(
     ("args", "reason"),
     [
-        (["--limits", "/no/such/limits.toml"], "check: cannot read limits file /no/such/limits.toml"),
+        (
+            ["--limits", "/no/such/limits.toml"],
+            "check: cannot read limits file /no/such/limits.toml",
+        ),
         (["--golden", "/no/such/golden.txt"], "check: cannot read golden diff /no/such/golden.txt"),
         (["--golden", os.devnull], f"check: golden diff {os.devnull} has no settings"),
     ],
@@ -302,4 +339,7 @@ def test_help_shows_examples_and_exit_codes() -> None:
     assert "exit codes:" in top.stdout and "0  pass" in top.stdout and "1  fail" in top.stdout
     assert "2  could not test" in top.stdout
     check = command("check", "--help")
-    assert "0 pass, 1 fail, 2 could not test" in check.stdout and "max(4 x timeout, 1 s)" in " ".join(check.stdout.split())
+    assert (
+        "0 pass, 1 fail, 2 could not test" in check.stdout
+        and "max(4 x timeout, 1 s)" in " ".join(check.stdout.split())
+    )

@@ -65,7 +65,9 @@ def test_settings_changed_in_the_session_are_exactly_the_difference(firmware: st
     changes = compare(after, golden=before, ignore=[])
 
     assert changes == [
-        ConfigChange("extra", "master", "set gyro_lpf1_static_hz", None, "set gyro_lpf1_static_hz = 200"),
+        ConfigChange(
+            "extra", "master", "set gyro_lpf1_static_hz", None, "set gyro_lpf1_static_hz = 200"
+        ),
         ConfigChange("extra", "master", "set craft_name", None, "set craft_name = BENCH_QUAD_01"),
     ]
 
@@ -105,8 +107,13 @@ def test_a_drifted_copy_shows_exactly_the_changed_lines() -> None:
 
     assert changes == [
         ConfigChange("missing", "master", "feature TELEMETRY", "feature -TELEMETRY", None),
-        ConfigChange("changed", "master", "set gyro_lpf1_static_hz",
-                     "set gyro_lpf1_static_hz = 200", "set gyro_lpf1_static_hz = 150"),
+        ConfigChange(
+            "changed",
+            "master",
+            "set gyro_lpf1_static_hz",
+            "set gyro_lpf1_static_hz = 200",
+            "set gyro_lpf1_static_hz = 150",
+        ),
         ConfigChange("extra", "profile 1", "set p_roll", None, "set p_roll = 52"),
     ]
     assert render_changes(changes).splitlines() == [
@@ -143,11 +150,16 @@ def test_dump_lets_the_last_feature_line_win_as_the_board_does() -> None:
 
 
 def test_indexed_lines_are_compared_by_what_they_configure() -> None:
-    golden = parse_diff("resource MOTOR 1 A08\nserial UART1 64 115200 57600 0 115200\naux 0 0 0 1700 2100 0 0\n")
-    actual = parse_diff("resource MOTOR 1 B06\nserial UART1 64 115200 57600 0 115200\naux 0 0 0 1800 2100 0 0\n")
+    golden = parse_diff(
+        "resource MOTOR 1 A08\nserial UART1 64 115200 57600 0 115200\naux 0 0 0 1700 2100 0 0\n"
+    )
+    actual = parse_diff(
+        "resource MOTOR 1 B06\nserial UART1 64 115200 57600 0 115200\naux 0 0 0 1800 2100 0 0\n"
+    )
 
     assert [(c.kind, c.key) for c in compare(actual, golden)] == [
-        ("changed", "resource MOTOR 1"), ("changed", "aux 0"),
+        ("changed", "resource MOTOR 1"),
+        ("changed", "aux 0"),
     ]
 
 
@@ -163,7 +175,8 @@ def test_unknown_commands_compare_as_whole_lines() -> None:
     actual = parse_diff("vtx_power_table 25 200 600\nfrobnicate 1 2\n")
 
     assert [(c.kind, c.expected or c.actual) for c in compare(actual, golden)] == [
-        ("missing", "vtx_power_table 25 200 500"), ("extra", "vtx_power_table 25 200 600"),
+        ("missing", "vtx_power_table 25 200 500"),
+        ("extra", "vtx_power_table 25 200 600"),
     ]
 
 
@@ -185,14 +198,20 @@ def test_framing_lines_are_not_settings() -> None:
         ("set craft_name", "set osd_craft_name_pos = 2048", False),
     ],
 )
-def test_ignore_patterns_are_globs_or_regular_expressions(pattern: str, line: str, ignored: bool) -> None:
+def test_ignore_patterns_are_globs_or_regular_expressions(
+    pattern: str, line: str, ignored: bool
+) -> None:
     setting = parse_diff(line).settings()[0]
     assert is_ignored(setting, [pattern]) is ignored
 
 
 def test_default_ignores_cover_per_unit_lines_only() -> None:
-    per_unit = parse_diff("mcu_id 1\nset craft_name = A\nset acc_calibration = 1,2,3,4\nset stats_total_time_s = 9\n")
-    shared = parse_diff("board_name SPEEDYBEEF405V4\nset motor_pwm_protocol = DSHOT600\nfeature -GPS\n")
+    per_unit = parse_diff(
+        "mcu_id 1\nset craft_name = A\nset acc_calibration = 1,2,3,4\nset stats_total_time_s = 9\n"
+    )
+    shared = parse_diff(
+        "board_name SPEEDYBEEF405V4\nset motor_pwm_protocol = DSHOT600\nfeature -GPS\n"
+    )
 
     assert all(is_ignored(s, DEFAULT_IGNORE) for s in per_unit.settings())
     assert not any(is_ignored(s, DEFAULT_IGNORE) for s in shared.settings())

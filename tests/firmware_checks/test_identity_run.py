@@ -21,7 +21,11 @@ def test_a_board_with_the_right_firmware_passes_and_its_mcu_uid_is_read(simulato
 
     assert (result.verdict, result.exit_code) == ("pass", 0)
     assert [m.name for m in result.measurements] == [
-        "firmware_variant", "firmware_version", "board_id", "target"]
+        "firmware_variant",
+        "firmware_version",
+        "board_id",
+        "target",
+    ]
     assert result.probe is not None and result.probe.uid == "4433221188776655ccbbaa99"
     assert steps == list(IDENTITY_STEPS)
     document = result.to_dict()
@@ -49,13 +53,15 @@ def test_a_wrong_target_fails_the_identity_with_that_measurement(simulator: Star
 
 def test_firmware_outside_the_allowed_range_fails(simulator: Start) -> None:
     too_new = dataclasses.replace(
-        DEFAULT_LIMITS, firmware=FirmwareLimits(variants=("BTFL",), max_version={"BTFL": "4.5.5"}))
+        DEFAULT_LIMITS, firmware=FirmwareLimits(variants=("BTFL",), max_version={"BTFL": "4.5.5"})
+    )
 
     result = read_identity(simulator("healthy").url, too_new)
 
     assert result.verdict == "fail"
     assert [(m.name, m.value, m.limit) for m in result.failed] == [
-        ("firmware_version", "2025.12.5", ">= 4.3.0 and <= 4.5.5")]
+        ("firmware_version", "2025.12.5", ">= 4.3.0 and <= 4.5.5")
+    ]
 
 
 def test_identity_judges_nothing_but_identity_even_on_a_faulty_board(simulator: Start) -> None:

@@ -20,15 +20,18 @@ from firmware_checks.limits import (
 
 CUSTOM = dataclasses.replace(
     DEFAULT_LIMITS,
-    firmware=FirmwareLimits(variants=("BTFL",), min_version={"BTFL": "4.5.0"},
-                            max_version={"BTFL": "2025.12.5"}),
+    firmware=FirmwareLimits(
+        variants=("BTFL",), min_version={"BTFL": "4.5.0"}, max_version={"BTFL": "2025.12.5"}
+    ),
     board=BoardLimits(board_id="S7X2", target="STM32F7X2"),
     gyro=GyroLimits(samples=80, max_std_dps=1.5),
 )
 
 
 @pytest.mark.parametrize("limits", [DEFAULT_LIMITS, CUSTOM], ids=["defaults", "custom"])
-def test_the_dict_of_any_limits_reads_back_as_the_same_limits_even_through_json(limits: Limits) -> None:
+def test_the_dict_of_any_limits_reads_back_as_the_same_limits_even_through_json(
+    limits: Limits,
+) -> None:
     document = limits.to_dict()
 
     assert limits_from_mapping(document) == limits
@@ -61,8 +64,14 @@ def test_what_the_mapping_does_not_mention_keeps_the_base() -> None:
         ({"battery": {"min_cell_v": 4.4}}, "battery.min_cell_v (4.4) is above battery.max_cell_v"),
         ({"battery": {"min_cell_v": None}}, "battery.min_cell_v must be a number"),
         ({"sensors": {"required": ["gyro", 3]}}, "sensors.required must be a list of str"),
-        ({"receiver": {"centred_channels": ["roll"]}}, "receiver.centred_channels must be a list of int"),
-        ({"firmware": {"min_version": {"BTFL": "latest"}}}, "firmware.min_version.BTFL is not a version"),
+        (
+            {"receiver": {"centred_channels": ["roll"]}},
+            "receiver.centred_channels must be a list of int",
+        ),
+        (
+            {"firmware": {"min_version": {"BTFL": "latest"}}},
+            "firmware.min_version.BTFL is not a version",
+        ),
         ({"firmware": {"variants": []}}, "firmware.variants must name at least one"),
         ({"board": {"target": 405}}, "board.target must be text"),
         ({"board": "S7X2"}, "[board] must be a table"),

@@ -56,7 +56,10 @@ def status_fields(s: m.Status) -> dict[str, Any]:
 
 
 def status_ex_fields(s: m.StatusEx) -> dict[str, Any]:
-    return _status_fields(s) | {"pid_profile_count": s.pid_profile_count, "rate_profile": s.rate_profile}
+    return _status_fields(s) | {
+        "pid_profile_count": s.pid_profile_count,
+        "rate_profile": s.rate_profile,
+    }
 
 
 def board_fields(b: m.BoardInfo) -> dict[str, Any]:
@@ -195,7 +198,9 @@ def test_encode_gives_back_the_exact_payload(ex):
 
 
 @pytest.mark.parametrize("tail", [b"\x07", b"\x07\x08\x09", bytes(range(40))], ids=len)
-@pytest.mark.parametrize("ex", [e for e in PAYLOAD_ANSWERS if e.cmd != m.Cmd.MSP_NAME], ids=lambda e: e.id)
+@pytest.mark.parametrize(
+    "ex", [e for e in PAYLOAD_ANSWERS if e.cmd != m.Cmd.MSP_NAME], ids=lambda e: e.id
+)
 def test_a_newer_firmware_s_longer_payload_keeps_every_known_field(ex, tail):
     message = message_type(ex)
     known = FIELDS[message](decode(ex, answer_payload(ex)))
@@ -208,7 +213,9 @@ def test_a_newer_firmware_s_longer_payload_keeps_every_known_field(ex, tail):
             assert value == known[key], key
 
 
-FIXED_PART_TYPES = [t for t in m.MESSAGES.values() if t not in (m.Name, m.Rc, m.Motor, m.InavEscRpm)] + [m.InavStatusEx]
+FIXED_PART_TYPES = [
+    t for t in m.MESSAGES.values() if t not in (m.Name, m.Rc, m.Motor, m.InavEscRpm)
+] + [m.InavStatusEx]
 
 
 @pytest.mark.parametrize("message", FIXED_PART_TYPES, ids=lambda t: t.__name__)
@@ -237,7 +244,9 @@ def test_fc_version_string_appears_from_2025_12():
 
 def test_status_ex_keeps_extra_flight_mode_bytes_above_bit_31():
     status = m.StatusEx(0, 0, 0x23, 1, 0, 5, 4, 0, 29, 1 << 25, 0, 40, 4, extra_mode_flag_bytes=2)
-    status = m.StatusEx.decode(m.StatusEx(**{**status.__dict__, "flight_mode_flags": 1 | 0xBEEF << 32}).encode())
+    status = m.StatusEx.decode(
+        m.StatusEx(**{**status.__dict__, "flight_mode_flags": 1 | 0xBEEF << 32}).encode()
+    )
     assert status.flight_mode_flags >> 32 == 0xBEEF and status.armed
     assert status.arming_disable_flag_names == ["FLIP_SWITCH"]
 
@@ -254,7 +263,17 @@ def test_mode_byte_count_uses_only_its_low_nibble():
     [
         (26, ["MOTOR_PROTO", "ARMSWITCH"]),
         (29, ["MOTOR_PROTO", "FLIP_SWITCH", "ALT_HOLD_SW", "POS_HOLD_SW", "ARM_SWITCH"]),
-        (30, ["MOTOR_PROTO", "FLIP_SWITCH", "ALT_HOLD_SW", "POS_HOLD_SW", "AUTOPILOT_SW", "ARM_SWITCH"]),
+        (
+            30,
+            [
+                "MOTOR_PROTO",
+                "FLIP_SWITCH",
+                "ALT_HOLD_SW",
+                "POS_HOLD_SW",
+                "AUTOPILOT_SW",
+                "ARM_SWITCH",
+            ],
+        ),
     ],
 )
 def test_arming_flag_names_follow_the_count_byte(count, last_names):
@@ -266,8 +285,15 @@ def test_arming_flag_names_follow_the_count_byte(count, last_names):
 
 def test_unknown_arming_bits_are_reported_not_dropped():
     assert m.betaflight_arming_disable_names(1 << 9 | 1 << 27, 26) == ["BOOTGRACE", "BIT27"]
-    assert m.betaflight_arming_disable_names(1 << 0 | 1 << 31, 31) == ["NOGYRO", "BIT31"]  # a count never seen
-    assert m.inav_arming_disable_names(1 << 2 | 1 << 14 | 1 << 17 | 1 << 31) == ["ARM_SWITCH", "BIT17", "BIT31"]
+    assert m.betaflight_arming_disable_names(1 << 0 | 1 << 31, 31) == [
+        "NOGYRO",
+        "BIT31",
+    ]  # a count never seen
+    assert m.inav_arming_disable_names(1 << 2 | 1 << 14 | 1 << 17 | 1 << 31) == [
+        "ARM_SWITCH",
+        "BIT17",
+        "BIT31",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -285,12 +311,16 @@ def test_an_unknown_count_keeps_the_names_of_the_longest_table_it_covers(count, 
 def _status_ex_payload(count: int, flags: int) -> bytes:
     """MSP_STATUS_EX built by hand, field by field as Betaflight's msp.c writes it."""
     return (
-        struct.pack("<HHHIBH", 125, 0, 0b100011, 0, 0, 12)  # cycle, i2c, sensors, modes, pid profile, load
+        struct.pack(
+            "<HHHIBH", 125, 0, 0b100011, 0, 0, 12
+        )  # cycle, i2c, sensors, modes, pid profile, load
         + bytes([4, 0])  # pid profile count, rate profile
         + bytes([0])  # extra flight mode bytes
-        + bytes([count]) + struct.pack("<I", flags)  # arming-disable count and mask
+        + bytes([count])
+        + struct.pack("<I", flags)  # arming-disable count and mask
         + bytes([0])  # config state
-        + struct.pack("<H", 40) + bytes([4])  # CPU temperature, rate profile count
+        + struct.pack("<H", 40)
+        + bytes([4])  # CPU temperature, rate profile count
     )
 
 
@@ -310,7 +340,11 @@ def test_arming_flag_names_follow_the_api_version(api, names):
 
 
 def test_the_old_names_apply_to_an_unknown_count_too():
-    assert m.betaflight_arming_disable_names(1 << 3 | 1 << 20 | 1 << 27, 28, (1, 45)) == ["BADRX", "RPMFILTER", "BIT27"]
+    assert m.betaflight_arming_disable_names(1 << 3 | 1 << 20 | 1 << 27, 28, (1, 45)) == [
+        "BADRX",
+        "RPMFILTER",
+        "BIT27",
+    ]
 
 
 def test_inav_armed_is_a_state_bit_not_a_reason():
@@ -319,7 +353,12 @@ def test_inav_armed_is_a_state_bit_not_a_reason():
 
 
 def test_sensor_names_by_firmware():
-    assert m.StatusEx(0, 0, 0b100111, 0, 0, 0, 4, 0, 26, 0, 0).sensors == ["ACC", "BARO", "MAG", "GYRO"]
+    assert m.StatusEx(0, 0, 0b100111, 0, 0, 0, 4, 0, 26, 0, 0).sensors == [
+        "ACC",
+        "BARO",
+        "MAG",
+        "GYRO",
+    ]
     inav = m.InavStatus(0, 0, 0x8000 | 0b1001, 0, 0, 0, 0, bytes(8))
     assert inav.sensors == ["ACC", "GPS"] and not inav.hardware_healthy
 

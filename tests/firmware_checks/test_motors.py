@@ -64,10 +64,16 @@ def test_one_motor_at_a_time_only_that_one_turns(simulator: Start) -> None:
 
 @pytest.mark.parametrize(
     ("throttle", "seconds", "says"),
-    [(MAX_THROTTLE_PERCENT + 1, 1, "throttle must be"), (0, 1, "throttle must be"),
-     (5, MAX_SECONDS + 0.5, "a spin lasts"), (5, 0, "a spin lasts")],
+    [
+        (MAX_THROTTLE_PERCENT + 1, 1, "throttle must be"),
+        (0, 1, "throttle must be"),
+        (5, MAX_SECONDS + 0.5, "a spin lasts"),
+        (5, 0, "a spin lasts"),
+    ],
 )
-def test_bounds_are_hard_and_refused_before_connecting(throttle: float, seconds: float, says: str) -> None:
+def test_bounds_are_hard_and_refused_before_connecting(
+    throttle: float, seconds: float, says: str
+) -> None:
     with pytest.raises(ValueError, match=says):
         check_motors("socket://127.0.0.1:9", throttle_percent=throttle, seconds=seconds)
 
@@ -129,7 +135,8 @@ def test_a_board_left_spinning_by_a_lost_link_is_stopped_by_stop_all(simulator: 
 
     assert spinning.is_set() and result.verdict == "error"
     assert "could not tell the motors to stop: the link is gone" in [
-        e.data for e in result.transcript.entries]
+        e.data for e in result.transcript.entries
+    ]
     # The board came back (on the same port): stop_all, with no check running, tells it directly.
     with SimulatorServer("127.0.0.1", server.address[1], "healthy") as back:
         back.fc.board.set_motors([1050, 1050, 1050, 1050])

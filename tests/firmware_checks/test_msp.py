@@ -31,11 +31,20 @@ def test_every_answer_decodes_to_one_frame_as_recorded(ex):
     recorded = ex.decoded["_frame"]
     if "v2_inner" in ex.decoded:  # v2 tunnelled in v1 command 255: the inner frame is the answer
         inner = ex.decoded["v2_inner"]
-        assert (frame.version, frame.tunnelled, frame.cmd, frame.flags) == (2, True, inner["cmd"], inner["flags"])
+        assert (frame.version, frame.tunnelled, frame.cmd, frame.flags) == (
+            2,
+            True,
+            inner["cmd"],
+            inner["flags"],
+        )
         assert len(frame.payload) == inner["size"]
         assert (recorded["version"], recorded["cmd"]) == (1, 255)
     else:
-        assert (frame.version, frame.cmd, frame.flags) == (recorded["version"], recorded["cmd"], recorded["flags"])
+        assert (frame.version, frame.cmd, frame.flags) == (
+            recorded["version"],
+            recorded["cmd"],
+            recorded["flags"],
+        )
         assert len(frame.payload) == recorded["payload_len"]
     assert frame.direction == recorded["direction"]
     assert frame.is_error == bool(ex.decoded.get("_error"))
@@ -47,7 +56,9 @@ def test_every_answer_reencodes_to_the_same_bytes(ex):
     assert msp.encode(frame) == ex.response
 
 
-@pytest.mark.parametrize("ex", [e for e in ANSWERED if len(e.request) <= 12 and e.test is None], ids=lambda e: e.id)
+@pytest.mark.parametrize(
+    "ex", [e for e in ANSWERED if len(e.request) <= 12 and e.test is None], ids=lambda e: e.id
+)
 def test_our_requests_are_byte_for_byte_what_was_sent(ex):
     (request,), _ = decode_all(ex.request)
     assert request.direction == "<" and request.payload == b""
@@ -67,7 +78,9 @@ def test_requests_the_firmware_ignored_have_a_bad_checksum(ex):
     assert decoder.rejected == 1
 
 
-@pytest.mark.parametrize("ex", [e for e in EXCHANGES if e.name == "BAD_THEN_GOOD_SAME_WRITE"], ids=lambda e: e.id)
+@pytest.mark.parametrize(
+    "ex", [e for e in EXCHANGES if e.name == "BAD_THEN_GOOD_SAME_WRITE"], ids=lambda e: e.id
+)
 def test_bad_frame_then_good_frame_in_one_write_yields_the_good_one(ex):
     frames, decoder = decode_all(ex.request)
     assert [(f.cmd, f.direction) for f in frames] == [(1, "<")]

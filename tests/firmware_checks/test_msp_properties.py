@@ -24,7 +24,10 @@ frames = st.one_of(v1_frames, v2_frames)
 
 # Noise that may look like the start of a frame, since that is what fools a decoder.
 noise = st.lists(
-    st.one_of(st.binary(max_size=20), st.sampled_from([b"$", b"$M", b"$X", b"$M<", b"$X>", b"$M>\xff", b"\r\n# "])),
+    st.one_of(
+        st.binary(max_size=20),
+        st.sampled_from([b"$", b"$M", b"$X", b"$M<", b"$X>", b"$M>\xff", b"\r\n# "]),
+    ),
     max_size=8,
 ).map(b"".join)
 
@@ -79,7 +82,9 @@ def test_a_valid_frame_inside_garbage_is_found(before, frame, after):
 @given(noise, frames, frames)
 def test_frames_after_garbage_come_out_in_order(before, first, second):
     decoder = FrameDecoder()
-    assert found_unless_noise_framed([first, second], decoder.feed(before + msp.encode(first) + msp.encode(second)))
+    assert found_unless_noise_framed(
+        [first, second], decoder.feed(before + msp.encode(first) + msp.encode(second))
+    )
 
 
 @given(st.binary(max_size=40), frames)

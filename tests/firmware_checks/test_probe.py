@@ -34,13 +34,22 @@ def test_betaflight_4_5(fc_for):
     result = probe(fc_for("betaflight-4.5.5"))
     assert (result.variant, result.version, result.api_version) == ("BTFL", "4.5.5", "1.46")
     assert (result.board_id, result.target) == ("SITL", "SITL")
-    assert (result.build_date, result.build_time, result.git_revision) == ("Nov 27 2026", "13:48:09", "4adbd3e")
+    assert (result.build_date, result.build_time, result.git_revision) == (
+        "Nov 27 2026",
+        "13:48:09",
+        "4adbd3e",
+    )
     assert result.uid == "000000000100000002000000"
     assert result.craft_name == ""
     assert result.sensors == ["gyro", "acc", "baro"]
     assert result.arming_disable_flags == ["BOOTGRACE"]
     assert result.armed is False
-    assert (result.battery_voltage, result.cell_count, result.current, result.battery_state) == (0.0, 0, 0.0, "INIT")
+    assert (result.battery_voltage, result.cell_count, result.current, result.battery_state) == (
+        0.0,
+        0,
+        0.0,
+        "INIT",
+    )
     assert result.attitude == (0.0, 0.0, 0.0)
     assert result.rc_channels == [1500, 1500, 1500, 885] + [1500] * 14
     assert result.motors == [0] * 8
@@ -52,7 +61,11 @@ def test_betaflight_4_5(fc_for):
 
 def test_betaflight_2025_12_version_string(fc_for):
     result = probe(fc_for("betaflight-2025.12.5"))
-    assert (result.version, result.api_version, result.git_revision) == ("2025.12.5", "1.47", "7348054")
+    assert (result.version, result.api_version, result.git_revision) == (
+        "2025.12.5",
+        "1.47",
+        "7348054",
+    )
     assert result.arming_disable_flags == ["BOOTGRACE"]
 
 
@@ -66,7 +79,9 @@ def test_probe_asks_each_fact_once(firmware):
         peer.stop()
     frames = [FrameDecoder().feed(request)[0] for request in peer.requests]
     batches = [f for f in frames if f.cmd == Cmd.MSP_MULTIPLE_MSP]
-    asked = [f.cmd for f in frames if f.cmd != Cmd.MSP_MULTIPLE_MSP] + [c for b in batches for c in b.payload]
+    asked = [f.cmd for f in frames if f.cmd != Cmd.MSP_MULTIPLE_MSP] + [
+        c for b in batches for c in b.payload
+    ]
     if firmware.startswith("betaflight"):
         # The variant alone, then every other fact in one MSP_MULTIPLE_MSP batch.
         assert result.requests == fc.requests_sent == 2 and len(batches) == 1
@@ -82,9 +97,17 @@ def test_inav(fc_for):
     result = probe(fc_for("inav-9.0.1"))
     assert (result.variant, result.version, result.api_version) == ("INAV", "9.0.1", "2.5")
     assert result.git_revision == "d44f2cf6"
-    assert result.arming_disable_flags == ["SENSORS_CALIBRATING", "ACCELEROMETER_NOT_CALIBRATED", "RC_LINK"]
+    assert result.arming_disable_flags == [
+        "SENSORS_CALIBRATING",
+        "ACCELEROMETER_NOT_CALIBRATED",
+        "RC_LINK",
+    ]
     assert result.sensors == ["gyro", "acc", "baro", "mag", "temp"]
-    assert (result.battery_voltage, result.cell_count, result.battery_state) == (0.0, 0, "NOT_PRESENT")
+    assert (result.battery_voltage, result.cell_count, result.battery_state) == (
+        0.0,
+        0,
+        "NOT_PRESENT",
+    )
     assert result.rpm is None and result.esc is None
     # Not in the INAV transcripts, so the stand-in answers with error frames for them.
     assert result.unsupported == ["MSP_SENSOR_STATUS", "MSP2_INAV_ESC_RPM", "MSP_RC", "MSP_MOTOR"]
@@ -96,7 +119,9 @@ def test_unsupported_optional_fact_leaves_it_none(fc_for):
         return bytes.fromhex("244d21008b8b") if request == bytes.fromhex("244d3c008b8b") else answer
 
     result = probe(fc_for("betaflight-4.5.5", no_telemetry))
-    assert result.rpm is None and result.esc is None and result.unsupported == ["MSP_MOTOR_TELEMETRY"]
+    assert (
+        result.rpm is None and result.esc is None and result.unsupported == ["MSP_MOTOR_TELEMETRY"]
+    )
 
 
 def test_a_silent_flight_controller_ends_the_probe(fc_for):
@@ -142,13 +167,19 @@ def test_betaflight_esc_telemetry_carries_every_field(simulator):
     from firmware_checks.sim_profiles import MSP_SET_MOTOR
 
     with FlightController.open(simulator("healthy").url) as fc:
-        fc.request(MSP_SET_MOTOR, b"".join(v.to_bytes(2, "little") for v in (1500, 1000, 1000, 1000)))
+        fc.request(
+            MSP_SET_MOTOR, b"".join(v.to_bytes(2, "little") for v in (1500, 1000, 1000, 1000))
+        )
         result = probe(fc)
     assert result.esc is not None and len(result.esc) == 4
     spinning, stopped = result.esc[0], result.esc[1]
     assert result.rpm == [e.rpm for e in result.esc] and spinning.rpm and spinning.rpm > 0
     # The simulator's ESCs: 31 C, the battery voltage, 6 A at full throttle (squared).
-    assert (spinning.temperature_c, spinning.invalid_percent, spinning.consumption_mah) == (31, 0.0, 0)
+    assert (spinning.temperature_c, spinning.invalid_percent, spinning.consumption_mah) == (
+        31,
+        0.0,
+        0,
+    )
     assert spinning.voltage == result.battery_voltage and spinning.current == 1.5
     assert (stopped.rpm, stopped.current) == (0, 0.0)
     data = result.to_dict()
@@ -173,7 +204,9 @@ def test_inav_simulator_answers_esc_rpm_from_its_motors():
     from firmware_checks.sim_answers import Board, answer
     from firmware_checks.sim_profiles import HEALTHY_BENCH, INAV_9
 
-    board = Board(INAV_9, dataclasses.replace(HEALTHY_BENCH, dshot_telemetry=True), random.Random(1))
+    board = Board(
+        INAV_9, dataclasses.replace(HEALTHY_BENCH, dshot_telemetry=True), random.Random(1)
+    )
     board.set_motors([1000, 1600, 1000, 1000])
     payload = answer(board, None, Cmd.MSP2_INAV_ESC_RPM, b"")  # type: ignore[arg-type]
     assert payload is not None and len(payload) == 4 * 4  # one u32 a motor
@@ -184,7 +217,7 @@ def test_inav_simulator_answers_esc_rpm_from_its_motors():
 def test_inav_esc_rpm_layout():
     from firmware_checks.messages import InavEscRpm
 
-    payload = bytes.fromhex("e8030000" "00000000" "a0860100")
+    payload = bytes.fromhex("e803000000000000a0860100")
     assert InavEscRpm.decode(payload) == InavEscRpm((1000, 0, 100000))
     assert InavEscRpm.decode(payload + b"\x07").extra == b"\x07"  # a partial value is kept raw
     assert InavEscRpm((1000, 0, 100000)).encode() == payload
@@ -194,12 +227,24 @@ def test_inav_esc_rpm_layout():
 def test_probe_text_shows_each_escs_telemetry():
     from firmware_checks.__main__ import render_probe
 
-    base = {"variant": "BTFL", "version": "4.5.5", "api_version": "1.46", "board_id": "SITL", "target": "SITL"}
+    base = {
+        "variant": "BTFL",
+        "version": "4.5.5",
+        "api_version": "1.46",
+        "board_id": "SITL",
+        "target": "SITL",
+    }
     betaflight = ProbeResult(**base, rpm=[12000], esc=[EscReading(12000, 1.25, 31, 16.8, 2.5, 7)])
     inav = ProbeResult(**{**base, "variant": "INAV"}, rpm=[900], esc=[EscReading(rpm=900)])
     bf_line = [line for line in render_probe(betaflight).splitlines() if line.startswith("ESC 1 ")]
     inav_line = [line for line in render_probe(inav).splitlines() if line.startswith("ESC 1 ")]
-    assert bf_line and bf_line[0].split(None, 2)[2] == "12000 rpm, invalid 1.25 %, 31 C, 16.80 V, 2.50 A, 7 mAh"
-    assert inav_line and inav_line[0].split(None, 2)[2] == "900 rpm, invalid - %, - C, - V, - A, - mAh"
+    assert (
+        bf_line
+        and bf_line[0].split(None, 2)[2]
+        == "12000 rpm, invalid 1.25 %, 31 C, 16.80 V, 2.50 A, 7 mAh"
+    )
+    assert (
+        inav_line and inav_line[0].split(None, 2)[2] == "900 rpm, invalid - %, - C, - V, - A, - mAh"
+    )
     nothing = render_probe(ProbeResult(**base))
     assert "ESC rpm" in nothing and "not reported" in nothing and "ESC 1 " not in nothing

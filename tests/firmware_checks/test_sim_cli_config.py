@@ -62,8 +62,11 @@ def test_features_turned_on_and_off_show_in_diff_all_and_dump() -> None:
 
     config = parse_diff(fc.diff_all())
     features = {s.key: s.value for s in config.settings() if s.key.startswith("feature ")}
-    assert features == {"feature TELEMETRY": "off", "feature AIRMODE": "off",
-                        "feature LED_STRIP": "on"}
+    assert features == {
+        "feature TELEMETRY": "off",
+        "feature AIRMODE": "off",
+        "feature LED_STRIP": "on",
+    }
     dump = typed(fc, "dump")
     assert "\r\nfeature LED_STRIP\r\n" in dump and "\r\nfeature AIRMODE\r\n" not in dump
 
@@ -83,7 +86,8 @@ def test_an_error_inside_a_batch_makes_batch_end_and_save_refuse() -> None:
     typed(fc, "set gyro_lpf1_static_hz = 5000")
 
     assert typed(fc, "save") == BATCH_ERRORS.format("save") + (
-        "###ERROR IN save: PLEASE FIX ERRORS THEN 'SAVE'###\r\n")
+        "###ERROR IN save: PLEASE FIX ERRORS THEN 'SAVE'###\r\n"
+    )
     typed(fc, "batch start")
     typed(fc, "set no_such_setting = 1")
     assert typed(fc, "batch end") == BATCH_ERRORS.format("batch")
@@ -113,10 +117,20 @@ def test_a_batch_typed_over_a_socket_is_saved_and_survives_the_reboot(simulator)
     with open_port(server.url) as port:
         port.write(b"#")
         read_to_prompt(port)
-        for line in ("batch start", "defaults nosave", "feature -GPS", "feature -TELEMETRY",
-                     "set motor_pwm_protocol = DSHOT600", "set vbat_warning_cell_voltage = 340",
-                     "profile 0", "set p_roll = 48", "set d_roll = 32", "rateprofile 0",
-                     "set roll_srate = 70", "set pitch_srate = 70"):
+        for line in (
+            "batch start",
+            "defaults nosave",
+            "feature -GPS",
+            "feature -TELEMETRY",
+            "set motor_pwm_protocol = DSHOT600",
+            "set vbat_warning_cell_voltage = 340",
+            "profile 0",
+            "set p_roll = 48",
+            "set d_roll = 32",
+            "rateprofile 0",
+            "set roll_srate = 70",
+            "set pitch_srate = 70",
+        ):
             port.write(line.encode() + b"\n")
             assert b"ERROR" not in read_to_prompt(port)
         port.write(b"save\n")

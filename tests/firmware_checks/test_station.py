@@ -67,7 +67,9 @@ def _handler(workshop: Workshop) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             serial = self._unit("limits")
             if serial is not None:
-                self._answer(200, {"serial": serial, "drone_type": "Trainer 5in", **workshop.units[serial]})
+                self._answer(
+                    200, {"serial": serial, "drone_type": "Trainer 5in", **workshop.units[serial]}
+                )
 
         def do_POST(self) -> None:
             serial = self._unit("bench-runs")
@@ -79,8 +81,14 @@ def _handler(workshop: Workshop) -> type[BaseHTTPRequestHandler]:
                 self._answer(status, {"error": error})
                 return
             workshop.posted.append((serial, document))
-            self._answer(201, {"id": len(workshop.posted), "verdict": document["verdict"],
-                               "unit_url": f"{workshop.url}/units/{serial}"})
+            self._answer(
+                201,
+                {
+                    "id": len(workshop.posted),
+                    "verdict": document["verdict"],
+                    "unit_url": f"{workshop.url}/units/{serial}",
+                },
+            )
 
     return Handler
 
@@ -97,13 +105,24 @@ def workshop() -> Iterator[Workshop]:
     server.server_close()
 
 
-def unit(kind: str, golden: str | None = None, limits: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"kind": kind, "limits": limits or SITL_LIMITS, "limits_version": 3,
-            "golden": golden, "golden_version": 2 if golden else None}
+def unit(
+    kind: str, golden: str | None = None, limits: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "limits": limits or SITL_LIMITS,
+        "limits_version": 3,
+        "golden": golden,
+        "golden_version": 2 if golden else None,
+    }
 
 
-def station(port: str, workshop: Workshop, serial: str = "FPV7-2026-00042", token: str = TOKEN, *extra: str):
-    return command("check", port, "--unit", serial, "--post", workshop.url, "--token", token, *extra)
+def station(
+    port: str, workshop: Workshop, serial: str = "FPV7-2026-00042", token: str = TOKEN, *extra: str
+):
+    return command(
+        "check", port, "--unit", serial, "--post", workshop.url, "--token", token, *extra
+    )
 
 
 def test_a_bench_run_is_judged_by_the_workshops_limits_and_recorded_there(
@@ -115,19 +134,30 @@ def test_a_bench_run_is_judged_by_the_workshops_limits_and_recorded_there(
 
     assert done.returncode == 0, done.stderr
     assert "verdict: PASS" in done.stdout
-    assert done.stderr.strip() == f"recorded as run 1 of unit FPV7-2026-00042: {workshop.url}/units/FPV7-2026-00042"
+    assert (
+        done.stderr.strip()
+        == f"recorded as run 1 of unit FPV7-2026-00042: {workshop.url}/units/FPV7-2026-00042"
+    )
     serial, document = workshop.posted[0]
     assert serial == "FPV7-2026-00042"
-    assert (document["kind"], document["limits_version"], document["golden_version"]) == ("bench", 3, 2)
+    assert (document["kind"], document["limits_version"], document["golden_version"]) == (
+        "bench",
+        3,
+        2,
+    )
     assert document["verdict"] == "pass" and document["config_changes"] == []
     assert "config_diff" in {m["name"] for m in document["measurements"]}
     assert limits_from_mapping(document["limits"]).board.target == "SITL"
     assert document["probe"]["uid"] == "000000000100000002000000"
     assert {(method, auth) for method, _, auth in workshop.asked} == {
-        ("GET", f"Bearer {TOKEN}"), ("POST", f"Bearer {TOKEN}")}
+        ("GET", f"Bearer {TOKEN}"),
+        ("POST", f"Bearer {TOKEN}"),
+    }
 
 
-def test_a_failing_unit_exits_1_and_its_run_is_still_recorded(simulator: Start, workshop: Workshop) -> None:
+def test_a_failing_unit_exits_1_and_its_run_is_still_recorded(
+    simulator: Start, workshop: Workshop
+) -> None:
     workshop.units["QF-0043"] = unit("bench", golden=diff_all_text("healthy"))
 
     done = station(simulator("config_drift").url, workshop, "QF-0043")
@@ -149,7 +179,11 @@ def test_at_the_flashing_stage_only_the_identity_is_read_and_judged(
     document = workshop.posted[0][1]
     assert document["kind"] == "identity" and document["golden_version"] is None
     assert [(m["name"], m["passed"]) for m in document["measurements"]] == [
-        ("firmware_variant", True), ("firmware_version", True), ("board_id", False), ("target", False)]
+        ("firmware_variant", True),
+        ("firmware_version", True),
+        ("board_id", False),
+        ("target", False),
+    ]
 
 
 def test_a_board_that_cannot_be_tested_is_recorded_as_could_not_test(workshop: Workshop) -> None:
@@ -166,8 +200,14 @@ def test_a_board_that_cannot_be_tested_is_recorded_as_could_not_test(workshop: W
 
 @pytest.mark.parametrize(
     ("serial", "token", "says"),
-    [("FPV7-2026-00042", "revoked-token", "the workshop answered 401: missing or revoked station token"),
-     ("QF-9999", TOKEN, "the workshop answered 404: no unit QF-9999")],
+    [
+        (
+            "FPV7-2026-00042",
+            "revoked-token",
+            "the workshop answered 401: missing or revoked station token",
+        ),
+        ("QF-9999", TOKEN, "the workshop answered 404: no unit QF-9999"),
+    ],
 )
 def test_a_refused_token_or_an_unknown_unit_stops_before_the_board_is_touched(
     simulator: Start, workshop: Workshop, serial: str, token: str, says: str
@@ -181,7 +221,9 @@ def test_a_refused_token_or_an_unknown_unit_stops_before_the_board_is_touched(
     assert server.connections == 0 and workshop.posted == []
 
 
-def test_a_run_the_workshop_will_not_take_exits_2_with_its_reason(simulator: Start, workshop: Workshop) -> None:
+def test_a_run_the_workshop_will_not_take_exits_2_with_its_reason(
+    simulator: Start, workshop: Workshop
+) -> None:
     workshop.units["FPV7-2026-00042"] = unit("bench")
     workshop.refuse_post = (409, "FPV7-2026-00042 is not at the bench test")
 
@@ -194,21 +236,44 @@ def test_a_run_the_workshop_will_not_take_exits_2_with_its_reason(simulator: Sta
 
 
 def test_a_workshop_that_cannot_be_reached_says_so(simulator: Start) -> None:
-    done = command("check", simulator("healthy").url, "--unit", "QF-1", "--post",
-                   "http://127.0.0.1:9", "--token", TOKEN)
+    done = command(
+        "check",
+        simulator("healthy").url,
+        "--unit",
+        "QF-1",
+        "--post",
+        "http://127.0.0.1:9",
+        "--token",
+        TOKEN,
+    )
 
     assert done.returncode == 2
-    one_line_reason(done, "check: cannot reach the workshop at http://127.0.0.1:9/api/units/QF-1/limits")
+    one_line_reason(
+        done, "check: cannot reach the workshop at http://127.0.0.1:9/api/units/QF-1/limits"
+    )
 
 
 @pytest.mark.parametrize(
     ("extra", "says"),
-    [(("--golden", "golden.txt"), "leave out --limits, --golden and --ignore"),
-     (("--token", ""), "--post needs --unit SERIAL and --token TOKEN")],
+    [
+        (("--golden", "golden.txt"), "leave out --limits, --golden and --ignore"),
+        (("--token", ""), "--post needs --unit SERIAL and --token TOKEN"),
+    ],
 )
-def test_station_arguments_that_do_not_fit_are_refused(workshop: Workshop, extra: tuple[str, ...], says: str) -> None:
-    done = command("check", "socket://127.0.0.1:9", "--unit", "QF-1", "--post", workshop.url,
-                   "--token", TOKEN, *extra)
+def test_station_arguments_that_do_not_fit_are_refused(
+    workshop: Workshop, extra: tuple[str, ...], says: str
+) -> None:
+    done = command(
+        "check",
+        "socket://127.0.0.1:9",
+        "--unit",
+        "QF-1",
+        "--post",
+        workshop.url,
+        "--token",
+        TOKEN,
+        *extra,
+    )
 
     assert done.returncode == 2 and says in one_line_reason(done, "check: ")
     assert workshop.asked == []

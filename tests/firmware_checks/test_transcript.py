@@ -21,7 +21,12 @@ def test_records_bytes_as_hex_and_text_as_text_in_order():
         TranscriptEntry(0.5, "rx", "cli", "# "),
         TranscriptEntry(0.75, "rx", "note", "no answer within 0.5 s"),
     ]
-    assert json.loads(json.dumps(transcript.to_list()))[0] == {"t": 0.25, "direction": "tx", "kind": "msp", "data": "244d3c000101"}
+    assert json.loads(json.dumps(transcript.to_list()))[0] == {
+        "t": 0.25,
+        "direction": "tx",
+        "kind": "msp",
+        "data": "244d3c000101",
+    }
 
 
 @pytest.mark.parametrize(("direction", "kind"), [("up", "msp"), ("tx", "binary")])

@@ -32,7 +32,12 @@ def test_unopenable_port_is_port_unavailable_with_the_reason(url):
 
 def fake_port(device, vid, pid, serial_number="0123"):
     info = list_ports_common.ListPortInfo(device, skip_link_detection=True)
-    info.vid, info.pid, info.serial_number, info.description = vid, pid, serial_number, f"{device} desc"
+    info.vid, info.pid, info.serial_number, info.description = (
+        vid,
+        pid,
+        serial_number,
+        f"{device} desc",
+    )
     return info
 
 
@@ -63,7 +68,10 @@ def test_every_usb_serial_port_is_listed_unknown_ones_as_maybe(usb_ports):
 
 
 def test_bridges_can_be_left_out(usb_ports):
-    assert [p.device for p in transport.find_flight_controllers(include_unknown=False)] == ["/dev/ttyACM0", "/dev/ttyACM1"]
+    assert [p.device for p in transport.find_flight_controllers(include_unknown=False)] == [
+        "/dev/ttyACM0",
+        "/dev/ttyACM1",
+    ]
 
 
 def test_the_ports_command_shows_unknown_ports_as_maybe(usb_ports, capsys):

@@ -41,7 +41,9 @@ def database_state() -> dict[str, Any]:
             for table in db.metadata.sorted_tables
         }
         units = connection.execute(
-            sa.text("SELECT serial, stage, status, rework, status_note, version FROM units ORDER BY id")
+            sa.text(
+                "SELECT serial, stage, status, rework, status_note, version FROM units ORDER BY id"
+            )
         ).all()
         users = connection.execute(
             sa.text("SELECT name, role, active, pin_hash FROM users ORDER BY id")
@@ -83,7 +85,11 @@ def image_file(fmt: str = "JPEG", size: tuple[int, int] = (64, 48)) -> BytesIO:
 
 
 def finish(client: FlaskClient, unit: Unit, items, note: str = "", photo=None, version=None):
-    data = {"version": str(version if version is not None else reload(unit).version), "item": [str(i) for i in items], "note": note}
+    data = {
+        "version": str(version if version is not None else reload(unit).version),
+        "item": [str(i) for i in items],
+        "note": note,
+    }
     if photo is not None:
         data["photo"] = photo
     return post(client, f"/u/{unit.serial}/finish", data, content_type="multipart/form-data")

@@ -24,7 +24,9 @@ def _load(path: Path) -> x509.Certificate:
     return x509.load_pem_x509_certificate(path.read_bytes())
 
 
-def test_the_server_certificate_names_this_machine_and_is_signed_by_the_workshop_authority(tmp_path):
+def test_the_server_certificate_names_this_machine_and_is_signed_by_the_workshop_authority(
+    tmp_path,
+):
     files = tls.ensure_certificate(tmp_path, "bench-laptop", [LAN])
     ca, server = _load(files.ca), _load(files.certificate)
 
@@ -95,7 +97,9 @@ def https_app(tmp_path):
 def test_the_app_serves_https_that_trusts_only_the_workshop_authority(https_app):
     port, files = https_app
     trusting = ssl.create_default_context(cafile=str(files.ca))
-    with urllib.request.urlopen(f"https://127.0.0.1:{port}/login", context=trusting, timeout=10) as page:
+    with urllib.request.urlopen(
+        f"https://127.0.0.1:{port}/login", context=trusting, timeout=10
+    ) as page:
         assert page.status == 200
         assert "Облік збирання" in page.read().decode()
     with urllib.request.urlopen(

@@ -8,7 +8,10 @@ from workshop.extensions import db
 
 def test_every_sqlite_connection_gets_wal_full_sync_and_foreign_keys(tmp_path):
     app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{(tmp_path / 'w.sqlite').as_posix()}", "SECRET_KEY": "t"}
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{(tmp_path / 'w.sqlite').as_posix()}",
+            "SECRET_KEY": "t",
+        }
     )
     with app.app_context():
         with db.engine.connect() as connection:
@@ -16,5 +19,10 @@ def test_every_sqlite_connection_gets_wal_full_sync_and_foreign_keys(tmp_path):
                 name: connection.execute(sa.text(f"PRAGMA {name}")).scalar()
                 for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
             }
-        assert values == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1, "busy_timeout": 15000}
+        assert values == {
+            "journal_mode": "wal",
+            "synchronous": 2,
+            "foreign_keys": 1,
+            "busy_timeout": 15000,
+        }
         db.engine.dispose()

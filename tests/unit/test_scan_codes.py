@@ -25,7 +25,9 @@ def test_layout_damage_is_undone_key_by_key(typed, meant):
     assert repair_layout(typed) == meant
 
 
-@pytest.mark.parametrize("typed", [SERIAL, "http://192.168.1.10:5000/u/FPV7-2026-00012", "12345", ""])
+@pytest.mark.parametrize(
+    "typed", [SERIAL, "http://192.168.1.10:5000/u/FPV7-2026-00012", "12345", ""]
+)
 def test_a_code_with_no_cyrillic_letter_has_nothing_to_repair(typed):
     assert repair_layout(typed) is None
 

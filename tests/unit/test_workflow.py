@@ -137,7 +137,9 @@ def test_the_table_covers_every_combination():
     assert {a for a in Action} == set(EXPECTED_ROLES) == set(EXPECTED_FROM)
 
 
-@pytest.mark.parametrize(("stage", "status", "action", "role"), COMBINATIONS, ids=map(_case_id, COMBINATIONS))
+@pytest.mark.parametrize(
+    ("stage", "status", "action", "role"), COMBINATIONS, ids=map(_case_id, COMBINATIONS)
+)
 def test_every_move_is_allowed_or_refused_as_the_table_says(stage, status, action, role):
     state = UnitState(stage, status)
     refusal = expected_refusal(stage, status, action, role)
@@ -153,7 +155,9 @@ def test_every_move_is_allowed_or_refused_as_the_table_says(stage, status, actio
 @pytest.mark.parametrize("stage", BUILD)
 def test_finishing_walks_the_build_stages_in_order_and_keeps_the_rework_mark(stage):
     for rework in (False, True):
-        after = apply(UnitState(stage, rework=rework), Move(Action.FINISH, 1, V, run_verdict="pass"))
+        after = apply(
+            UnitState(stage, rework=rework), Move(Action.FINISH, 1, V, run_verdict="pass")
+        )
         assert after == UnitState(EXPECTED_NEXT[stage], Status.ACTIVE, rework)
 
 
@@ -228,7 +232,11 @@ def _rework_move(action: Action, reason: Reason, text: str = "", to: Stage | Non
 
 
 #: (action, the stages it starts from) for every move that sends a unit back.
-REWORK_FROM = [(Action.FAIL, s) for s in BUILD] + [(Action.REJECT, R), (Action.REJECT, A), (Action.TAKE_BACK, D)]
+REWORK_FROM = [(Action.FAIL, s) for s in BUILD] + [
+    (Action.REJECT, R),
+    (Action.REJECT, A),
+    (Action.TAKE_BACK, D),
+]
 
 
 @pytest.mark.parametrize(("action", "stage"), REWORK_FROM)
@@ -340,9 +348,9 @@ def test_a_delivered_unit_cannot_be_held_or_scrapped_only_taken_back():
     for action in (Action.HOLD, Action.SCRAP, Action.RELEASE):
         with pytest.raises(Refused):
             apply(UnitState(D), well_formed(action, AD))
-    assert apply(UnitState(D), Move(Action.TAKE_BACK, 1, AD, reason=Reason.WRONG_FIRMWARE)) == UnitState(
-        F, Status.ACTIVE, True
-    )
+    assert apply(
+        UnitState(D), Move(Action.TAKE_BACK, 1, AD, reason=Reason.WRONG_FIRMWARE)
+    ) == UnitState(F, Status.ACTIVE, True)
 
 
 # Deliver and take back --------------------------------------------------------
@@ -490,5 +498,13 @@ def test_unticked_items_are_named_before_the_run(stage):
 
 @pytest.mark.parametrize("stage", [F, B])
 def test_a_failed_run_never_stops_failing_the_stage(stage):
-    move = Move(Action.FAIL, 1, V, reason=Reason.OTHER, text="smoke", run_verdict="fail", board_conflict=True)
+    move = Move(
+        Action.FAIL,
+        1,
+        V,
+        reason=Reason.OTHER,
+        text="smoke",
+        run_verdict="fail",
+        board_conflict=True,
+    )
     assert apply(UnitState(stage), move) == UnitState(stage, rework=True)

@@ -15,7 +15,9 @@ class AuditEvent(db.Model):
     __tablename__ = "audit_events"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, index=True)
+    at: so.Mapped[datetime] = so.mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, index=True
+    )
     user_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
     #: What was done, e.g. "unit.finish", "drone_type.update", "user.create".
     action: so.Mapped[str] = so.mapped_column(sa.String(40))

@@ -20,9 +20,7 @@ class Delivery(db.Model):
     receiver_code: so.Mapped[str] = so.mapped_column(sa.String(32), index=True)
     delivered_on: so.Mapped[date] = so.mapped_column(sa.Date)
     handed_over_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
-    recorded_at: so.Mapped[datetime] = so.mapped_column(
-        sa.DateTime(timezone=True), default=utcnow
-    )
+    recorded_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
     #: Set when the unit came back for repair.
     returned_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
     return_reason: so.Mapped[str | None] = so.mapped_column(sa.String(32))

@@ -62,9 +62,7 @@ class BenchRun(db.Model):
     board_uid: so.Mapped[str | None] = so.mapped_column(sa.String(48), index=True)
     probe: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)
     limits: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON, default=dict)
-    limits_version_id: so.Mapped[int | None] = so.mapped_column(
-        sa.ForeignKey("limits_versions.id")
-    )
+    limits_version_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("limits_versions.id"))
     golden_version_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("golden_configs.id"))
     #: [{kind, section, key, expected, actual}]; None when no golden configuration was compared.
     config_changes: so.Mapped[list[dict[str, Any]] | None] = so.mapped_column(sa.JSON)

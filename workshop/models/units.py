@@ -88,9 +88,7 @@ class UnitPart(db.Model):
     bom_item_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("bom_items.id"))
     code: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
     recorded_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
-    recorded_at: so.Mapped[datetime] = so.mapped_column(
-        sa.DateTime(timezone=True), default=utcnow
-    )
+    recorded_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
     removed_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
     removed_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
 

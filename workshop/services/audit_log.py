@@ -24,7 +24,5 @@ def page(key: str, number: int) -> AuditPage:
     )
     if key.strip():
         query = query.where(AuditEvent.entity_key == key.strip().upper())
-    rows = list(
-        db.session.scalars(query.offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1))
-    )
+    rows = list(db.session.scalars(query.offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
     return AuditPage(events=rows[:PAGE_SIZE], number=number, has_next=len(rows) > PAGE_SIZE)

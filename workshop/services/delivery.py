@@ -23,9 +23,7 @@ def hand_over(
 ) -> Delivery:
     code = receiver_code.strip().upper()
     if not RECEIVER_CODE.match(code):
-        raise Invalid(
-            _l("Enter the receiving unit's code: 2 to 32 letters, digits or dashes.")
-        )
+        raise Invalid(_l("Enter the receiving unit's code: 2 to 32 letters, digits or dashes."))
     if delivered_on > date.today():
         raise Invalid(_l("The handover date cannot be in the future."))
     data = StageInput(version=version)

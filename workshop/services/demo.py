@@ -30,27 +30,31 @@ ACCOUNTS = (
 )
 
 _BOM_7 = [
-    BomLine("Рама 7\" карбон", 1),
+    BomLine('Рама 7" карбон', 1),
     BomLine("Мотор 2807 1300KV", 4),
     BomLine("Польотний контролер F405", 1, tracked=True),
     BomLine("Регулятор (ESC) 4в1 55A", 1, tracked=True),
     BomLine("Відеопередавач 1.2W", 1, tracked=True),
     BomLine("Приймач ELRS 915", 1, tracked=True),
     BomLine("Камера аналогова", 1, tracked=True),
-    BomLine("Пропелер 7\"", 4),
+    BomLine('Пропелер 7"', 4),
 ]
 _BOM_10 = [
-    BomLine("Рама 10\" карбон", 1),
+    BomLine('Рама 10" карбон', 1),
     BomLine("Мотор 3115 900KV", 4),
     BomLine("Польотний контролер F722", 1, tracked=True),
     BomLine("Регулятор (ESC) 4в1 65A", 1, tracked=True),
     BomLine("Відеопередавач 2.5W", 1, tracked=True),
     BomLine("Приймач ELRS 868", 1, tracked=True),
     BomLine("Камера аналогова", 1, tracked=True),
-    BomLine("Пропелер 10\"", 4),
+    BomLine('Пропелер 10"', 4),
 ]
 _CHECKLISTS = {
-    Stage.KITTING: ["Усі деталі за специфікацією на місці", "Серійні номери відскановано", "?Фото комплекту"],
+    Stage.KITTING: [
+        "Усі деталі за специфікацією на місці",
+        "Серійні номери відскановано",
+        "?Фото комплекту",
+    ],
     Stage.SOLDERING: [
         "Мотори припаяно, без холодних паяних з'єднань",
         "Живлення перевірено мультиметром на КЗ",
@@ -89,8 +93,8 @@ def seed() -> list[DemoAccount]:
     """Fill an empty database; returns the accounts so the caller can print them."""
     for account in ACCOUNTS:
         accounts.create_user(account.name, account.role.value, account.pin)
-    seven = drone_types.save_type(None, "FPV 7\"", "FPV7", True, _BOM_7, _checklists(), None)
-    ten = drone_types.save_type(None, "FPV 10\"", "FPV10", True, _BOM_10, _checklists(), None)
+    seven = drone_types.save_type(None, 'FPV 7"', "FPV7", True, _BOM_7, _checklists(), None)
+    ten = drone_types.save_type(None, 'FPV 10"', "FPV10", True, _BOM_10, _checklists(), None)
     volunteer = accounts.find_by_name(ACCOUNTS[0].name)
     coordinator = accounts.find_by_name(ACCOUNTS[2].name)
     assert volunteer is not None and coordinator is not None
@@ -100,10 +104,21 @@ def seed() -> list[DemoAccount]:
         limits = DEFAULT_LIMITS.to_dict() | {"board": DEMO_BOARD}
         fc_config.save_limits(drone_type, limits, coordinator)
         fc_config.save_golden(
-            drone_type, diff_all_text(DEMO_PROFILE), fc_config.default_patterns(), "pasted", coordinator
+            drone_type,
+            diff_all_text(DEMO_PROFILE),
+            fc_config.default_patterns(),
+            "pasted",
+            coordinator,
         )
     # Units spread over the flow: how far each has come, in finished stages.
-    for drone_type, finished in ((seven, 0), (seven, 1), (seven, 2), (seven, 4), (ten, 0), (ten, 3)):
+    for drone_type, finished in (
+        (seven, 0),
+        (seven, 1),
+        (seven, 2),
+        (seven, 4),
+        (ten, 0),
+        (ten, 3),
+    ):
         _build(drone_type, volunteer, finished)
     return list(ACCOUNTS)
 
@@ -114,7 +129,9 @@ def _build(drone_type: DroneType, volunteer: User, finished: int) -> None:
         if unit.stage == Stage.KITTING.value:
             for number, item in enumerate(drone_type.bom):
                 if item.tracked:
-                    units.record_part(unit, item.id, f"LOT-{unit.id:03d}{number}", volunteer, unit.version)
+                    units.record_part(
+                        unit, item.id, f"LOT-{unit.id:03d}{number}", volunteer, unit.version
+                    )
         if unit.stage in (Stage.FLASHING, Stage.BENCH_TEST):
             _read_board(unit, volunteer)
         checked = frozenset(i.id for i in drone_type.checklist_for(unit.stage))

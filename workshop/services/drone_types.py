@@ -65,7 +65,9 @@ def parse_bom(text: str) -> list[BomLine]:
         match = re.match(r"^(\d{1,4})\s*[xх×]\s*(.+)$", line, re.IGNORECASE)
         quantity, name = (int(match.group(1)), match.group(2).strip()) if match else (1, line)
         if not name or len(name) > 120 or quantity < 1:
-            raise Invalid(_l("Bill of materials, line %(number)d is not “quantity x part”.", number=number))
+            raise Invalid(
+                _l("Bill of materials, line %(number)d is not “quantity x part”.", number=number)
+            )
         lines.append(BomLine(name=name, quantity=quantity, tracked=tracked))
     return lines
 
@@ -95,9 +97,7 @@ def parse_checklists(form_texts: dict[str, str]) -> list[ChecklistLine]:
 
 
 def render_bom(drone_type: DroneType) -> str:
-    return "\n".join(
-        f"{i.quantity} x {i.name}{' *' if i.tracked else ''}" for i in drone_type.bom
-    )
+    return "\n".join(f"{i.quantity} x {i.name}{' *' if i.tracked else ''}" for i in drone_type.bom)
 
 
 def render_checklist(drone_type: DroneType, stage: str) -> str:
@@ -138,7 +138,8 @@ def save_type(
         raise Invalid(_l("The serial prefix is 2 to 8 capital Latin letters or digits."))
     clash = db.session.scalar(
         sa.select(DroneType).where(
-            sa.or_(DroneType.name == name, DroneType.prefix == prefix), DroneType.id != (type_id or 0)
+            sa.or_(DroneType.name == name, DroneType.prefix == prefix),
+            DroneType.id != (type_id or 0),
         )
     )
     if clash:
@@ -196,10 +197,20 @@ def _replace_checklists(drone_type: DroneType, checklists: list[ChecklistLine]) 
 
 
 def _has_units(drone_type: DroneType) -> bool:
-    return db.session.scalar(sa.select(sa.func.count(Unit.id)).where(Unit.drone_type_id == drone_type.id)) > 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(Unit.id)).where(Unit.drone_type_id == drone_type.id)
+        )
+        > 0
+    )
 
 
 def _bom_item_used(item: BomItem) -> bool:
     if item.id is None:
         return False
-    return db.session.scalar(sa.select(sa.func.count(UnitPart.id)).where(UnitPart.bom_item_id == item.id)) > 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(UnitPart.id)).where(UnitPart.bom_item_id == item.id)
+        )
+        > 0
+    )

@@ -62,10 +62,15 @@ KEEP_FINISHED_S = 3600.0
 #: Reading a known-good board's `diff all` for a drone type's golden configuration; no run.
 READ, READ_STEPS = "read", ("connect", "identity", "config_diff")
 KIND_STEPS: dict[str, tuple[str, ...]] = {
-    IDENTITY: IDENTITY_STEPS, BENCH: STEPS, APPLY: GOLDEN_STEPS, MOTORS: MOTOR_STEPS,
+    IDENTITY: IDENTITY_STEPS,
+    BENCH: STEPS,
+    APPLY: GOLDEN_STEPS,
+    MOTORS: MOTOR_STEPS,
 }
 
-PORT_BUSY = _l("%(port)s is busy with a run on %(serial)s. Wait until it ends, or choose another port.")
+PORT_BUSY = _l(
+    "%(port)s is busy with a run on %(serial)s. Wait until it ends, or choose another port."
+)
 
 
 @dataclass
@@ -104,8 +109,13 @@ class Job:
             self.done.append(self.current)
         self.current = name
 
-    def finish(self, *, run_id: int | None = None, verdict: str | None = None,
-               error: LazyString | str | None = None) -> None:
+    def finish(
+        self,
+        *,
+        run_id: int | None = None,
+        verdict: str | None = None,
+        error: LazyString | str | None = None,
+    ) -> None:
         if verdict is not None and self.current is not None and self.current not in self.done:
             self.done.append(self.current)
         self.current = None
@@ -147,10 +157,13 @@ class _Plan:
     record: bool = True
 
 
-def _spin_one(url: str, *, motor: int, progress: Callable[[str], None], timeout: float,
-              transcript: Transcript) -> CheckResult:
+def _spin_one(
+    url: str, *, motor: int, progress: Callable[[str], None], timeout: float, transcript: Transcript
+) -> CheckResult:
     """Spin one motor (1-based) within the motor module's hard bounds."""
-    return check_motors(url, [motor - 1], progress=progress, timeout=timeout, transcript=transcript)[0]
+    return check_motors(
+        url, [motor - 1], progress=progress, timeout=timeout, transcript=transcript
+    )[0]
 
 
 class JobRunner:
@@ -172,8 +185,16 @@ class JobRunner:
         return float(self.app.config.get("FC_MSP_TIMEOUT", MSP_TIMEOUT_S))
 
     # Starting ------------------------------------------------------------------------------
-    def start(self, kind: str, unit: Unit, port: BenchPort, actor: User, *, motor: int = 0,
-              confirmed_board: str | None = None) -> Job:
+    def start(
+        self,
+        kind: str,
+        unit: Unit,
+        port: BenchPort,
+        actor: User,
+        *,
+        motor: int = 0,
+        confirmed_board: str | None = None,
+    ) -> Job:
         """Start a run of `kind` on `port` for `unit`; refused (nothing started) with a sentence.
 
         A motor spin (kind motors) spins the one `motor` (1-based) and records nothing yet.
@@ -186,7 +207,9 @@ class JobRunner:
             raise Invalid(_l("There is no motor %(number)s.", number=motor))
         if not port.active:
             raise Invalid(_l("That port is not in use any more. Choose another one."))
-        if unit.stage != KIND_STAGE[kind] or not workflow.allowed(unit.state, Action.FINISH, actor.role_enum):
+        if unit.stage != KIND_STAGE[kind] or not workflow.allowed(
+            unit.state, Action.FINISH, actor.role_enum
+        ):
             raise Forbidden(_l("This run cannot be started while the unit is where it is now."))
         plan = self._plan(kind, unit, motor, confirmed_board)
         steps = KIND_STEPS[kind] + ((f"motor_{motor}",) if kind == MOTORS else ())
@@ -204,8 +227,15 @@ class JobRunner:
             holder = self._busy.get(port.url)
             if holder is not None:
                 raise Conflict(PORT_BUSY % {"port": port.name, "serial": holder.serial})
-            job = Job(uuid.uuid4().hex, kind, subject, port.name, port.url,
-                      ports.simulator_profile(port), steps)
+            job = Job(
+                uuid.uuid4().hex,
+                kind,
+                subject,
+                port.name,
+                port.url,
+                ports.simulator_profile(port),
+                steps,
+            )
             self._jobs[job.id] = job
             self._busy[port.url] = job
         return job
@@ -217,8 +247,9 @@ class JobRunner:
         job = self._claim(port, READ, drone_type.name, READ_STEPS)
         job.drone_type_id = drone_type.id
 
-        def read(url: str, *, progress: ProgressCallback, timeout: float,
-                 transcript: Transcript) -> CheckResult:
+        def read(
+            url: str, *, progress: ProgressCallback, timeout: float, transcript: Transcript
+        ) -> CheckResult:
             def body(fc: FlightController, result: CheckResult, report: ProgressCallback) -> None:
                 report("identity")
                 result.probe = probe(fc)  # which board it was, for the transcript
@@ -227,18 +258,25 @@ class JobRunner:
                 with CliSession(fc, timeout=cli_timeout, reboot_timeout=reboot_timeout) as cli:
                     job.config_text = cli.diff_all()
 
-            return run_on_board(url, DEFAULT_LIMITS, body, progress=progress, timeout=timeout,
-                                transcript=transcript)
+            return run_on_board(
+                url, DEFAULT_LIMITS, body, progress=progress, timeout=timeout, transcript=transcript
+            )
 
         plan = _Plan(read, {"timeout": self.msp_timeout}, DEFAULT_LIMITS, None, None, False)
-        threading.Thread(target=self._work, args=(job, None, plan), name=f"fc-job-{job.id[:8]}",
-                         daemon=True).start()
+        threading.Thread(
+            target=self._work, args=(job, None, plan), name=f"fc-job-{job.id[:8]}", daemon=True
+        ).start()
         return job
 
     def save_read(self, drone_type: DroneType, job_id: str, actor: User) -> GoldenConfig:
         """Save what a read found as the drone type's next golden version (source "read")."""
         job = self.get(job_id)
-        if job is None or job.kind != READ or job.drone_type_id != drone_type.id or not job.config_text:
+        if (
+            job is None
+            or job.kind != READ
+            or job.drone_type_id != drone_type.id
+            or not job.config_text
+        ):
             raise Invalid(_l("Read the flight controller again: that reading is not known here."))
         current = fc_config.current_golden(drone_type)
         ignore = list(current.ignore) if current else fc_config.default_patterns()
@@ -256,19 +294,29 @@ class JobRunner:
                 raise Invalid(_l("This drone type has no golden configuration yet."))
             board = bench_runs.bound_board(unit)
             if board is None:
-                raise Invalid(_l("Read the flight controller first: the board must be known before "
-                                 "anything is applied to it."))
+                raise Invalid(
+                    _l(
+                        "Read the flight controller first: the board must be known before "
+                        "anything is applied to it."
+                    )
+                )
             if board.uid != confirmed_board:
-                raise Invalid(_l("Another board is bound to this unit now. Look at the page again."))
+                raise Invalid(
+                    _l("Another board is bound to this unit now. Look at the page again.")
+                )
             call = apply_golden
-            kwargs = {"golden_text": judging.golden, "ignore": judging.ignore,
-                      "expect_uid": board.uid} | common
+            kwargs = {
+                "golden_text": judging.golden,
+                "ignore": judging.ignore,
+                "expect_uid": board.uid,
+            } | common
         elif kind == IDENTITY:
             call, kwargs = read_identity, {"limits": judging.limits} | common
         else:
             call, kwargs = run_check, {"limits": judging.limits, "golden": judging.golden} | common
-        return _Plan(call, kwargs, judging.limits, judging.limits_version_id,
-                     judging.golden_version_id)
+        return _Plan(
+            call, kwargs, judging.limits, judging.limits_version_id, judging.golden_version_id
+        )
 
     def get(self, job_id: str) -> Job | None:
         with self._lock:
@@ -286,7 +334,9 @@ class JobRunner:
 
         def run(url: str) -> None:
             try:
-                outcome["result"] = plan.call(url, progress=job.step, transcript=transcript, **plan.kwargs)
+                outcome["result"] = plan.call(
+                    url, progress=job.step, transcript=transcript, **plan.kwargs
+                )
             except ValueError as refused:  # a golden line that must never be typed: nothing sent
                 outcome["refused"] = str(refused)
 
@@ -300,8 +350,9 @@ class JobRunner:
             if "refused" in outcome:
                 ending = {"error": _l("Nothing was sent: %(problem)s", problem=outcome["refused"])}
                 return
-            document = (self._timed_out(job, plan, transcript) if timed_out
-                        else outcome["result"].to_dict())
+            document = (
+                self._timed_out(job, plan, transcript) if timed_out else outcome["result"].to_dict()
+            )
             # A simulated board's socket changes with every start: keep the port as configured.
             document["url"] = job.url
             if plan.record:
@@ -341,7 +392,9 @@ class JobRunner:
             "transcript": transcript.to_list(),
         }
 
-    def _record(self, job: Job, actor_id: int | None, plan: _Plan, document: dict[str, Any]) -> dict[str, Any]:
+    def _record(
+        self, job: Job, actor_id: int | None, plan: _Plan, document: dict[str, Any]
+    ) -> dict[str, Any]:
         """Store the run; answers how the job ends (its run, or why there is none)."""
         with self.app.app_context():
             try:
@@ -391,8 +444,11 @@ class JobRunner:
 
     def _forget_old(self) -> None:
         now = time.monotonic()
-        for job_id in [j.id for j in self._jobs.values()
-                       if j.ended is not None and now - j.ended > KEEP_FINISHED_S]:
+        for job_id in [
+            j.id
+            for j in self._jobs.values()
+            if j.ended is not None and now - j.ended > KEEP_FINISHED_S
+        ]:
             del self._jobs[job_id]
 
     def close(self) -> None:

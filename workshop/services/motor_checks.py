@@ -21,9 +21,16 @@ def record(unit: Unit, actor: User, answers: dict[int, tuple[str, bool]]) -> Ben
     spins = []
     for motor, (job_id, as_expected) in sorted(answers.items()):
         job = fc_jobs.runner().get(job_id)
-        if (job is None or job.kind != MOTORS or job.serial != unit.serial
-                or job.steps[-1] != f"motor_{motor}" or job.document is None):
-            raise Invalid(_l("Spin motor %(number)s again: its spin is not known here.", number=motor))
+        if (
+            job is None
+            or job.kind != MOTORS
+            or job.serial != unit.serial
+            or job.steps[-1] != f"motor_{motor}"
+            or job.document is None
+        ):
+            raise Invalid(
+                _l("Spin motor %(number)s again: its spin is not known here.", number=motor)
+            )
         spins.append((motor, job.document, as_expected))
     judging = bench_runs.judging_for(unit)
     return bench_runs.record_run(
@@ -45,11 +52,16 @@ def document(spins: list[tuple[int, dict[str, Any], bool]]) -> dict[str, Any]:
     errors = [doc["reason"] for _, doc, _ in spins if doc["verdict"] == "error"]
     for motor, doc, as_expected in spins:
         measurements += doc["measurements"]
-        measurements.append({
-            "name": f"motor_{motor}_direction", "value": "as expected" if as_expected else "reversed",
-            "unit": "", "limit": "as expected", "passed": as_expected,
-            "detail": "seen by the person at the bench",
-        })
+        measurements.append(
+            {
+                "name": f"motor_{motor}_direction",
+                "value": "as expected" if as_expected else "reversed",
+                "unit": "",
+                "limit": "as expected",
+                "passed": as_expected,
+                "detail": "seen by the person at the bench",
+            }
+        )
         transcript += doc["transcript"]
     failed = [m["name"] for m in measurements if not m["passed"]]
     if errors:
@@ -57,12 +69,19 @@ def document(spins: list[tuple[int, dict[str, Any], bool]]) -> dict[str, Any]:
         measurements = []
     elif failed:
         verdict = "fail"
-        reason = f"{len(failed)} of {len(measurements)} measurements out of limits: {', '.join(failed)}"
+        reason = (
+            f"{len(failed)} of {len(measurements)} measurements out of limits: {', '.join(failed)}"
+        )
     else:
         verdict, reason = "pass", f"all {len(measurements)} measurements within limits"
     last = spins[-1][1]
     return {
-        "url": last["url"], "verdict": verdict, "reason": reason, "probe": last["probe"],
-        "measurements": measurements, "config_changes": None, "limits": last["limits"],
+        "url": last["url"],
+        "verdict": verdict,
+        "reason": reason,
+        "probe": last["probe"],
+        "measurements": measurements,
+        "config_changes": None,
+        "limits": last["limits"],
         "transcript": transcript,
     }

@@ -17,8 +17,12 @@ _SENTENCES: dict[str, LazyString] = {
     "not_on_hold": _l("This unit is not on hold."),
     "on_hold": _l("This unit is on hold. Take it off hold first."),
     "required_items": _l("Tick every required item first. Still unticked: %(items)s."),
-    "parts_missing": _l("Scan or type the code of every tracked part first. Still missing: %(items)s."),
-    "fc_not_read": _l("Read the flight controller first: the stage finishes when the reading passes."),
+    "parts_missing": _l(
+        "Scan or type the code of every tracked part first. Still missing: %(items)s."
+    ),
+    "fc_not_read": _l(
+        "Read the flight controller first: the stage finishes when the reading passes."
+    ),
     "fc_read_not_passed": _l(
         "The latest reading of the flight controller did not pass. Fix the firmware and read "
         "it again, or fail the stage."

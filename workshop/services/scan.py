@@ -110,7 +110,9 @@ def _find(target: ScanResult) -> ScanResult:
             raise NotFound(_l("No unit has the serial %(serial)s.", serial=target.key))
         return ScanResult(Kind.UNIT, serial)
     if target.kind is Kind.LOT:
-        found = db.session.scalar(sa.select(UnitPart.id).where(UnitPart.code == target.key).limit(1))
+        found = db.session.scalar(
+            sa.select(UnitPart.id).where(UnitPart.code == target.key).limit(1)
+        )
         if found is None:
             raise NotFound(_l("No unit holds a part from lot %(code)s.", code=target.key))
     elif target.kind is Kind.BIN:
@@ -145,7 +147,9 @@ def bin_uses(item_id: int) -> list[BomItem]:
     # A number past any id is refused before it reaches the database (SQLite overflows).
     item = db.session.get(BomItem, item_id) if item_id < 2**31 else None
     if item is None:
-        raise NotFound(_l("No part of any bill of materials has the bin number %(code)s.", code=item_id))
+        raise NotFound(
+            _l("No part of any bill of materials has the bin number %(code)s.", code=item_id)
+        )
     key = item.name.strip().casefold()
     # Compared in Python: SQLite folds ASCII only, and part names are often Ukrainian.
     others = [

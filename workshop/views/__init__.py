@@ -21,7 +21,15 @@ def register_blueprints(app: Flask) -> None:
     access.init_idle_logout(app)
     login_throttle.init_app(app)
     for blueprint in (
-        auth.bp, bench.bp, units.bp, review.bp, admin.bp, api.bp, printing.bp, labels.bp, fc.bp
+        auth.bp,
+        bench.bp,
+        units.bp,
+        review.bp,
+        admin.bp,
+        api.bp,
+        printing.bp,
+        labels.bp,
+        fc.bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -54,7 +54,10 @@ def edit_type(type_id: int | None):
     if form.validate_on_submit():
         try:
             checklists = drone_types.parse_checklists(
-                {stage.value: getattr(form, f"checklist_{stage.value}").data for stage in WORK_STAGES}
+                {
+                    stage.value: getattr(form, f"checklist_{stage.value}").data
+                    for stage in WORK_STAGES
+                }
             )
             drone_types.save_type(
                 type_id,
@@ -89,7 +92,9 @@ def users():
     status = 400 if form.errors else 200
     people = accounts.all_users()
     edit_forms = {u.id: EditUserForm(formdata=None, prefix=f"u{u.id}", obj=u) for u in people}
-    return render_template("admin/users.html", form=form, users=people, edit_forms=edit_forms), status
+    return render_template(
+        "admin/users.html", form=form, users=people, edit_forms=edit_forms
+    ), status
 
 
 @bp.route("/users/<int:user_id>", methods=["POST"])
@@ -100,7 +105,9 @@ def edit_user(user_id: int):
         flash(_("The account was not changed: %(fields)s", fields=field_errors(form)), "error")
         return redirect(url_for("admin.users"))
     try:
-        accounts.update_user(user_id, form.role.data, form.active.data, form.pin.data or None, current_user)
+        accounts.update_user(
+            user_id, form.role.data, form.active.data, form.pin.data or None, current_user
+        )
     except ServiceError as error:
         flash(str(error.message), "error")
     else:
@@ -112,7 +119,9 @@ def edit_user(user_id: int):
 @roles_required(Role.ADMIN)
 def audit():
     form = AuditFilterForm(request.args)
-    page = audit_log.page(form.key.data or "", max(form.page.data or 1, 1) if form.validate() else 1)
+    page = audit_log.page(
+        form.key.data or "", max(form.page.data or 1, 1) if form.validate() else 1
+    )
     return render_template("admin/audit.html", form=form, page=page)
 
 
@@ -170,13 +179,20 @@ def golden(type_id: int):
             else:
                 text, source = form.text.data or "", "pasted"
             saved = fc_config.save_golden(
-                drone_type, text, fc_config.parse_patterns(form.ignore.data or ""), source, current_user
+                drone_type,
+                text,
+                fc_config.parse_patterns(form.ignore.data or ""),
+                source,
+                current_user,
             )
         except ServiceError as error:
             flash(str(error.message), "error")
             status = 400
         else:
-            flash(_("Golden configuration saved as version %(number)d.", number=saved.number), "success")
+            flash(
+                _("Golden configuration saved as version %(number)d.", number=saved.number),
+                "success",
+            )
             return redirect(url_for("admin.golden", type_id=type_id))
     elif form.errors:
         status = 400

@@ -113,8 +113,14 @@ def _elsewhere(unit: Unit, kind: str):
     """Back to the unit page, saying why, when the unit is not at the stage of this run."""
     if unit.stage == KIND_STAGE[kind]:
         return None
-    flash(_("This run belongs to %(stage)s; the unit is at %(current)s.",
-            stage=STAGE_NAMES[KIND_STAGE[kind]], current=STAGE_NAMES[unit.stage]), "error")
+    flash(
+        _(
+            "This run belongs to %(stage)s; the unit is at %(current)s.",
+            stage=STAGE_NAMES[KIND_STAGE[kind]],
+            current=STAGE_NAMES[unit.stage],
+        ),
+        "error",
+    )
     return redirect(url_for("units.show", serial=unit.serial))
 
 
@@ -212,11 +218,18 @@ def _rework_form(run: BenchRun) -> ReworkForm:
     form = ReworkForm(formdata=None, prefix="fail")
     form.reason.data = Reason.FAILED_BENCH_TEST.value
     form.version.data = str(run.unit.version)
-    form.text.data = "; ".join(
-        _("%(name)s: %(value)s (limit %(limit)s)", name=fc_measurement_name(m.name),
-          value=f"{_value_text(m.value)} {m.unit}".strip(), limit=m.limit)
-        for m in run.failed_measurements
-    ) or run.reason
+    form.text.data = (
+        "; ".join(
+            _(
+                "%(name)s: %(value)s (limit %(limit)s)",
+                name=fc_measurement_name(m.name),
+                value=f"{_value_text(m.value)} {m.unit}".strip(),
+                limit=m.limit,
+            )
+            for m in run.failed_measurements
+        )
+        or run.reason
+    )
     return form
 
 
@@ -275,7 +288,6 @@ def transcript(run_id: int):
 def runs(serial: str):
     unit = _unit(serial)
     return render_template("fc/runs.html", unit=unit, runs=bench_runs.runs_for(unit))
-
 
 
 # The motor check -------------------------------------------------------------------------
@@ -382,5 +394,7 @@ def save_read_golden(type_id: int, job_id: str):
     except ServiceError as error:
         flash(str(error.message), "error")
     else:
-        flash(_("Golden configuration saved as version %(number)d.", number=saved.number), "success")
+        flash(
+            _("Golden configuration saved as version %(number)d.", number=saved.number), "success"
+        )
     return redirect(url_for("admin.golden", type_id=type_id))

@@ -50,7 +50,9 @@ def _forms() -> dict[str, FlaskForm]:
     }
 
 
-def render_unit(serial: str, template: str = "units/show.html", status: int = 200, **forms: FlaskForm):
+def render_unit(
+    serial: str, template: str = "units/show.html", status: int = 200, **forms: FlaskForm
+):
     unit = traveler.load(serial)
     view = traveler.build(unit, current_user)
     context = _forms() | forms
@@ -231,7 +233,11 @@ def deliver(serial: str):
         form,
         "delivery_form",
         lambda unit: delivery.hand_over(
-            unit, current_user, form.receiver_code.data, form.delivered_on.data, int(form.version.data)
+            unit,
+            current_user,
+            form.receiver_code.data,
+            form.delivered_on.data,
+            int(form.version.data),
         ),
         _("Handed over."),
     )
@@ -256,4 +262,3 @@ def photo(name: str):
     if not name.replace(".thumb", "").removesuffix(".jpg").isalnum():
         abort(404)
     return send_from_directory(Path(photos.photo_dir()), name, max_age=86400)
-

@@ -24,12 +24,16 @@ def _edit(user: User, role: str, active: bool, pin: str = "") -> dict:
 
 def _can_log_in(app, name: str, pin: str) -> bool:
     client = app.test_client()
-    response = client.post("/login", data={"csrf_token": csrf_token(client), "username": name, "pin": pin})
+    response = client.post(
+        "/login", data={"csrf_token": csrf_token(client), "username": name, "pin": pin}
+    )
     return response.status_code == 302
 
 
 def test_a_coordinator_creates_an_account_and_the_pin_is_only_hashed(app, client, coordinator):
-    response = post(client, "/admin/users", {"new-name": " Sova ", "new-role": "reviewer", "new-pin": "493817"})
+    response = post(
+        client, "/admin/users", {"new-name": " Sova ", "new-role": "reviewer", "new-pin": "493817"}
+    )
     assert response.status_code == 302
     user = _user("Sova")
     assert user.role == "reviewer" and user.active
@@ -49,13 +53,25 @@ def test_a_coordinator_creates_an_account_and_the_pin_is_only_hashed(app, client
 @pytest.mark.parametrize(
     ("form", "message"),
     [
-        ({"new-name": "Kit", "new-role": "volunteer", "new-pin": "123"}, "A PIN is 4 to 12 digits."),
-        ({"new-name": "Kit", "new-role": "volunteer", "new-pin": "12ab"}, "A PIN is 4 to 12 digits."),
-        ({"new-name": "Kit", "new-role": "volunteer", "new-pin": "1" * 13}, "A PIN is 4 to 12 digits."),
+        (
+            {"new-name": "Kit", "new-role": "volunteer", "new-pin": "123"},
+            "A PIN is 4 to 12 digits.",
+        ),
+        (
+            {"new-name": "Kit", "new-role": "volunteer", "new-pin": "12ab"},
+            "A PIN is 4 to 12 digits.",
+        ),
+        (
+            {"new-name": "Kit", "new-role": "volunteer", "new-pin": "1" * 13},
+            "A PIN is 4 to 12 digits.",
+        ),
         ({"new-name": "", "new-role": "volunteer", "new-pin": "1234"}, "This field is required."),
         # A forged role (the select offers none): refused; the form shows no field message for it.
         ({"new-name": "Kit", "new-role": "god", "new-pin": "1234"}, "Create account"),
-        ({"new-name": "taken", "new-role": "volunteer", "new-pin": "1234"}, "Someone is already called taken."),
+        (
+            {"new-name": "taken", "new-role": "volunteer", "new-pin": "1234"},
+            "Someone is already called taken.",
+        ),
     ],
 )
 def test_a_bad_account_form_says_why_and_changes_nothing(app, client, coordinator, form, message):
@@ -93,15 +109,22 @@ def test_a_deactivated_account_cannot_log_in_and_its_open_session_ends(app, clie
     assert tablet.get("/").status_code == 302
     assert tablet.get("/api/units").status_code == 401
     # And back.
-    assert post(client, f"/admin/users/{user.id}", _edit(user, "volunteer", True)).status_code == 302
+    assert (
+        post(client, f"/admin/users/{user.id}", _edit(user, "volunteer", True)).status_code == 302
+    )
     assert _can_log_in(app, "Grim", PIN)
 
 
 def test_a_bad_pin_on_edit_changes_nothing(app, client, coordinator):
     user = make_user(Role.VOLUNTEER, name="Lys")
     before = database_state()
-    response = post(client, f"/admin/users/{user.id}", _edit(user, "admin", True, "12"), follow_redirects=True)
-    assert "The account was not changed: New PIN (leave empty to keep): A PIN is 4 to 12 digits." in text(response)
+    response = post(
+        client, f"/admin/users/{user.id}", _edit(user, "admin", True, "12"), follow_redirects=True
+    )
+    assert (
+        "The account was not changed: New PIN (leave empty to keep): A PIN is 4 to 12 digits."
+        in text(response)
+    )
     assert database_state() == before
 
 
@@ -115,7 +138,12 @@ def test_a_coordinator_cannot_take_away_their_own_admin_rights(app, client, coor
 
 def test_editing_an_unknown_account_changes_nothing(app, client, coordinator):
     before = database_state()
-    response = post(client, "/admin/users/999", {"u999-role": "admin", "u999-active": "y"}, follow_redirects=True)
+    response = post(
+        client,
+        "/admin/users/999",
+        {"u999-role": "admin", "u999-active": "y"},
+        follow_redirects=True,
+    )
     assert "No such account." in text(response)
     assert database_state() == before
 
@@ -123,17 +151,26 @@ def test_editing_an_unknown_account_changes_nothing(app, client, coordinator):
 def test_the_login_form_refuses_a_malformed_pin_and_a_wrong_one(app, client):
     make_user(name="Orel")
     english(client)
-    for pin, status, message in [("12", 400, "A PIN is 4 to 12 digits."), ("9999", 401, "Wrong name or PIN.")]:
-        response = client.post("/login", data={"csrf_token": csrf_token(client), "username": "Orel", "pin": pin})
+    for pin, status, message in [
+        ("12", 400, "A PIN is 4 to 12 digits."),
+        ("9999", 401, "Wrong name or PIN."),
+    ]:
+        response = client.post(
+            "/login", data={"csrf_token": csrf_token(client), "username": "Orel", "pin": pin}
+        )
         assert response.status_code == status and message in text(response)
     response = client.post("/login", data={"username": "Orel", "pin": PIN})
     assert response.status_code == 400
-    assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id))) == 1  # only the account's creation
+    assert (
+        db.session.scalar(sa.select(sa.func.count(AuditEvent.id))) == 1
+    )  # only the account's creation
 
 
 def test_a_forged_role_on_a_new_account_is_named_and_changes_nothing(app, client, coordinator):
     before = database_state()
-    response = post(client, "/admin/users", {"new-name": "Sych", "new-role": "pilot", "new-pin": "493817"})
+    response = post(
+        client, "/admin/users", {"new-name": "Sych", "new-role": "pilot", "new-pin": "493817"}
+    )
     assert response.status_code == 400
     assert "Not a valid choice." in text(response)
     assert database_state() == before

@@ -74,19 +74,55 @@ def test_the_audit_log_shows_every_change_who_and_before_and_after(app, client):
 
     while reload(unit).stage != "review":
         pass_checks(reload(unit), volunteer)
-        finish_stage(reload(unit), volunteer, StageInput(version=reload(unit).version, checked=required_ids(reload(unit))))
-    assert post(review, f"/review/{unit.serial}/approve", {"approve-version": str(reload(unit).version)}).status_code == 302
-    assert post(client, f"/u/{unit.serial}/deliver", delivery_form(reload(unit).version, "ALFA-1")).status_code == 302
-    assert post(client, f"/u/{unit.serial}/take-back", rework_form("back", reload(unit).version, "wrong_firmware")).status_code == 302
+        finish_stage(
+            reload(unit),
+            volunteer,
+            StageInput(version=reload(unit).version, checked=required_ids(reload(unit))),
+        )
+    assert (
+        post(
+            review, f"/review/{unit.serial}/approve", {"approve-version": str(reload(unit).version)}
+        ).status_code
+        == 302
+    )
+    assert (
+        post(
+            client, f"/u/{unit.serial}/deliver", delivery_form(reload(unit).version, "ALFA-1")
+        ).status_code
+        == 302
+    )
+    assert (
+        post(
+            client,
+            f"/u/{unit.serial}/take-back",
+            rework_form("back", reload(unit).version, "wrong_firmware"),
+        ).status_code
+        == 302
+    )
 
-    events = list(db.session.scalars(sa.select(AuditEvent).where(AuditEvent.entity_key == unit.serial).order_by(AuditEvent.id)))
+    events = list(
+        db.session.scalars(
+            sa.select(AuditEvent)
+            .where(AuditEvent.entity_key == unit.serial)
+            .order_by(AuditEvent.id)
+        )
+    )
     assert [e.action for e in events] == [
-        "unit.create", "unit.part", "unit.part", "unit.finish", "unit.finish",
-        "unit.run_identity", "unit.finish", "unit.run_bench", "unit.finish",
-        "unit.approve", "unit.deliver", "unit.take_back",
+        "unit.create",
+        "unit.part",
+        "unit.part",
+        "unit.finish",
+        "unit.finish",
+        "unit.run_identity",
+        "unit.finish",
+        "unit.run_bench",
+        "unit.finish",
+        "unit.approve",
+        "unit.deliver",
+        "unit.take_back",
     ]
     page = text(client.get("/admin/audit", query_string={"key": unit.serial.lower()}))
-    body = page[page.index("<tbody>"):page.index("</tbody>")]
+    body = page[page.index("<tbody>") : page.index("</tbody>")]
     rows = [_words(row) for row in body.split("<tr>")[1:]]
     assert len(rows) == len(events)
     for row, event in zip(rows, reversed(events)):  # newest first
@@ -96,7 +132,15 @@ def test_the_audit_log_shows_every_change_who_and_before_and_after(app, client):
             for key, value in (side or {}).items():
                 assert key in row and _shown(value) in row, (event.action, key, value)
     joined = " ".join(rows)
-    for words in ("Sokil", "Lisa", "Koordynator", "approved", "handed over", "took back for repair", "ALFA-1"):
+    for words in (
+        "Sokil",
+        "Lisa",
+        "Koordynator",
+        "approved",
+        "handed over",
+        "took back for repair",
+        "ALFA-1",
+    ):
         assert words in joined, words
 
 
@@ -120,11 +164,36 @@ def test_every_change_to_a_unit_wrote_its_audit_event(app, client):
     unit = make_unit(builder=volunteer, at=Stage.REVIEW)
     other = make_unit(builder=volunteer)
     changes = [
-        (bench, f"/u/{other.serial}/status/hold", lambda: status_form(reload(other).version, "ESC late"), other),
-        (bench, f"/u/{other.serial}/status/release", lambda: status_form(reload(other).version), other),
-        (bench, f"/u/{other.serial}/fail", lambda: rework_form("fail", reload(other).version, "damaged_part"), other),
-        (review, f"/review/{unit.serial}/reject", lambda: rework_form("reject", reload(unit).version, "short"), unit),
-        (bench, f"/u/{other.serial}/status/scrap", lambda: status_form(reload(other).version, "burnt"), other),
+        (
+            bench,
+            f"/u/{other.serial}/status/hold",
+            lambda: status_form(reload(other).version, "ESC late"),
+            other,
+        ),
+        (
+            bench,
+            f"/u/{other.serial}/status/release",
+            lambda: status_form(reload(other).version),
+            other,
+        ),
+        (
+            bench,
+            f"/u/{other.serial}/fail",
+            lambda: rework_form("fail", reload(other).version, "damaged_part"),
+            other,
+        ),
+        (
+            review,
+            f"/review/{unit.serial}/reject",
+            lambda: rework_form("reject", reload(unit).version, "short"),
+            unit,
+        ),
+        (
+            bench,
+            f"/u/{other.serial}/status/scrap",
+            lambda: status_form(reload(other).version, "burnt"),
+            other,
+        ),
     ]
     for who, path, form, target in changes:
         before_rows = db.session.scalar(sa.select(sa.func.count(AuditEvent.id)))
@@ -134,11 +203,21 @@ def test_every_change_to_a_unit_wrote_its_audit_event(app, client):
         assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id))) == before_rows + 1
         target = reload(target)
         assert event.entity_key == target.serial
-        assert (event.before["stage"], event.before["status"], event.before["rework"]) == before_unit
-        assert (event.after["stage"], event.after["status"], event.after["rework"]) == (target.stage, target.status, target.rework)
+        assert (
+            event.before["stage"],
+            event.before["status"],
+            event.before["rework"],
+        ) == before_unit
+        assert (event.after["stage"], event.after["status"], event.after["rework"]) == (
+            target.stage,
+            target.status,
+            target.rework,
+        )
     # Each unit's last audited state is the state it is in.
     for unit in db.session.scalars(sa.select(Unit)):
         last = db.session.scalars(
-            sa.select(AuditEvent).where(AuditEvent.entity_key == unit.serial).order_by(AuditEvent.id.desc())
+            sa.select(AuditEvent)
+            .where(AuditEvent.entity_key == unit.serial)
+            .order_by(AuditEvent.id.desc())
         ).first()
         assert (last.after["stage"], last.after["status"]) == (unit.stage, unit.status)

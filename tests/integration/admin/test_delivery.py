@@ -31,12 +31,18 @@ def test_an_approved_unit_is_handed_over_with_code_date_and_who(app, client, coo
     page = text(client.get(f"/u/{unit.serial}"))
     assert "Hand over" in page and "Record the handover" in page
     handed = date.today() - timedelta(days=2)
-    response = post(client, f"/u/{unit.serial}/deliver", delivery_form(unit.version, " bravo-7 ", handed))
+    response = post(
+        client, f"/u/{unit.serial}/deliver", delivery_form(unit.version, " bravo-7 ", handed)
+    )
     assert response.status_code == 302
     unit = reload(unit)
     assert (unit.stage, unit.status) == ("delivered", "active")
     delivery = db.session.scalars(db.select(Delivery)).one()
-    assert (delivery.receiver_code, delivery.delivered_on, delivery.handed_over_by_id) == ("BRAVO-7", handed, coordinator.id)
+    assert (delivery.receiver_code, delivery.delivered_on, delivery.handed_over_by_id) == (
+        "BRAVO-7",
+        handed,
+        coordinator.id,
+    )
     event = audit_events(unit.serial, "unit.deliver")[-1]
     assert event.after["receiver"] == "BRAVO-7" and event.after["date"] == handed.isoformat()
     assert event.before["stage"] == "approved" and event.after["stage"] == "delivered"
@@ -58,7 +64,9 @@ def test_an_approved_unit_is_handed_over_with_code_date_and_who(app, client, coo
         ("BRAVO-7", "", "Some fields need attention"),
     ],
 )
-def test_a_bad_handover_says_why_and_changes_nothing(app, client, coordinator, receiver, on, message):
+def test_a_bad_handover_says_why_and_changes_nothing(
+    app, client, coordinator, receiver, on, message
+):
     unit = approved_unit()
     before = database_state()
     form = delivery_form(unit.version, receiver, on)
@@ -88,17 +96,32 @@ def test_only_a_coordinator_hands_over_or_takes_back(app, client, role):
     before = database_state()
     response = post(client, f"/u/{unit.serial}/deliver", delivery_form(unit.version))
     assert response.status_code == 403 and "Your role may not open this page." in text(response)
-    response = post(client, f"/u/{unit.serial}/take-back", rework_form("back", unit.version, "short"))
+    response = post(
+        client, f"/u/{unit.serial}/take-back", rework_form("back", unit.version, "short")
+    )
     assert response.status_code == 403
     assert database_state() == before
 
 
-@pytest.mark.parametrize(("reason", "stage", "target"), [("wrong_firmware", "", "flashing"), ("cold_joint", "", "soldering"), ("other", "bench_test", "bench_test")])
-def test_a_delivered_unit_taken_back_for_repair_opens_rework(app, client, coordinator, reason, stage, target):
+@pytest.mark.parametrize(
+    ("reason", "stage", "target"),
+    [
+        ("wrong_firmware", "", "flashing"),
+        ("cold_joint", "", "soldering"),
+        ("other", "bench_test", "bench_test"),
+    ],
+)
+def test_a_delivered_unit_taken_back_for_repair_opens_rework(
+    app, client, coordinator, reason, stage, target
+):
     unit = approved_unit()
     assert post(client, f"/u/{unit.serial}/deliver", delivery_form(unit.version)).status_code == 302
     unit = reload(unit)
-    response = post(client, f"/u/{unit.serial}/take-back", rework_form("back", unit.version, reason, stage, "video drops out"))
+    response = post(
+        client,
+        f"/u/{unit.serial}/take-back",
+        rework_form("back", unit.version, reason, stage, "video drops out"),
+    )
     assert response.status_code == 302
     unit = reload(unit)
     assert (unit.stage, unit.status, unit.rework) == (target, "active", True)
@@ -120,7 +143,9 @@ def test_a_delivered_unit_cannot_be_built_on_or_handed_over_again(app, client, c
     assert response.status_code == 403
     response = post(client, f"/u/{unit.serial}/finish", {"version": str(unit.version)})
     assert response.status_code == 403 and "signed off and frozen" in text(response)
-    response = post(client, f"/u/{unit.serial}/take-back", rework_form("back", unit.version, "other"))
+    response = post(
+        client, f"/u/{unit.serial}/take-back", rework_form("back", unit.version, "other")
+    )
     assert response.status_code == 403 and "Write a few words about the reason." in text(response)
     assert database_state() == before
 
@@ -130,7 +155,12 @@ def test_a_stale_handover_page_gets_the_conflict_message(app, client, coordinato
     stale = unit.version
     assert post(client, f"/u/{unit.serial}/deliver", delivery_form(stale)).status_code == 302
     unit = reload(unit)
-    assert post(client, f"/u/{unit.serial}/take-back", rework_form("back", unit.version, "short")).status_code == 302
+    assert (
+        post(
+            client, f"/u/{unit.serial}/take-back", rework_form("back", unit.version, "short")
+        ).status_code
+        == 302
+    )
     before = database_state()
     response = post(client, f"/u/{unit.serial}/deliver", delivery_form(stale))
     assert response.status_code == 409 and "Someone else changed this unit" in text(response)

@@ -10,7 +10,7 @@ from workshop.models import DroneType, UnitPart
 from workshop.services import drone_types
 from workshop.services.drone_types import ChecklistLine
 
-BOM = "1 x Frame 7\" carbon\n4 x Motor 2807\n1 x Flight controller F405 *\n1 x ESC 4in1 55A *\n4 x Propeller 7\"\nCamera analog*"
+BOM = '1 x Frame 7" carbon\n4 x Motor 2807\n1 x Flight controller F405 *\n1 x ESC 4in1 55A *\n4 x Propeller 7"\nCamera analog*'
 
 
 def _form(name="FPV 7 inch", prefix="fpv7", bom=BOM, active=True, **checklists) -> dict:
@@ -28,7 +28,9 @@ def _form(name="FPV 7 inch", prefix="fpv7", bom=BOM, active=True, **checklists) 
     return data
 
 
-def test_a_coordinator_creates_a_drone_type_with_tracked_parts_and_checklists(app, client, coordinator):
+def test_a_coordinator_creates_a_drone_type_with_tracked_parts_and_checklists(
+    app, client, coordinator
+):
     assert "New drone type" in text(client.get("/admin/types"))
     assert client.get("/admin/types/new").status_code == 200
     response = post(client, "/admin/types/new", _form())
@@ -63,7 +65,9 @@ def test_a_coordinator_creates_a_drone_type_with_tracked_parts_and_checklists(ap
     assert "FPV 7 inch" in text(bench.get("/"))
 
 
-def test_editing_a_drone_type_shows_its_definition_and_audits_before_and_after(app, client, coordinator):
+def test_editing_a_drone_type_shows_its_definition_and_audits_before_and_after(
+    app, client, coordinator
+):
     post(client, "/admin/types/new", _form())
     drone_type = db.session.scalars(sa.select(DroneType)).one()
     page = text(client.get(f"/admin/types/{drone_type.id}"))
@@ -71,13 +75,20 @@ def test_editing_a_drone_type_shows_its_definition_and_audits_before_and_after(a
     response = post(
         client,
         f"/admin/types/{drone_type.id}",
-        _form(name="FPV 7 inch v2", bom=BOM + "\n1 x Video transmitter *", checklist_flashing="Firmware flashed\nConfig diff checked"),
+        _form(
+            name="FPV 7 inch v2",
+            bom=BOM + "\n1 x Video transmitter *",
+            checklist_flashing="Firmware flashed\nConfig diff checked",
+        ),
     )
     assert response.status_code == 302
     drone_type = db.session.get(DroneType, drone_type.id)
     db.session.refresh(drone_type)
     assert drone_type.name == "FPV 7 inch v2"
-    assert [i.text for i in drone_type.checklist_for("flashing")] == ["Firmware flashed", "Config diff checked"]
+    assert [i.text for i in drone_type.checklist_for("flashing")] == [
+        "Firmware flashed",
+        "Config diff checked",
+    ]
     assert drone_type.bom[-1].name == "Video transmitter" and drone_type.bom[-1].tracked
     event = audit_events(str(drone_type.id), "drone_type.update")[-1]
     assert event.before["name"] == "FPV 7 inch" and event.after["name"] == "FPV 7 inch v2"
@@ -109,7 +120,9 @@ def test_retiring_a_drone_type_hides_it_from_the_bench(app, client, coordinator)
         ({"checklist_kitting": "x" * 201}, "A checklist item is at most 200 characters."),
     ],
 )
-def test_a_bad_drone_type_form_says_why_and_changes_nothing(app, client, coordinator, changes, message):
+def test_a_bad_drone_type_form_says_why_and_changes_nothing(
+    app, client, coordinator, changes, message
+):
     make_drone_type("T7", name="Existing")
     before = database_state()
     response = post(client, "/admin/types/new", _form(**changes))
@@ -132,15 +145,25 @@ def test_the_prefix_cannot_change_once_units_carry_it(app, client, coordinator):
 def test_a_part_recorded_on_built_units_cannot_be_dropped_from_the_bom(app, client, coordinator):
     unit = make_unit()
     fc = next(i for i in unit.drone_type.bom if i.name == "Flight controller")
-    db.session.add(UnitPart(unit_id=unit.id, bom_item_id=fc.id, code="FC-1", recorded_by_id=coordinator.id))
+    db.session.add(
+        UnitPart(unit_id=unit.id, bom_item_id=fc.id, code="FC-1", recorded_by_id=coordinator.id)
+    )
     db.session.commit()
     before = database_state()
-    response = post(client, f"/admin/types/{unit.drone_type_id}", _form(name="Type T7", prefix="T7", bom="1 x Frame\n1 x ESC *"))
+    response = post(
+        client,
+        f"/admin/types/{unit.drone_type_id}",
+        _form(name="Type T7", prefix="T7", bom="1 x Frame\n1 x ESC *"),
+    )
     assert response.status_code == 400
     assert "is recorded on built units and cannot be removed." in text(response)
     assert database_state() == before
     db.session.expire_all()
-    assert [i.name for i in db.session.get(DroneType, unit.drone_type_id).bom] == ["Frame", "Flight controller", "ESC"]
+    assert [i.name for i in db.session.get(DroneType, unit.drone_type_id).bom] == [
+        "Frame",
+        "Flight controller",
+        "ESC",
+    ]
 
 
 def test_an_unknown_drone_type_goes_back_to_the_list(app, client, coordinator):
@@ -164,8 +187,13 @@ def test_an_edit_keeps_the_checklist_items_that_stay_so_open_pages_still_finish(
     lines = [ChecklistLine(i.stage, i.text, i.required) for i in drone_type.checklist]
     lines.append(ChecklistLine("kitting", "Propellers bagged separately", False))
     drone_types.save_type(
-        drone_type.id, drone_type.name, drone_type.prefix, True,
-        [drone_types.BomLine(i.name, i.quantity, i.tracked) for i in drone_type.bom], lines, None,
+        drone_type.id,
+        drone_type.name,
+        drone_type.prefix,
+        True,
+        [drone_types.BomLine(i.name, i.quantity, i.tracked) for i in drone_type.bom],
+        lines,
+        None,
     )
     db.session.expire_all()
     assert sorted(required_ids(reload(unit))) == kept  # the ids a tablet page holds still count

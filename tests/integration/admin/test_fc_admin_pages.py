@@ -27,7 +27,9 @@ TOKEN = re.compile(r'id="token"[^>]*>([A-Za-z0-9_\-]{40,})</textarea>')
 
 
 def _limits_form(drone_type, **changes) -> dict:
-    fields = {f.key: f.value for f in fc_config.limit_fields(fc_config.current_limits(drone_type)[0])}
+    fields = {
+        f.key: f.value for f in fc_config.limit_fields(fc_config.current_limits(drone_type)[0])
+    }
     data = {k: v for k, v in fields.items() if v is not False} | changes
     return {k: ("y" if v is True else v) for k, v in data.items()}
 
@@ -44,12 +46,25 @@ def test_every_limit_is_on_the_form_and_each_change_is_a_new_version(app, client
         assert f'name="{field.key}"' in page
     assert "Gyro noise at rest, at most" in page and "None saved yet" in page
 
-    first = post(client, f"/admin/types/{drone_type.id}/limits", _limits_form(
-        drone_type, **{"board.target": "STM32F7X2", "gyro.max_std_dps": "1,5", "firmware.min_version": "BTFL=4.5.0"}
-    ))
+    first = post(
+        client,
+        f"/admin/types/{drone_type.id}/limits",
+        _limits_form(
+            drone_type,
+            **{
+                "board.target": "STM32F7X2",
+                "gyro.max_std_dps": "1,5",
+                "firmware.min_version": "BTFL=4.5.0",
+            },
+        ),
+    )
     assert first.status_code == 302, text(first)
     limits = fc_config.current_limits(drone_type)[0]
-    assert (limits.board.target, limits.gyro.max_std_dps, dict(limits.firmware.min_version)) == ("STM32F7X2", 1.5, {"BTFL": "4.5.0"})
+    assert (limits.board.target, limits.gyro.max_std_dps, dict(limits.firmware.min_version)) == (
+        "STM32F7X2",
+        1.5,
+        {"BTFL": "4.5.0"},
+    )
     assert limits.battery == DEFAULT_LIMITS.battery and _versions(LimitsVersion) == [1]
 
     unchanged = post(client, f"/admin/types/{drone_type.id}/limits", _limits_form(drone_type))
@@ -64,11 +79,16 @@ def test_every_limit_is_on_the_form_and_each_change_is_a_new_version(app, client
     page = text(client.get(f"/admin/types/{drone_type.id}/limits"))
     assert page.count("<tr><td>") == 2 and coordinator.name in page
     events = audit_events(str(drone_type.id), "limits.save")
-    assert [(e.before["limits_version"], e.after["limits_version"]) for e in events] == [(None, 1), (1, 2)]
+    assert [(e.before["limits_version"], e.after["limits_version"]) for e in events] == [
+        (None, 1),
+        (1, 2),
+    ]
     assert events[0].after["limits"]["board"]["target"] == "STM32F7X2"
 
 
-def test_a_limit_that_does_not_read_is_refused_and_the_form_keeps_what_was_typed(app, client, coordinator):
+def test_a_limit_that_does_not_read_is_refused_and_the_form_keeps_what_was_typed(
+    app, client, coordinator
+):
     drone_type = make_drone_type()
     before = database_state()
     for changes, words in [
@@ -77,7 +97,9 @@ def test_a_limit_that_does_not_read_is_refused_and_the_form_keeps_what_was_typed
         ({"firmware.min_version": "BTFL"}, "Oldest version per firmware"),
         ({"receiver.centred_channels": "0, x"}, "Channels that must be centred"),
     ]:
-        response = post(client, f"/admin/types/{drone_type.id}/limits", _limits_form(drone_type, **changes))
+        response = post(
+            client, f"/admin/types/{drone_type.id}/limits", _limits_form(drone_type, **changes)
+        )
         assert response.status_code == 400
         page = text(response)
         assert words in page
@@ -91,24 +113,38 @@ def test_golden_configurations_are_versioned_pasted_or_from_a_file(app, client, 
     page = text(client.get(f"/admin/types/{drone_type.id}/golden"))
     assert "set craft_name" in page  # the per-unit patterns a new golden starts with
     golden_text = diff_all_text("healthy")
-    pasted = post(client, f"/admin/types/{drone_type.id}/golden", {"text": golden_text, "ignore": "mcu_id\nset craft_name"})
+    pasted = post(
+        client,
+        f"/admin/types/{drone_type.id}/golden",
+        {"text": golden_text, "ignore": "mcu_id\nset craft_name"},
+    )
     assert pasted.status_code == 302, text(pasted)
     upload = post(
         client,
         f"/admin/types/{drone_type.id}/golden",
-        {"text": "", "ignore": "mcu_id\nre:^set (craft|pilot)_name", "upload": (BytesIO(golden_text.encode()), "golden.txt")},
+        {
+            "text": "",
+            "ignore": "mcu_id\nre:^set (craft|pilot)_name",
+            "upload": (BytesIO(golden_text.encode()), "golden.txt"),
+        },
         content_type="multipart/form-data",
     )
     assert upload.status_code == 302, text(upload)
     db.session.expire_all()
     rows = list(db.session.scalars(sa.select(GoldenConfig).order_by(GoldenConfig.number)))
     assert [(r.number, r.source) for r in rows] == [(1, "pasted"), (2, "file")]
-    assert rows[1].ignore == ["mcu_id", "re:^set (craft|pilot)_name"] and rows[1].text == golden_text.replace("\r\n", "\n").strip()  # line ends as on Linux
+    assert (
+        rows[1].ignore == ["mcu_id", "re:^set (craft|pilot)_name"]
+        and rows[1].text == golden_text.replace("\r\n", "\n").strip()
+    )  # line ends as on Linux
     current = fc_config.current_golden(drone_type)
     assert current.number == 2 and current.ignore == ("mcu_id", "re:^set (craft|pilot)_name")
     page = text(client.get(f"/admin/types/{drone_type.id}/golden"))
     assert "Version 2" in page and "Version 1" in page and "from a file" in page
-    assert [e.after["golden_version"] for e in audit_events(str(drone_type.id), "golden.save")] == [1, 2]
+    assert [e.after["golden_version"] for e in audit_events(str(drone_type.id), "golden.save")] == [
+        1,
+        2,
+    ]
 
     before = database_state()
     for data, words in [
@@ -119,8 +155,10 @@ def test_golden_configurations_are_versioned_pasted_or_from_a_file(app, client, 
         response = post(client, f"/admin/types/{drone_type.id}/golden", data)
         assert response.status_code == 400 and words in text(response)
     binary = post(
-        client, f"/admin/types/{drone_type.id}/golden",
-        {"ignore": "", "upload": (BytesIO(b"\xff\xfe\x00binary"), "fc.bin")}, content_type="multipart/form-data",
+        client,
+        f"/admin/types/{drone_type.id}/golden",
+        {"ignore": "", "upload": (BytesIO(b"\xff\xfe\x00binary"), "fc.bin")},
+        content_type="multipart/form-data",
     )
     assert binary.status_code == 400 and "not a text file" in text(binary)
     assert database_state() == before
@@ -132,18 +170,23 @@ def test_a_station_token_is_shown_once_works_and_stops_when_revoked(app, client,
     token = TOKEN.search(text(response)).group(1)
     assert "shown only this once" in text(response)
     row = db.session.scalars(sa.select(StationToken)).one()
-    assert row.name == "Bench 3 Pi" and token not in row.token_sha256 and len(row.token_sha256) == 64
+    assert (
+        row.name == "Bench 3 Pi" and token not in row.token_sha256 and len(row.token_sha256) == 64
+    )
     assert stations.authenticate(token).id == row.id
     page = text(client.get("/admin/stations"))
     assert "Bench 3 Pi" in page and token not in page
-    assert post(client, "/admin/stations", {"name": "Bench 3 Pi"}).status_code == 400  # names are unique
+    assert (
+        post(client, "/admin/stations", {"name": "Bench 3 Pi"}).status_code == 400
+    )  # names are unique
     assert post(client, f"/admin/stations/{row.id}/revoke").status_code == 302
     db.session.expire_all()  # the revocation was committed by the request's own session
     assert stations.authenticate(token) is None
     assert "revoked" in text(client.get("/admin/stations"))
     events = [e for e in audit_events(str(row.id)) if e.entity == "station"]
     assert [(e.action, e.user_id) for e in events] == [
-        ("station.create", coordinator.id), ("station.revoke", coordinator.id)
+        ("station.create", coordinator.id),
+        ("station.revoke", coordinator.id),
     ]
 
 
@@ -157,8 +200,14 @@ def test_flask_create_station_token_prints_a_working_token(app):
 
 
 def test_bench_ports_are_added_checked_rested_and_removed(app, client, coordinator):
-    assert post(client, "/admin/ports", {"name": "Bench 1 USB", "url": "/dev/ttyACM0"}).status_code == 302
-    assert post(client, "/admin/ports", {"name": "Simulator", "url": "sim://noisy_gyro"}).status_code == 302
+    assert (
+        post(client, "/admin/ports", {"name": "Bench 1 USB", "url": "/dev/ttyACM0"}).status_code
+        == 302
+    )
+    assert (
+        post(client, "/admin/ports", {"name": "Simulator", "url": "sim://noisy_gyro"}).status_code
+        == 302
+    )
     before = database_state()
     for data, words in [
         ({"name": "Bad sim", "url": "sim://no_such_profile"}, "There is no simulator profile"),
@@ -187,7 +236,11 @@ def test_the_coordinator_decides_a_conflict_on_its_page(app, client, coordinator
     run = bench_runs.record_run(
         first.serial,
         _document_for(swapped_board),
-        kind="bench", actor=volunteer, station=None, limits_version_id=None, golden_version_id=None,
+        kind="bench",
+        actor=volunteer,
+        station=None,
+        limits_version_id=None,
+        golden_version_id=None,
     )
     assert run.conflict is not None
     page = text(client.get("/admin/conflicts"))

@@ -15,7 +15,9 @@ def _users() -> list[tuple[str, str]]:
 
 
 def test_create_user_makes_an_account_with_a_hashed_pin(app):
-    result = app.test_cli_runner().invoke(args=["create-user", "Orlan", "--role", "reviewer", "--pin", "582914"])
+    result = app.test_cli_runner().invoke(
+        args=["create-user", "Orlan", "--role", "reviewer", "--pin", "582914"]
+    )
     assert result.exit_code == 0, result.output
     assert "Created Orlan (reviewer)." in result.output
     user = db.session.scalar(sa.select(User).where(User.name == "Orlan"))

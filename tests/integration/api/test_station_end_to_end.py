@@ -40,9 +40,25 @@ def served(app) -> Iterator[str]:
 def _station(port_url: str, serial: str, base: str, token: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "FIRMWARE_CHECKS_TOKEN"}
     return subprocess.run(
-        [sys.executable, "-m", "firmware_checks", "check", port_url, "--unit", serial,
-         "--post", base, "--token", token],
-        check=False, cwd=REPO, env=env, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "firmware_checks",
+            "check",
+            port_url,
+            "--unit",
+            serial,
+            "--post",
+            base,
+            "--token",
+            token,
+        ],
+        check=False,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -53,14 +69,20 @@ def _finish(unit, who) -> None:
 
 def _runs(unit) -> list[BenchRun]:
     db.session.expire_all()  # what the served app committed
-    return list(db.session.scalars(sa.select(BenchRun).where(BenchRun.unit_id == unit.id).order_by(BenchRun.id)))
+    return list(
+        db.session.scalars(
+            sa.select(BenchRun).where(BenchRun.unit_id == unit.id).order_by(BenchRun.id)
+        )
+    )
 
 
 def test_a_station_reads_flashing_and_bench_test_and_the_unit_finishes_on_them(app, served):
     volunteer = make_user()
     unit = make_unit(builder=volunteer, at=Stage.FLASHING)
     _row, token = stations.create_token("Bench 4 Pi", make_user(Role.ADMIN))
-    board = SimulatorServer("127.0.0.1", 0, "healthy", boot_time=0.05, uid=uid_for(unit.serial)).start()
+    board = SimulatorServer(
+        "127.0.0.1", 0, "healthy", boot_time=0.05, uid=uid_for(unit.serial)
+    ).start()
     try:
         reading = _station(board.url, unit.serial, served, token)
         assert reading.returncode == 0, reading.stderr
@@ -72,7 +94,8 @@ def test_a_station_reads_flashing_and_bench_test_and_the_unit_finishes_on_them(a
         board.stop()
     runs = _runs(unit)
     assert [(r.kind, r.verdict, r.station.name, r.user_id) for r in runs] == [
-        ("identity", "pass", "Bench 4 Pi", None), ("bench", "pass", "Bench 4 Pi", None)
+        ("identity", "pass", "Bench 4 Pi", None),
+        ("bench", "pass", "Bench 4 Pi", None),
     ]
     assert {r.board_uid for r in runs} == {board_uid(unit.serial)}
     _finish(unit, volunteer)

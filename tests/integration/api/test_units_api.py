@@ -8,7 +8,13 @@ from tests.helpers import login, make_drone_type, make_unit, make_user, post, re
 from tests.integration.support import finish
 from workshop.workflow import Role, Stage
 
-PATHS = ["/api/units", "/api/units?stage=review", "/api/units/{serial}", "/api/units/{serial_lower}", "/api/units/NOPE-2020-00001"]
+PATHS = [
+    "/api/units",
+    "/api/units?stage=review",
+    "/api/units/{serial}",
+    "/api/units/{serial_lower}",
+    "/api/units/NOPE-2020-00001",
+]
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -46,7 +52,13 @@ def test_the_list_gives_serial_type_stage_and_status_and_filters_by_stage(app, c
     login(client, volunteer)
     units = client.get("/api/units").get_json()["units"]
     assert [u["serial"] for u in units] == [at_kitting.serial, at_review.serial, also_review.serial]
-    assert units[0] == {"serial": at_kitting.serial, "type": "FPV 7", "stage": "kitting", "status": "active", "rework": False}
+    assert units[0] == {
+        "serial": at_kitting.serial,
+        "type": "FPV 7",
+        "stage": "kitting",
+        "status": "active",
+        "rework": False,
+    }
     review = client.get("/api/units", query_string={"stage": "review"}).get_json()["units"]
     assert [u["serial"] for u in review] == [at_review.serial, also_review.serial]
     assert client.get("/api/units", query_string={"stage": "delivered"}).get_json() == {"units": []}
@@ -61,17 +73,30 @@ def test_one_unit_gives_its_parts_and_history(app, client):
     login(client, volunteer)
     for name, code in (("Flight controller", "fc-77"), ("ESC", "esc-lot-5")):
         item = next(i for i in unit.drone_type.bom if i.name == name)
-        data = {"part-version": str(reload(unit).version), "part-bom_item": str(item.id), "part-code": code}
+        data = {
+            "part-version": str(reload(unit).version),
+            "part-bom_item": str(item.id),
+            "part-code": code,
+        }
         assert post(client, f"/u/{unit.serial}/parts", data).status_code == 302
     assert finish(client, unit, required_ids(reload(unit)), "kit ok").status_code == 302
     body = client.get(f"/api/units/ {unit.serial.lower()} ").get_json()
-    assert body["serial"] == unit.serial and body["stage"] == "soldering" and body["status"] == "active"
+    assert (
+        body["serial"] == unit.serial
+        and body["stage"] == "soldering"
+        and body["status"] == "active"
+    )
     assert body["version"] == reload(unit).version
     assert body["parts"] == [
         {"part": "Flight controller", "code": "FC-77", "in_unit": True},
         {"part": "ESC", "code": "ESC-LOT-5", "in_unit": True},
     ]
-    assert [h["action"] for h in body["history"]] == ["unit.create", "unit.part", "unit.part", "unit.finish"]
+    assert [h["action"] for h in body["history"]] == [
+        "unit.create",
+        "unit.part",
+        "unit.part",
+        "unit.finish",
+    ]
     assert all(h["who"] == "Sokil" for h in body["history"])
     last = body["history"][-1]
     assert last["before"]["stage"] == "kitting" and last["after"]["stage"] == "soldering"
@@ -97,4 +122,6 @@ def test_every_time_in_the_api_is_utc_with_its_offset_on_any_database(app, clien
         assert stamp.endswith("+00:00"), stamp
         assert datetime.fromisoformat(stamp).utcoffset() == timedelta(0)
     stored = reload(unit).created_at  # naive from SQLite, aware from PostgreSQL; UTC either way
-    assert datetime.fromisoformat(body["created_at"]) == (stored if stored.tzinfo else stored.replace(tzinfo=UTC))
+    assert datetime.fromisoformat(body["created_at"]) == (
+        stored if stored.tzinfo else stored.replace(tzinfo=UTC)
+    )

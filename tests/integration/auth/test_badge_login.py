@@ -24,7 +24,9 @@ def holder(app, client, coordinator):
     """A volunteer with a badge the coordinator issued through the accounts page."""
     person = make_user(name="Sokil")
     login(client, coordinator)
-    response = client.post(f"/accounts/{person.id}/badge", data={"csrf_token": csrf_token(client, "/")})
+    response = client.post(
+        f"/accounts/{person.id}/badge", data={"csrf_token": csrf_token(client, "/")}
+    )
     assert response.status_code == 302
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     english(client)
@@ -87,12 +89,17 @@ def test_a_wrong_pin_on_a_badge_logs_nobody_in(client, holder):
 def test_wrong_badge_pins_count_towards_the_name_lock(app, client, holder):
     login_throttle.init_app(app, LoginThrottle())
     for _ in range(login_throttle.LIMIT - 1):
-        client.post("/badge", data={"csrf_token": csrf_token(client), "code": holder.badge_code, "pin": "9999"})
+        client.post(
+            "/badge",
+            data={"csrf_token": csrf_token(client), "code": holder.badge_code, "pin": "9999"},
+        )
     locked = client.post(
         "/badge", data={"csrf_token": csrf_token(client), "code": holder.badge_code, "pin": "9999"}
     )
     assert locked.status_code == 429
-    by_name = client.post("/login", data={"csrf_token": csrf_token(client), "username": "sokil", "pin": PIN})
+    by_name = client.post(
+        "/login", data={"csrf_token": csrf_token(client), "username": "sokil", "pin": PIN}
+    )
     assert by_name.status_code == 429
     assert working_as(client) is None
 
@@ -128,7 +135,9 @@ def test_a_revoked_badge_logs_nobody_in(client, coordinator, holder):
     assert response.status_code == 302
     login_page = text(client.get(response.headers["Location"]))
     assert "This badge is not valid any more. Ask a coordinator for a new one." in login_page
-    refused = client.post("/badge", data={"csrf_token": csrf_token(client), "code": old, "pin": PIN})
+    refused = client.post(
+        "/badge", data={"csrf_token": csrf_token(client), "code": old, "pin": PIN}
+    )
     assert refused.status_code == 302
     assert working_as(client) is None
 
@@ -170,7 +179,9 @@ def test_only_a_coordinator_issues_badges(client, holder):
     volunteer = make_user()
     login(client, volunteer)
     before = database_state()
-    response = client.post(f"/accounts/{holder.id}/badge", data={"csrf_token": csrf_token(client, "/")})
+    response = client.post(
+        f"/accounts/{holder.id}/badge", data={"csrf_token": csrf_token(client, "/")}
+    )
     assert response.status_code == 403
     assert database_state() == before
 

@@ -41,7 +41,11 @@ def test_a_form_sent_after_the_limit_changes_nothing(app, client):
     version = reload(unit).version
     token = csrf_token(client, "/")
     _idle_for(client, 120)
-    form = {"csrf_token": token, "status-version": str(version), "status-text": "waiting for a motor"}
+    form = {
+        "csrf_token": token,
+        "status-version": str(version),
+        "status-text": "waiting for a motor",
+    }
     response = client.post(f"/u/{unit.serial}/status/hold", data=form)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert "next=" not in response.headers["Location"]

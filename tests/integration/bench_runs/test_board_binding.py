@@ -19,8 +19,13 @@ def _read(unit, url, who, kind="identity"):
     judging = bench_runs.judging_for(unit)
     check = read_identity if kind == "identity" else run_check
     return bench_runs.record_run(
-        unit.serial, check(url, judging.limits).to_dict(), kind=kind, actor=who, station=None,
-        limits_version_id=None, golden_version_id=None,
+        unit.serial,
+        check(url, judging.limits).to_dict(),
+        kind=kind,
+        actor=who,
+        station=None,
+        limits_version_id=None,
+        golden_version_id=None,
     )
 
 
@@ -33,7 +38,9 @@ def _active_bindings():
     db.session.expire_all()
     return sorted(
         (b.uid, b.unit.serial)
-        for b in db.session.scalars(sa.select(BoardBinding).where(BoardBinding.released_at.is_(None)))
+        for b in db.session.scalars(
+            sa.select(BoardBinding).where(BoardBinding.released_at.is_(None))
+        )
     )
 
 
@@ -43,7 +50,9 @@ def test_a_board_seen_first_is_bound_to_its_unit(app, board):
     run = _read(unit, board(serial=unit.serial), volunteer)
     assert run.verdict == "pass" and run.conflict is None
     assert _active_bindings() == [(board_uid(unit.serial), unit.serial)]
-    assert audit_events(unit.serial, "unit.run_identity")[-1].after["board"] == board_uid(unit.serial)
+    assert audit_events(unit.serial, "unit.run_identity")[-1].after["board"] == board_uid(
+        unit.serial
+    )
     _finish(unit, volunteer)
     assert reload(unit).stage == "bench_test"
 
@@ -59,7 +68,9 @@ def test_a_board_bound_to_another_unit_is_flagged_and_accepting_moves_it(app, bo
     conflict = run.conflict
     assert conflict.undecided and conflict.uid == board_uid(first.serial)
     assert conflict.other_unit_id == first.id and conflict.bound_uid is None
-    assert audit_events(second.serial, "unit.run_identity")[-1].after["board_conflict"] == conflict.id
+    assert (
+        audit_events(second.serial, "unit.run_identity")[-1].after["board_conflict"] == conflict.id
+    )
     assert [c.id for c in boards.undecided()] == [conflict.id]
     with force_locale("en"), pytest.raises(Forbidden) as refused:
         _finish(second, volunteer)
@@ -70,7 +81,10 @@ def test_a_board_bound_to_another_unit_is_flagged_and_accepting_moves_it(app, bo
     assert _active_bindings() == [(board_uid(first.serial), second.serial)]
     assert boards.undecided() == [] and boards.decided()[0].decision == "accepted"
     event = audit_events(second.serial, "board.decide")[-1]
-    assert event.user_id == coordinator.id and event.after == {"board": board_uid(first.serial), "decision": "accepted"}
+    assert event.user_id == coordinator.id and event.after == {
+        "board": board_uid(first.serial),
+        "decision": "accepted",
+    }
     _finish(second, volunteer)
     assert reload(second).stage == "bench_test"
 

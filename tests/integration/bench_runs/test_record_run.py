@@ -51,9 +51,15 @@ def _finish(unit, who):
 def test_a_real_bench_test_is_stored_whole_with_its_versions(app, board):
     volunteer = make_user()
     unit = make_unit(builder=volunteer, at=Stage.BENCH_TEST)
-    limits = fc_config.save_limits(unit.drone_type, DEFAULT_LIMITS.to_dict() | {"gyro": {"max_std_dps": 3.0}}, None)
+    limits = fc_config.save_limits(
+        unit.drone_type, DEFAULT_LIMITS.to_dict() | {"gyro": {"max_std_dps": 3.0}}, None
+    )
     judging = bench_runs.judging_for(unit)
-    assert judging.kind == "bench" and judging.limits_version_id == limits.id and judging.golden is None
+    assert (
+        judging.kind == "bench"
+        and judging.limits_version_id == limits.id
+        and judging.golden is None
+    )
     result = run_check(board(serial=unit.serial), judging.limits).to_dict()
     version_before = reload(unit).version
 
@@ -61,7 +67,12 @@ def test_a_real_bench_test_is_stored_whole_with_its_versions(app, board):
 
     db.session.expire_all()
     stored = db.session.get(BenchRun, run.id)
-    assert (stored.kind, stored.stage, stored.verdict, stored.user_id) == ("bench", "bench_test", "pass", volunteer.id)
+    assert (stored.kind, stored.stage, stored.verdict, stored.user_id) == (
+        "bench",
+        "bench_test",
+        "pass",
+        volunteer.id,
+    )
     assert stored.limits_version_id == limits.id and stored.golden_version_id is None
     assert [m.name for m in stored.measurements] == [m["name"] for m in result["measurements"]]
     assert all(m.passed for m in stored.measurements) and len(stored.measurements) == 9
@@ -73,7 +84,11 @@ def test_a_real_bench_test_is_stored_whole_with_its_versions(app, board):
     text = bench_runs.transcript_text(stored)
     assert text.count("\n") == len(result["transcript"]) and " tx msp " in text
     event = audit_events(unit.serial, "unit.run_bench")[-1]
-    assert event.user_id == volunteer.id and event.after["verdict"] == "pass" and event.after["run"] == run.id
+    assert (
+        event.user_id == volunteer.id
+        and event.after["verdict"] == "pass"
+        and event.after["run"] == run.id
+    )
     # A run that does not move the unit leaves a page opened before it valid.
     assert reload(unit).version == version_before
 
@@ -84,17 +99,22 @@ def _bad_documents():
         "not an object": [],
         "no verdict": {k: v for k, v in good.items() if k != "verdict"},
         "unknown verdict": good | {"verdict": "maybe"},
-        "measurement without name": good | {"measurements": [{"value": 1, "unit": "", "limit": "", "passed": True}]},
+        "measurement without name": good
+        | {"measurements": [{"value": 1, "unit": "", "limit": "", "passed": True}]},
         "passed is text": good | {"measurements": [good["measurements"][0] | {"passed": "yes"}]},
-        "pass with a failed measurement": good | {"measurements": [good["measurements"][0] | {"passed": False}]},
-        "transcript entry": good | {"transcript": [{"t": 0, "direction": "sideways", "kind": "msp", "data": ""}]},
+        "pass with a failed measurement": good
+        | {"measurements": [good["measurements"][0] | {"passed": False}]},
+        "transcript entry": good
+        | {"transcript": [{"t": 0, "direction": "sideways", "kind": "msp", "data": ""}]},
         "limits unknown key": good | {"limits": {"gyro": {"max_noise": 1}}},
         "uid too long": good | {"probe": good["probe"] | {"uid": "f" * 49}},
     }
     return list(cases.items())
 
 
-@pytest.mark.parametrize(("case", "document"), _bad_documents(), ids=[c for c, _ in _bad_documents()])
+@pytest.mark.parametrize(
+    ("case", "document"), _bad_documents(), ids=[c for c, _ in _bad_documents()]
+)
 def test_a_bad_document_is_refused_and_nothing_is_stored(app, case, document):
     unit = make_unit(at=Stage.FLASHING)
     before = database_state()
@@ -110,8 +130,15 @@ def test_unknown_unit_wrong_stage_and_foreign_version_are_refused(app):
     document = copy.deepcopy(simulator_documents()["identity"])
     before = database_state()
     with pytest.raises(NotFound):
-        bench_runs.record_run("T7-2000-00001", document, kind="identity", actor=None, station=None,
-                              limits_version_id=None, golden_version_id=None)
+        bench_runs.record_run(
+            "T7-2000-00001",
+            document,
+            kind="identity",
+            actor=None,
+            station=None,
+            limits_version_id=None,
+            golden_version_id=None,
+        )
     with pytest.raises(Conflict):
         _record(drone_unit, document)  # soldering: no flight controller to read yet
     assert database_state() == before
@@ -141,8 +168,15 @@ def test_a_wrong_target_fails_flashing_as_wrong_firmware(app, board):
     unit = reload(unit)
     assert (unit.stage, unit.rework) == ("flashing", True)
     record = unit.records[-1]
-    assert (record.stage, record.outcome, record.reason, record.rework_to) == ("flashing", "failed", "wrong_firmware", "flashing")
-    assert record.user_id == volunteer.id and "STM32F405" in record.note and "STM32F7X2" in record.note
+    assert (record.stage, record.outcome, record.reason, record.rework_to) == (
+        "flashing",
+        "failed",
+        "wrong_firmware",
+        "flashing",
+    )
+    assert (
+        record.user_id == volunteer.id and "STM32F405" in record.note and "STM32F7X2" in record.note
+    )
     assert [e.action for e in audit_events(unit.serial)][-2:] == ["unit.run_identity", "unit.fail"]
     assert {m.name for m in run.failed_measurements} >= {"target"}
     with force_locale("en"), pytest.raises(Forbidden) as refused:
@@ -165,8 +199,14 @@ def test_the_latest_run_decides(app):
     with force_locale("en"), pytest.raises(Forbidden) as refused:
         _finish(unit, volunteer)
     assert "The latest bench test did not pass" in in_english(refused.value.message)
-    assert reload(unit).stage == "bench_test" and not reload(unit).rework  # a bench fail moves nothing by itself
-    could_not = copy.deepcopy(simulator_documents()["bench"]) | {"verdict": "error", "measurements": [], "probe": None}
+    assert (
+        reload(unit).stage == "bench_test" and not reload(unit).rework
+    )  # a bench fail moves nothing by itself
+    could_not = copy.deepcopy(simulator_documents()["bench"]) | {
+        "verdict": "error",
+        "measurements": [],
+        "probe": None,
+    }
     record_passing_run(reload(unit), volunteer)
     _record(reload(unit), could_not, "bench", volunteer)
     with pytest.raises(Forbidden):
@@ -195,11 +235,27 @@ def test_judging_uses_the_current_versions_and_the_goldens_ignore_patterns(app):
     assert bench_runs.judging_for(unit).limits == DEFAULT_LIMITS
     fc_config.save_limits(unit.drone_type, {"attitude": {"max_tilt_deg": 5.0}}, None)
     second = fc_config.save_limits(unit.drone_type, {"attitude": {"max_tilt_deg": 7.0}}, None)
-    golden = fc_config.save_golden(unit.drone_type, "set gyro_lpf1_static_hz = 250\nset craft_name = X", ["set craft_name"], "pasted", None)
+    golden = fc_config.save_golden(
+        unit.drone_type,
+        "set gyro_lpf1_static_hz = 250\nset craft_name = X",
+        ["set craft_name"],
+        "pasted",
+        None,
+    )
     judging = bench_runs.judging_for(unit)
-    assert (judging.kind, judging.limits_version_id, judging.limits_number) == ("identity", second.id, 2)
-    assert judging.limits.attitude.max_tilt_deg == 7.0 and judging.limits.config.ignore == ("set craft_name",)
-    assert (judging.golden_version_id, judging.golden_number, judging.ignore) == (golden.id, 1, ("set craft_name",))
+    assert (judging.kind, judging.limits_version_id, judging.limits_number) == (
+        "identity",
+        second.id,
+        2,
+    )
+    assert judging.limits.attitude.max_tilt_deg == 7.0 and judging.limits.config.ignore == (
+        "set craft_name",
+    )
+    assert (judging.golden_version_id, judging.golden_number, judging.ignore) == (
+        golden.id,
+        1,
+        ("set craft_name",),
+    )
     assert judging.golden.startswith("set gyro_lpf1_static_hz")
     answer = judging.for_station(unit)
     assert answer["limits_version"] == second.id and answer["golden_version"] == golden.id
@@ -228,7 +284,9 @@ def test_the_unit_page_refuses_to_finish_flashing_unread_and_changes_nothing(app
     before = database_state()
     response = finish(client, unit, required_ids(unit))
     assert response.status_code == 403
-    assert "Read the flight controller first: the stage finishes when the reading passes." in text(response)
+    assert "Read the flight controller first: the stage finishes when the reading passes." in text(
+        response
+    )
     assert database_state() == before
     record_passing_run(reload(unit), volunteer)
     assert finish(client, unit, required_ids(reload(unit))).status_code == 302
@@ -245,5 +303,7 @@ def test_a_reviewer_who_ran_the_flight_controller_cannot_sign_the_unit_off(app, 
     assert "you cannot sign it off" in text(client.get(f"/review/{unit.serial}"))
     before = database_state()
     unit = reload(unit)
-    response = post(client, f"/review/{unit.serial}/approve", {"approve-version": str(unit.version)})
+    response = post(
+        client, f"/review/{unit.serial}/approve", {"approve-version": str(unit.version)}
+    )
     assert response.status_code == 403 and database_state() == before

@@ -53,4 +53,3 @@ def board() -> Iterator[Callable[[str], SimulatorServer]]:
     yield make
     for server in servers:
         server.stop()
-

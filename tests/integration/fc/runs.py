@@ -27,7 +27,9 @@ def stored(job: fc_jobs.Job) -> BenchRun:
     return run
 
 
-def start_from_page(client: FlaskClient, serial: str, kind: str, port_id: int, **fields) -> fc_jobs.Job:
+def start_from_page(
+    client: FlaskClient, serial: str, kind: str, port_id: int, **fields
+) -> fc_jobs.Job:
     """Press the port's button on the start page; answers the job the page then follows."""
     response = post(client, f"/u/{serial}/fc/{kind}", {"port": str(port_id)} | fields)
     assert response.status_code == 303, text(response)

@@ -8,7 +8,9 @@ from workshop.models import BenchRun, BoardBinding, Unit
 from workshop.services import accounts, bench_runs, demo, fc_config, fc_jobs, ports
 
 
-def test_the_demo_has_simulated_ports_limits_golden_and_real_runs_for_units_past_the_board_stages(app):
+def test_the_demo_has_simulated_ports_limits_golden_and_real_runs_for_units_past_the_board_stages(
+    app,
+):
     demo.seed()
 
     assert [(p.name, p.url) for p in ports.list_ports()] == [
@@ -37,7 +39,10 @@ def test_the_demo_bench_test_passes_on_the_healthy_port_and_fails_on_the_noisy_o
     passed = stored(fc_jobs.runner().start("bench", unit, healthy, volunteer))
 
     assert failed.verdict == "fail" and {m.name for m in failed.failed_measurements} == {
-        "gyro_noise_x", "gyro_noise_y", "gyro_noise_z"}
+        "gyro_noise_x",
+        "gyro_noise_y",
+        "gyro_noise_z",
+    }
     assert passed.verdict == "pass" and passed.config_changes == []
     assert bench_runs.latest_run(unit, "bench").id == passed.id
     # Both ports are the same unit's board: one board bound, no conflict.

@@ -12,7 +12,9 @@ from workshop.workflow import Stage
 
 
 def spin(client, serial, port_id, motor, **extra):
-    return post(client, f"/u/{serial}/fc/motors/spin", {"port": str(port_id), "motor": str(motor)} | extra)
+    return post(
+        client, f"/u/{serial}/fc/motors/spin", {"port": str(port_id), "motor": str(motor)} | extra
+    )
 
 
 def test_no_motor_spins_without_the_propellers_off_confirmation(client, volunteer, sim_port):
@@ -28,7 +30,9 @@ def test_no_motor_spins_without_the_propellers_off_confirmation(client, voluntee
     assert database_state() == before
 
 
-def test_each_motor_spins_alone_and_the_check_records_rpm_and_direction(client, volunteer, sim_port):
+def test_each_motor_spins_alone_and_the_check_records_rpm_and_direction(
+    client, volunteer, sim_port
+):
     unit = make_unit(builder=volunteer, at=Stage.BENCH_TEST)
     port = sim_port("healthy")
     answers = {}
@@ -40,7 +44,10 @@ def test_each_motor_spins_alone_and_the_check_records_rpm_and_direction(client, 
         assert state["verdict"] == "pass", state
         assert state["steps"][-1] == f"motor_{motor}"
         assert [m["name"] for m in state["measurements"]] == [f"motor_{motor}_rpm"]
-        answers |= {f"job-{motor}": job.id, f"direction-{motor}": "ok" if motor == 1 else "reversed"}
+        answers |= {
+            f"job-{motor}": job.id,
+            f"direction-{motor}": "ok" if motor == 1 else "reversed",
+        }
 
     response = post(client, f"/u/{unit.serial}/fc/motors", answers, follow_redirects=True)
 
@@ -61,8 +68,11 @@ def test_the_stop_request_reaches_the_port_and_a_motor_check_without_taps_is_ref
 ):
     unit = make_unit(builder=volunteer, at=Stage.BENCH_TEST)
     port = sim_port("healthy")
-    finished(fc_jobs.runner().get(
-        spin(client, unit.serial, port.id, 1, propellers_off="y").get_json()["id"]))
+    finished(
+        fc_jobs.runner().get(
+            spin(client, unit.serial, port.id, 1, propellers_off="y").get_json()["id"]
+        )
+    )
 
     stopped = post(client, f"/u/{unit.serial}/fc/motors/stop", {"port": str(port.id)})
     before = database_state()
@@ -70,7 +80,9 @@ def test_the_stop_request_reaches_the_port_and_a_motor_check_without_taps_is_ref
 
     assert stopped.get_json() == {"stopped": True}
     assert untapped.status_code == 302 and untapped.headers["Location"].endswith("/fc/motors")
-    assert "Spin at least one motor and say which way it turned." in text(client.get(f"/u/{unit.serial}/fc/motors"))
+    assert "Spin at least one motor and say which way it turned." in text(
+        client.get(f"/u/{unit.serial}/fc/motors")
+    )
     assert database_state() == before
 
 
@@ -104,16 +116,24 @@ def test_applying_is_refused_without_confirmation_or_for_another_board(client, v
     unit = make_unit(builder=volunteer, at=Stage.FLASHING)
     _golden(unit, volunteer)
     port = sim_port("healthy")
-    unread = post(client, f"/u/{unit.serial}/fc/apply", {"port": str(port.id), "board": "x", "confirm": "y"})
+    unread = post(
+        client, f"/u/{unit.serial}/fc/apply", {"port": str(port.id), "board": "x", "confirm": "y"}
+    )
     stored(start_from_page(client, unit.serial, "identity", port.id))
     uid = bench_runs.bound_board(unit).uid
     before = database_state()
 
     unconfirmed = post(client, f"/u/{unit.serial}/fc/apply", {"port": str(port.id), "board": uid})
-    other = post(client, f"/u/{unit.serial}/fc/apply", {"port": str(port.id), "board": "0" * 24, "confirm": "y"})
+    other = post(
+        client,
+        f"/u/{unit.serial}/fc/apply",
+        {"port": str(port.id), "board": "0" * 24, "confirm": "y"},
+    )
 
     assert unread.status_code == 400 and "Read the flight controller first" in text(unread)
-    assert unconfirmed.status_code == 400 and "I checked the unit and the board" in text(unconfirmed)
+    assert unconfirmed.status_code == 400 and "I checked the unit and the board" in text(
+        unconfirmed
+    )
     assert other.status_code == 400 and "Another board is bound to this unit now." in text(other)
     assert database_state() == before
 
@@ -135,7 +155,9 @@ def test_another_board_on_the_port_is_not_overwritten(client, volunteer, sim_por
 def test_the_stop_request_stops_a_spinning_motor_before_its_time(client, volunteer, sim_port):
     unit = make_unit(builder=volunteer, at=Stage.BENCH_TEST)
     port = sim_port("healthy")
-    job = fc_jobs.runner().get(spin(client, unit.serial, port.id, 3, propellers_off="y").get_json()["id"])
+    job = fc_jobs.runner().get(
+        spin(client, unit.serial, port.id, 3, propellers_off="y").get_json()["id"]
+    )
     # The page is left while motor 3 turns: its beacon asks the server to stop every motor.
     deadline = threading.Event()
     while job.current != "motor_3" and not job.finished:
@@ -145,5 +167,9 @@ def test_the_stop_request_stops_a_spinning_motor_before_its_time(client, volunte
 
     assert stopped.get_json() == {"stopped": True}
     [rpm] = finished(job).document["measurements"]
-    assert (rpm["name"], rpm["passed"], rpm["detail"]) == ("motor_3_rpm", False, "stopped before its time")
+    assert (rpm["name"], rpm["passed"], rpm["detail"]) == (
+        "motor_3_rpm",
+        False,
+        "stopped before its time",
+    )
     assert any(e["data"].startswith("motor 3 stopped after") for e in job.document["transcript"])

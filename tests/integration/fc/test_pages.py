@@ -20,7 +20,9 @@ def test_the_unit_page_offers_the_run_of_its_stage(client, volunteer):
     bench_page = text(client.get(f"/u/{at_bench.serial}"))
 
     assert f'href="/u/{at_flashing.serial}/fc/identity"' in flashing_page
-    assert "Read flight controller" in flashing_page and "Apply golden configuration" in flashing_page
+    assert (
+        "Read flight controller" in flashing_page and "Apply golden configuration" in flashing_page
+    )
     assert f'href="/u/{at_bench.serial}/fc/bench"' in bench_page and "Run bench test" in bench_page
     assert f'href="/u/{at_bench.serial}/fc/motors"' in bench_page
     assert "/fc/" not in text(client.get(f"/u/{at_soldering.serial}"))
@@ -33,7 +35,9 @@ def test_the_unit_page_offers_the_run_of_its_stage(client, volunteer):
     assert runs.count('href="/runs/') == 2  # the identity reading and the bench test
 
 
-def test_volunteer_runs_the_bench_test_follows_its_steps_and_reads_the_verdict(client, volunteer, sim_port):
+def test_volunteer_runs_the_bench_test_follows_its_steps_and_reads_the_verdict(
+    client, volunteer, sim_port
+):
     unit = make_unit(builder=volunteer, at=Stage.BENCH_TEST)
     port = sim_port("healthy")
     start_page = text(client.get(f"/u/{unit.serial}/fc/bench"))
@@ -47,19 +51,31 @@ def test_volunteer_runs_the_bench_test_follows_its_steps_and_reads_the_verdict(c
     finished(job)
     state = client.get(f"/fc/jobs/{job.id}/state").get_json()
     assert state["finished"] and state["verdict"] == "pass"
-    assert state["done"] == ["connect", "identity", "sensors", "gyro_noise", "battery", "receiver", "config_diff"]
+    assert state["done"] == [
+        "connect",
+        "identity",
+        "sensors",
+        "gyro_noise",
+        "battery",
+        "receiver",
+        "config_diff",
+    ]
     assert state["run_url"] == f"/runs/{job.run_id}"
     # Polling without JavaScript: the progress page leads to the result once it is stored.
     assert client.get(f"/fc/jobs/{job.id}").headers["Location"] == f"/runs/{job.run_id}"
 
     page = text(client.get(f"/runs/{job.run_id}"))
     assert 'id="fc-verdict">Passed<' in page
-    assert re.search(r'data-name="battery">.*?<td>[\d.]+ V</td>\s*<td>USB only .*?✔ pass', page, re.DOTALL)
+    assert re.search(
+        r'data-name="battery">.*?<td>[\d.]+ V</td>\s*<td>USB only .*?✔ pass', page, re.DOTALL
+    )
     assert "Gyro noise, roll" in page and "&lt;= " in page
     assert 'id="rework-form"' not in page
 
 
-def test_a_failed_bench_test_offers_rework_with_the_failing_measurements(client, volunteer, sim_port):
+def test_a_failed_bench_test_offers_rework_with_the_failing_measurements(
+    client, volunteer, sim_port
+):
     unit = make_unit(builder=volunteer, at=Stage.BENCH_TEST)
     run = stored(start_from_page(client, unit.serial, "bench", sim_port("noisy_gyro").id))
 
@@ -72,9 +88,13 @@ def test_a_failed_bench_test_offers_rework_with_the_failing_measurements(client,
     assert reasons and reasons.group(1).startswith("Gyro noise, roll: ")
     assert "Gyro noise, yaw: " in reasons.group(1) and "(limit &lt;= 2)" in reasons.group(1)
 
-    response = post(client, f"/u/{unit.serial}/fail",
-                    rework_form("fail", page_version(client, unit.serial), "failed_bench_test",
-                                words=reasons.group(1)))
+    response = post(
+        client,
+        f"/u/{unit.serial}/fail",
+        rework_form(
+            "fail", page_version(client, unit.serial), "failed_bench_test", words=reasons.group(1)
+        ),
+    )
     assert response.status_code == 302
     unit = reload(unit)
     assert unit.stage == "soldering" and unit.rework
@@ -90,13 +110,21 @@ def test_a_configuration_drift_is_shown_line_by_line(client, volunteer, sim_port
 
     page = text(client.get(f"/runs/{run.id}"))
 
-    assert '<p class="del"><span aria-hidden="true">−</span> set vbat_warning_cell_voltage = 340' in page
+    assert (
+        '<p class="del"><span aria-hidden="true">−</span> set vbat_warning_cell_voltage = 340'
+        in page
+    )
     assert '<p class="add"><span aria-hidden="true">+</span> set gyro_lpf1_static_hz = 300' in page
-    assert '<p class="del"><span aria-hidden="true">−</span> set p_roll = 48</p><p class="add"><span aria-hidden="true">+</span> set p_roll = 55</p>' in page
+    assert (
+        '<p class="del"><span aria-hidden="true">−</span> set p_roll = 48</p><p class="add"><span aria-hidden="true">+</span> set p_roll = 55</p>'
+        in page
+    )
     assert "Golden configuration: version 1." in page
 
 
-def test_a_pulled_cable_reads_could_not_test_and_the_transcript_downloads(client, volunteer, sim_port):
+def test_a_pulled_cable_reads_could_not_test_and_the_transcript_downloads(
+    client, volunteer, sim_port
+):
     unit = make_unit(builder=volunteer, at=Stage.BENCH_TEST)
     run = stored(start_from_page(client, unit.serial, "bench", sim_port("drops_link").id))
 

@@ -27,7 +27,9 @@ def test_coordinator_reads_a_good_board_looks_at_it_and_saves_it_as_a_new_versio
     assert "set p_roll = 48" in job.config_text and "mcu_id" in job.config_text
     assert fc_config.current_golden(drone_type) is None  # nothing saved before the person says so
 
-    saved = post(client, f"/admin/types/{drone_type.id}/golden/read/{job.id}", follow_redirects=True)
+    saved = post(
+        client, f"/admin/types/{drone_type.id}/golden/read/{job.id}", follow_redirects=True
+    )
 
     assert "Golden configuration saved as version 1." in text(saved)
     golden = fc_config.current_golden(drone_type)
@@ -52,7 +54,9 @@ def test_only_a_coordinator_reads_and_an_unknown_reading_saves_nothing(client, s
     login(client, make_user(Role.ADMIN))
     english(client)
     before = database_state()
-    unknown = post(client, f"/admin/types/{drone_type.id}/golden/read/nosuchjob", follow_redirects=True)
+    unknown = post(
+        client, f"/admin/types/{drone_type.id}/golden/read/nosuchjob", follow_redirects=True
+    )
 
     assert "Read the flight controller again: that reading is not known here." in text(unknown)
     assert database_state() == before

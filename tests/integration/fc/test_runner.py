@@ -43,7 +43,9 @@ def test_a_healthy_board_passes_the_bench_test_with_every_step_reported(voluntee
         ("arming_blocked", {"arming_flags"}),
     ],
 )
-def test_each_faulty_board_fails_on_the_measurement_that_is_wrong(volunteer, sim_port, profile, failing):
+def test_each_faulty_board_fails_on_the_measurement_that_is_wrong(
+    volunteer, sim_port, profile, failing
+):
     unit = bench_unit(volunteer)
 
     run = stored(fc_jobs.runner().start("bench", unit, sim_port(profile), volunteer))
@@ -70,7 +72,9 @@ def test_a_drifted_configuration_fails_with_each_differing_line(volunteer, sim_p
     assert run.golden_version_id is not None
 
 
-def test_a_pulled_cable_is_recorded_as_could_not_test_with_the_transcript_so_far(volunteer, sim_port):
+def test_a_pulled_cable_is_recorded_as_could_not_test_with_the_transcript_so_far(
+    volunteer, sim_port
+):
     unit = bench_unit(volunteer)
 
     run = stored(fc_jobs.runner().start("bench", unit, sim_port("drops_link"), volunteer))
@@ -91,9 +95,13 @@ def test_noise_on_the_line_is_skipped_and_a_healthy_board_still_passes(volunteer
     assert all(m.passed for m in run.measurements) and run.measurements
     # The transcript keeps every byte received, the noise among the answers included.
     noisy = "".join(e["data"] for e in run.transcript if e["direction"] == "rx")
-    quiet = "".join(e["data"] for e in stored(
-        fc_jobs.runner().start("bench", bench_unit(volunteer), sim_port("healthy"), volunteer)
-    ).transcript if e["direction"] == "rx")
+    quiet = "".join(
+        e["data"]
+        for e in stored(
+            fc_jobs.runner().start("bench", bench_unit(volunteer), sim_port("healthy"), volunteer)
+        ).transcript
+        if e["direction"] == "rx"
+    )
     assert len(noisy) > len(quiet)
 
 
@@ -129,7 +137,10 @@ def test_a_second_run_on_a_busy_port_is_refused_and_changes_nothing(app, volunte
     assert database_state() == before
     finished(job)
     # Once the first run has ended the port is free again.
-    assert stored(fc_jobs.runner().start("bench", second, sim_port("healthy"), volunteer)).verdict == "pass"
+    assert (
+        stored(fc_jobs.runner().start("bench", second, sim_port("healthy"), volunteer)).verdict
+        == "pass"
+    )
 
 
 def test_a_run_is_refused_at_a_stage_it_does_not_belong_to(volunteer, sim_port):
@@ -159,11 +170,22 @@ def test_wrong_target_at_flashing_fails_the_stage_as_wrong_firmware(volunteer, s
     assert unit.records[-1].reason == "wrong_firmware"
 
 
-def test_each_simulated_unit_has_its_own_board_and_a_swapped_board_is_flagged(volunteer, sim_port, board):
+def test_each_simulated_unit_has_its_own_board_and_a_swapped_board_is_flagged(
+    volunteer, sim_port, board
+):
     first = make_unit(builder=volunteer, at=Stage.FLASHING)
     second = make_unit(builder=volunteer, at=Stage.FLASHING)
-    own = [stored(fc_jobs.runner().start("identity", u, sim_port("healthy") if u is first else
-                                         ports.list_ports()[0], volunteer)) for u in (first, second)]
+    own = [
+        stored(
+            fc_jobs.runner().start(
+                "identity",
+                u,
+                sim_port("healthy") if u is first else ports.list_ports()[0],
+                volunteer,
+            )
+        )
+        for u in (first, second)
+    ]
     assert own[0].board_uid != own[1].board_uid
     assert all(run.conflict is None for run in own)
 

@@ -40,11 +40,19 @@ def reviewer(app, client):
 
 def _approve(client, unit, words: str = "", version: int | None = None):
     version = reload(unit).version if version is None else version
-    return post(client, f"/review/{unit.serial}/approve", {"approve-version": str(version), "approve-text": words})
+    return post(
+        client,
+        f"/review/{unit.serial}/approve",
+        {"approve-version": str(version), "approve-text": words},
+    )
 
 
 def _reject(client, unit, reason: str, stage: str = "", words: str = ""):
-    return post(client, f"/review/{unit.serial}/reject", rework_form("reject", reload(unit).version, reason, stage, words))
+    return post(
+        client,
+        f"/review/{unit.serial}/reject",
+        rework_form("reject", reload(unit).version, reason, stage, words),
+    )
 
 
 def test_the_queue_lists_units_waiting_for_review_oldest_first(app, client, reviewer, volunteer):
@@ -83,21 +91,36 @@ def test_another_reviewer_approves_and_the_unit_is_signed_off(app, client, revie
     unit = reload(unit)
     assert (unit.stage, unit.status, unit.rework) == ("approved", "active", False)
     review = db.session.scalars(db.select(Review)).one()
-    assert (review.decision, review.reviewer_id, review.note) == ("approved", reviewer.id, "clean build")
+    assert (review.decision, review.reviewer_id, review.note) == (
+        "approved",
+        reviewer.id,
+        "clean build",
+    )
     event = audit_events(unit.serial, "unit.approve")[-1]
-    assert event.user_id == reviewer.id and event.before["stage"] == "review" and event.after["stage"] == "approved"
+    assert (
+        event.user_id == reviewer.id
+        and event.before["stage"] == "review"
+        and event.after["stage"] == "approved"
+    )
     page = text(client.get(f"/u/{unit.serial}"))
     assert "Signed off: the build record is frozen." in page and "clean build" in page
 
 
 @pytest.mark.parametrize("step", ["finished", "failed"])
-def test_a_reviewer_who_did_any_step_cannot_sign_it_off_and_the_page_says_why(app, client, reviewer, volunteer, step):
+def test_a_reviewer_who_did_any_step_cannot_sign_it_off_and_the_page_says_why(
+    app, client, reviewer, volunteer, step
+):
     unit = make_unit(builder=volunteer, at=Stage.SOLDERING)
     if step == "finished":
         assert finish(client, unit, required_ids(unit)).status_code == 302
     else:
         # Only failing a stage (the volunteer does all the rework) still counts as a step.
-        assert post(client, f"/u/{unit.serial}/fail", rework_form("fail", unit.version, "short")).status_code == 302
+        assert (
+            post(
+                client, f"/u/{unit.serial}/fail", rework_form("fail", unit.version, "short")
+            ).status_code
+            == 302
+        )
     unit = reload(unit)
     while unit.stage != "review":
         pass_checks(unit, volunteer)
@@ -142,7 +165,9 @@ def test_an_admin_who_built_the_unit_cannot_sign_it_off_either(app, client):
         ("other", "", "kitting"),
     ],
 )
-def test_a_rejection_sends_the_unit_back_as_rework(app, client, reviewer, volunteer, reason, stage, target):
+def test_a_rejection_sends_the_unit_back_as_rework(
+    app, client, reviewer, volunteer, reason, stage, target
+):
     unit = make_unit(builder=volunteer, at=Stage.REVIEW)
     response = _reject(client, unit, reason, stage, "see the photos")
     assert response.status_code == 302
@@ -162,7 +187,9 @@ def test_a_rejection_without_words_for_other_changes_nothing(app, client, review
     assert database_state() == before
 
 
-def test_a_reworked_unit_comes_back_to_the_queue_and_needs_a_new_review(app, client, reviewer, volunteer):
+def test_a_reworked_unit_comes_back_to_the_queue_and_needs_a_new_review(
+    app, client, reviewer, volunteer
+):
     unit = make_unit(builder=volunteer, at=Stage.REVIEW)
     assert _reject(client, unit, "wrong_firmware").status_code == 302
     bench = app.test_client()
@@ -191,7 +218,12 @@ def test_a_signed_off_unit_is_frozen(app, client, reviewer, volunteer):
     for response in (
         finish(bench, unit, required_ids(unit)),
         post(bench, f"/u/{unit.serial}/fail", rework_form("fail", unit.version, "short")),
-        post(bench, f"/u/{unit.serial}/photo", {"version": str(unit.version), "photo": (image_file(), "a.jpg")}, content_type="multipart/form-data"),
+        post(
+            bench,
+            f"/u/{unit.serial}/photo",
+            {"version": str(unit.version), "photo": (image_file(), "a.jpg")},
+            content_type="multipart/form-data",
+        ),
     ):
         assert response.status_code == 403
         assert FROZEN in text(response)
@@ -228,7 +260,9 @@ def test_a_volunteer_cannot_approve_or_reject(app, client, volunteer):
 def test_approving_without_the_csrf_token_changes_nothing(app, client, reviewer, volunteer):
     unit = make_unit(builder=volunteer, at=Stage.REVIEW)
     before = database_state()
-    response = client.post(f"/review/{unit.serial}/approve", data={"approve-version": str(unit.version)})
+    response = client.post(
+        f"/review/{unit.serial}/approve", data={"approve-version": str(unit.version)}
+    )
     assert response.status_code == 400 and "The page expired" in text(response)
     assert database_state() == before
 
@@ -257,14 +291,21 @@ def test_approving_an_unknown_serial_is_not_found(app, client, reviewer):
 
 def test_a_unit_on_hold_at_review_cannot_be_signed_off(app, client, reviewer, volunteer):
     unit = make_unit(builder=volunteer, at=Stage.REVIEW)
-    assert post(client, f"/u/{unit.serial}/status/hold", status_form(unit.version, "missing label")).status_code == 302
+    assert (
+        post(
+            client, f"/u/{unit.serial}/status/hold", status_form(unit.version, "missing label")
+        ).status_code
+        == 302
+    )
     before = database_state()
     response = _approve(client, unit)
     assert response.status_code == 403 and "This unit is on hold." in text(response)
     assert database_state() == before
 
 
-def test_the_review_page_of_an_unknown_serial_goes_back_to_the_queue_with_the_reason(app, client, reviewer):
+def test_the_review_page_of_an_unknown_serial_goes_back_to_the_queue_with_the_reason(
+    app, client, reviewer
+):
     response = client.get("/review/T7-2020-00078", follow_redirects=True)
     assert response.status_code == 200 and response.request.path == "/review/"
     assert "No unit has the serial T7-2020-00078." in text(response)
@@ -272,7 +313,9 @@ def test_the_review_page_of_an_unknown_serial_goes_back_to_the_queue_with_the_re
 
 def test_a_refused_rejection_stays_on_the_review_page(app, client, reviewer, volunteer):
     unit = make_unit(builder=volunteer, at=Stage.REVIEW)
-    response = post(client, f"/review/{unit.serial}/reject", rework_form("reject", unit.version, "other"))
+    response = post(
+        client, f"/review/{unit.serial}/reject", rework_form("reject", unit.version, "other")
+    )
     assert response.status_code == 403
     assert "Write a few words about the reason." in text(response)
     assert "Sign-off" in text(response)  # the review page, with its forms, not the unit page

@@ -52,7 +52,15 @@ def test_an_unknown_serial_says_so_and_stays_on_the_bench(bench, client):
 
 @pytest.mark.parametrize(
     "typed",
-    ["hello", "FPV7-26-00001", "FPV7-2026-0001", "TOOLONGPREFIX-2026-00001", "ҐҐ7-2026-00001", "http://host:5000/x/abc", "%%%"],
+    [
+        "hello",
+        "FPV7-26-00001",
+        "FPV7-2026-0001",
+        "TOOLONGPREFIX-2026-00001",
+        "ҐҐ7-2026-00001",
+        "http://host:5000/x/abc",
+        "%%%",
+    ],
 )
 def test_a_malformed_code_says_what_a_serial_looks_like_and_stays(bench, client, typed):
     before = database_state()

@@ -29,7 +29,11 @@ def test_volunteer_finishes_kitting_with_required_items_ticked(app, client):
     unit = make_unit(builder=volunteer)
     login(client, volunteer)
     items = [str(i) for i in required_ids(unit)]
-    response = post(client, f"/u/{unit.serial}/finish", {"version": unit.version, "item": items, "note": "all there"})
+    response = post(
+        client,
+        f"/u/{unit.serial}/finish",
+        {"version": unit.version, "item": items, "note": "all there"},
+    )
     assert response.status_code == 302
     unit = reload(unit)
     assert unit.stage == Stage.SOLDERING
@@ -46,7 +50,9 @@ def test_stage_does_not_finish_with_a_required_item_unticked(app, client):
     english(client)
     events_before = db.session.scalar(db.select(db.func.count(AuditEvent.id)))
     one = sorted(required_ids(unit))[:1]
-    response = post(client, f"/u/{unit.serial}/finish", {"version": unit.version, "item": [str(i) for i in one]})
+    response = post(
+        client, f"/u/{unit.serial}/finish", {"version": unit.version, "item": [str(i) for i in one]}
+    )
     assert response.status_code == 403
     assert "Tick every required item first. Still unticked: kitting step two." in text(response)
     assert reload(unit).stage == Stage.KITTING
@@ -90,14 +96,22 @@ def _photo_files(app) -> set[str]:
 
 def test_a_unit_moves_through_every_build_stage_with_checklist_note_and_photo(app, client, bench):
     unit = make_unit(builder=bench)
-    formats = {Stage.KITTING: "JPEG", Stage.SOLDERING: "PNG", Stage.FLASHING: "JPEG", Stage.BENCH_TEST: "PNG"}
+    formats = {
+        Stage.KITTING: "JPEG",
+        Stage.SOLDERING: "PNG",
+        Stage.FLASHING: "JPEG",
+        Stage.BENCH_TEST: "PNG",
+    }
     for stage in BUILD:
         assert reload(unit).stage == stage
         unit = reload(unit)
         pass_checks(unit, bench)
         optional = [i.id for i in unit.drone_type.checklist_for(stage) if not i.required]
         response = finish(
-            client, unit, list(required_ids(unit)) + optional, f"{stage} done well",
+            client,
+            unit,
+            list(required_ids(unit)) + optional,
+            f"{stage} done well",
             (image_file(formats[stage]), f"bench.{formats[stage].lower()}"),
         )
         assert response.status_code == 302, text(response)
@@ -126,7 +140,12 @@ def test_a_unit_moves_through_every_build_stage_with_checklist_note_and_photo(ap
         with Image.open(BytesIO(full.data)) as image:
             assert image.size == (64, 48)
     assert [e.action for e in audit_events(unit.serial)] == ["unit.create"] + ["unit.part"] * 2 + [
-        "unit.finish", "unit.finish", "unit.run_identity", "unit.finish", "unit.run_bench", "unit.finish"
+        "unit.finish",
+        "unit.finish",
+        "unit.run_identity",
+        "unit.finish",
+        "unit.run_bench",
+        "unit.finish",
     ]
 
 
@@ -140,7 +159,9 @@ def test_unticked_optional_items_are_recorded_as_unticked(app, client, bench):
 
 def test_photos_are_served_only_to_logged_in_people_and_only_photo_names(app, client, bench):
     unit = make_unit(builder=bench)
-    assert finish(client, unit, required_ids(unit), photo=(image_file(), "a.jpg")).status_code == 302
+    assert (
+        finish(client, unit, required_ids(unit), photo=(image_file(), "a.jpg")).status_code == 302
+    )
     name = reload(unit).photos[0].filename
     assert client.get("/photos/..%2Fworkshop.sqlite").status_code == 404
     assert client.get("/photos/x.db").status_code == 404
@@ -151,7 +172,9 @@ def test_photos_are_served_only_to_logged_in_people_and_only_photo_names(app, cl
 def test_a_photo_can_be_added_without_finishing_the_stage(app, client, bench):
     unit = make_unit(builder=bench)
     response = post(
-        client, f"/u/{unit.serial}/photo", {"version": str(unit.version), "photo": (image_file("PNG"), "x.png")},
+        client,
+        f"/u/{unit.serial}/photo",
+        {"version": str(unit.version), "photo": (image_file("PNG"), "x.png")},
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
@@ -172,11 +195,16 @@ def _huge_png() -> bytes:
     [
         ((b"not a picture at all", "fake.jpg"), "That file is not a photo the app can read"),
         ((b"%PDF-1.4 hello", "notes.pdf"), "Photos only: JPEG, PNG or WebP."),
-        ((b"\xff\xd8\xff\xe0 truncated jpeg", "cut.jpeg"), "That file is not a photo the app can read"),
+        (
+            (b"\xff\xd8\xff\xe0 truncated jpeg", "cut.jpeg"),
+            "That file is not a photo the app can read",
+        ),
         ((_huge_png(), "bomb.png"), "That photo is too large (over 40 megapixels)."),
     ],
 )
-def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_kept(app, client, bench, upload, message):
+def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_kept(
+    app, client, bench, upload, message
+):
     unit = make_unit(builder=bench)
     files_before = _photo_files(app)
     before = database_state()
@@ -187,23 +215,44 @@ def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_kept(app, client, 
     assert database_state() == before and reload(unit).stage == "kitting"
     assert _photo_files(app) == files_before
     response = post(
-        client, f"/u/{unit.serial}/photo", {"version": str(unit.version), "photo": (BytesIO(content), name)},
+        client,
+        f"/u/{unit.serial}/photo",
+        {"version": str(unit.version), "photo": (BytesIO(content), name)},
         content_type="multipart/form-data",
     )
     assert response.status_code == 400 and message in text(response)
     assert database_state() == before and _photo_files(app) == files_before
 
 
-@pytest.mark.parametrize(("stage", "reason"), [(s, r) for s in BUILD for r in REASON_TARGET if BUILD.index(REASON_TARGET[r]) <= BUILD.index(s)])
-def test_failing_with_a_reason_sends_the_unit_back_to_the_named_stage(app, client, bench, stage, reason):
+@pytest.mark.parametrize(
+    ("stage", "reason"),
+    [
+        (s, r)
+        for s in BUILD
+        for r in REASON_TARGET
+        if BUILD.index(REASON_TARGET[r]) <= BUILD.index(s)
+    ],
+)
+def test_failing_with_a_reason_sends_the_unit_back_to_the_named_stage(
+    app, client, bench, stage, reason
+):
     unit = make_unit(builder=bench, at=stage)
-    response = post(client, f"/u/{unit.serial}/fail", rework_form("fail", unit.version, reason, words="seen under the loupe"))
+    response = post(
+        client,
+        f"/u/{unit.serial}/fail",
+        rework_form("fail", unit.version, reason, words="seen under the loupe"),
+    )
     assert response.status_code == 302, text(response)
     unit = reload(unit)
     target = REASON_TARGET[reason]
     assert (unit.stage, unit.status, unit.rework) == (target.value, "active", True)
     failed = unit.records[-1]
-    assert (failed.stage, failed.outcome, failed.reason, failed.rework_to) == (stage.value, "failed", reason, target.value)
+    assert (failed.stage, failed.outcome, failed.reason, failed.rework_to) == (
+        stage.value,
+        "failed",
+        reason,
+        target.value,
+    )
     event = audit_events(unit.serial, "unit.fail")[-1]
     assert event.before["stage"] == stage.value and event.after["stage"] == target.value
     assert event.after["reason"] == reason
@@ -211,7 +260,15 @@ def test_failing_with_a_reason_sends_the_unit_back_to_the_named_stage(app, clien
     assert "Rework" in page and "failed a stage" in page
 
 
-@pytest.mark.parametrize(("stage", "reason"), [(s, r) for s in BUILD for r in REASON_TARGET if BUILD.index(REASON_TARGET[r]) > BUILD.index(s)])
+@pytest.mark.parametrize(
+    ("stage", "reason"),
+    [
+        (s, r)
+        for s in BUILD
+        for r in REASON_TARGET
+        if BUILD.index(REASON_TARGET[r]) > BUILD.index(s)
+    ],
+)
 def test_a_reason_that_would_send_the_unit_forward_is_refused(app, client, bench, stage, reason):
     unit = make_unit(builder=bench, at=stage)
     before = database_state()
@@ -223,16 +280,23 @@ def test_a_reason_that_would_send_the_unit_forward_is_refused(app, client, bench
 
 def test_the_history_shows_the_rework_loop(app, client, bench):
     unit = make_unit(builder=bench, at=Stage.BENCH_TEST)
-    assert post(client, f"/u/{unit.serial}/fail", rework_form("fail", unit.version, "cold_joint")).status_code == 302
+    assert (
+        post(
+            client, f"/u/{unit.serial}/fail", rework_form("fail", unit.version, "cold_joint")
+        ).status_code
+        == 302
+    )
     for _ in range(2):  # soldering and flashing again
         pass_checks(reload(unit), bench)
         assert finish(client, unit, required_ids(reload(unit))).status_code == 302
     unit = reload(unit)
     assert unit.stage == "bench_test" and unit.rework
     page = text(client.get(f"/u/{unit.serial}"))
-    history = page[page.index("<h2>History</h2>"):]
+    history = page[page.index("<h2>History</h2>") :]
     assert "(Bench test → Soldering)" in history and ": Cold joint" in history
-    assert history.index("(Bench test → Soldering)") < history.index("(Soldering → Flashing)", history.index("Cold joint"))
+    assert history.index("(Bench test → Soldering)") < history.index(
+        "(Soldering → Flashing)", history.index("Cold joint")
+    )
     records = [(r.stage, r.outcome) for r in unit.records]
     assert records[-3:] == [("bench_test", "failed"), ("soldering", "done"), ("flashing", "done")]
     pass_checks(unit, bench)
@@ -244,18 +308,34 @@ def test_the_history_shows_the_rework_loop(app, client, bench):
 def test_other_needs_words_and_may_name_the_stage(app, client, bench):
     unit = make_unit(builder=bench, at=Stage.FLASHING)
     before = database_state()
-    response = post(client, f"/u/{unit.serial}/fail", rework_form("fail", unit.version, "other", "kitting", "  "))
+    response = post(
+        client,
+        f"/u/{unit.serial}/fail",
+        rework_form("fail", unit.version, "other", "kitting", "  "),
+    )
     assert response.status_code == 403 and "Write a few words about the reason." in text(response)
     assert database_state() == before
-    response = post(client, f"/u/{unit.serial}/fail", rework_form("fail", unit.version, "other", "bench_test", "x"))
+    response = post(
+        client,
+        f"/u/{unit.serial}/fail",
+        rework_form("fail", unit.version, "other", "bench_test", "x"),
+    )
     assert response.status_code == 403 and "sends the unit forward" in text(response)
     assert database_state() == before
-    response = post(client, f"/u/{unit.serial}/fail", rework_form("fail", unit.version, "other", "kitting", "wrong frame size"))
+    response = post(
+        client,
+        f"/u/{unit.serial}/fail",
+        rework_form("fail", unit.version, "other", "kitting", "wrong frame size"),
+    )
     assert response.status_code == 302
     unit = reload(unit)
     assert (unit.stage, unit.rework) == ("kitting", True)
     assert unit.records[-1].note == "wrong frame size"
-    response = post(client, f"/u/{unit.serial}/fail", rework_form("fail", unit.version, "other", "", "still wrong"))
+    response = post(
+        client,
+        f"/u/{unit.serial}/fail",
+        rework_form("fail", unit.version, "other", "", "still wrong"),
+    )
     assert response.status_code == 302 and reload(unit).stage == "kitting"
 
 
@@ -263,7 +343,9 @@ def test_a_made_up_reason_or_stage_is_refused(app, client, bench):
     unit = make_unit(builder=bench, at=Stage.FLASHING)
     before = database_state()
     for reason, stage in [("sabotage", ""), ("", ""), ("other", "garage")]:
-        response = post(client, f"/u/{unit.serial}/fail", rework_form("fail", unit.version, reason, stage, "x"))
+        response = post(
+            client, f"/u/{unit.serial}/fail", rework_form("fail", unit.version, reason, stage, "x")
+        )
         assert response.status_code == 400, (reason, stage)
         assert "Some fields need attention" in text(response)
     assert database_state() == before
@@ -271,15 +353,23 @@ def test_a_made_up_reason_or_stage_is_refused(app, client, bench):
 
 def test_hold_and_release_keep_the_stage_and_hold_blocks_work(app, client, bench):
     unit = make_unit(builder=bench, at=Stage.SOLDERING)
-    response = post(client, f"/u/{unit.serial}/status/hold", status_form(unit.version, "waiting for an ESC"))
+    response = post(
+        client, f"/u/{unit.serial}/status/hold", status_form(unit.version, "waiting for an ESC")
+    )
     assert response.status_code == 302
     unit = reload(unit)
-    assert (unit.stage, unit.status, unit.status_note) == ("soldering", "on_hold", "waiting for an ESC")
+    assert (unit.stage, unit.status, unit.status_note) == (
+        "soldering",
+        "on_hold",
+        "waiting for an ESC",
+    )
     page = text(client.get(f"/u/{unit.serial}"))
     assert "On hold" in page and "waiting for an ESC" in page and "Take off hold" in page
     before = database_state()
     response = finish(client, unit, required_ids(unit))
-    assert response.status_code == 403 and "This unit is on hold. Take it off hold first." in text(response)
+    assert response.status_code == 403 and "This unit is on hold. Take it off hold first." in text(
+        response
+    )
     response = post(client, f"/u/{unit.serial}/fail", rework_form("fail", unit.version, "short"))
     assert response.status_code == 403 and "on hold" in text(response)
     response = post(client, f"/u/{unit.serial}/status/hold", status_form(unit.version, "again"))
@@ -301,10 +391,18 @@ def test_scrap_needs_a_reason_and_a_scrapped_unit_never_changes(app, client, ben
     response = post(client, f"/u/{unit.serial}/status/scrap", status_form(unit.version, "   "))
     assert response.status_code == 403 and "Write a few words about the reason." in text(response)
     assert database_state() == before
-    response = post(client, f"/u/{unit.serial}/status/scrap", status_form(unit.version, "FC burnt, frame cracked"))
+    response = post(
+        client,
+        f"/u/{unit.serial}/status/scrap",
+        status_form(unit.version, "FC burnt, frame cracked"),
+    )
     assert response.status_code == 302
     unit = reload(unit)
-    assert (unit.stage, unit.status, unit.status_note) == ("flashing", "scrapped", "FC burnt, frame cracked")
+    assert (unit.stage, unit.status, unit.status_note) == (
+        "flashing",
+        "scrapped",
+        "FC burnt, frame cracked",
+    )
     event = audit_events(unit.serial, "unit.scrap")[-1]
     assert event.before["status"] == "active" and event.after["status"] == "scrapped"
     assert event.after["text"] == "FC burnt, frame cracked"
@@ -318,7 +416,12 @@ def test_scrap_needs_a_reason_and_a_scrapped_unit_never_changes(app, client, ben
         post(client, f"/u/{unit.serial}/status/release", status_form(unit.version)),
         post(client, f"/u/{unit.serial}/status/hold", status_form(unit.version, "x")),
         post(client, f"/u/{unit.serial}/status/scrap", status_form(unit.version, "again")),
-        post(client, f"/u/{unit.serial}/photo", {"version": str(unit.version), "photo": (image_file(), "a.jpg")}, content_type="multipart/form-data"),
+        post(
+            client,
+            f"/u/{unit.serial}/photo",
+            {"version": str(unit.version), "photo": (image_file(), "a.jpg")},
+            content_type="multipart/form-data",
+        ),
     ]
     for response in attempts:
         assert response.status_code == 403
@@ -329,7 +432,10 @@ def test_scrap_needs_a_reason_and_a_scrapped_unit_never_changes(app, client, ben
 def test_an_unknown_status_action_is_not_found(app, client, bench):
     unit = make_unit(builder=bench)
     before = database_state()
-    assert post(client, f"/u/{unit.serial}/status/approve", status_form(unit.version)).status_code == 404
+    assert (
+        post(client, f"/u/{unit.serial}/status/approve", status_form(unit.version)).status_code
+        == 404
+    )
     assert database_state() == before
 
 
@@ -352,7 +458,10 @@ def test_a_form_without_its_csrf_token_is_refused_and_changes_nothing(app, clien
     unit = make_unit(builder=bench)
     before = database_state()
     for path, data in [
-        (f"/u/{unit.serial}/finish", {"version": str(unit.version), "item": [str(i) for i in required_ids(unit)]}),
+        (
+            f"/u/{unit.serial}/finish",
+            {"version": str(unit.version), "item": [str(i) for i in required_ids(unit)]},
+        ),
         (f"/u/{unit.serial}/fail", rework_form("fail", unit.version, "damaged_part")),
         (f"/u/{unit.serial}/status/scrap", status_form(unit.version, "x")),
         ("/units/new", {"drone_type": str(unit.drone_type_id)}),
@@ -377,7 +486,9 @@ def test_two_tablets_finishing_the_same_stage_one_wins_the_other_is_told(app, cl
     before = database_state()
     response = finish(second, unit, items, "second tablet", version=seen_second)
     assert response.status_code == 409
-    assert "Someone else changed this unit a moment ago. Your change was not saved" in text(response)
+    assert "Someone else changed this unit a moment ago. Your change was not saved" in text(
+        response
+    )
     assert database_state() == before
     unit = reload(unit)
     assert unit.stage == "soldering" and [r.note for r in unit.records] == ["first tablet"]
@@ -407,14 +518,55 @@ def test_every_build_change_writes_one_audit_event_in_its_transaction(app, clien
     unit = make_unit(builder=bench)
     fc = next(i for i in unit.drone_type.bom if i.tracked)
     steps = [
-        ("unit.part", lambda: post(client, f"/u/{unit.serial}/parts", {"part-version": str(reload(unit).version), "part-bom_item": str(fc.id), "part-code": "FC-1"})),
-        ("unit.photo", lambda: post(client, f"/u/{unit.serial}/photo", {"version": str(reload(unit).version), "photo": (image_file(), "p.jpg")}, content_type="multipart/form-data")),
+        (
+            "unit.part",
+            lambda: post(
+                client,
+                f"/u/{unit.serial}/parts",
+                {
+                    "part-version": str(reload(unit).version),
+                    "part-bom_item": str(fc.id),
+                    "part-code": "FC-1",
+                },
+            ),
+        ),
+        (
+            "unit.photo",
+            lambda: post(
+                client,
+                f"/u/{unit.serial}/photo",
+                {"version": str(reload(unit).version), "photo": (image_file(), "p.jpg")},
+                content_type="multipart/form-data",
+            ),
+        ),
         ("unit.finish", lambda: finish(client, unit, required_ids(reload(unit)))),
-        ("unit.hold", lambda: post(client, f"/u/{unit.serial}/status/hold", status_form(reload(unit).version, "waiting"))),
-        ("unit.release", lambda: post(client, f"/u/{unit.serial}/status/release", status_form(reload(unit).version))),
-        ("unit.fail", lambda: post(client, f"/u/{unit.serial}/fail", rework_form("fail", reload(unit).version, "short"))),
+        (
+            "unit.hold",
+            lambda: post(
+                client,
+                f"/u/{unit.serial}/status/hold",
+                status_form(reload(unit).version, "waiting"),
+            ),
+        ),
+        (
+            "unit.release",
+            lambda: post(
+                client, f"/u/{unit.serial}/status/release", status_form(reload(unit).version)
+            ),
+        ),
+        (
+            "unit.fail",
+            lambda: post(
+                client, f"/u/{unit.serial}/fail", rework_form("fail", reload(unit).version, "short")
+            ),
+        ),
         ("unit.finish", lambda: finish(client, unit, required_ids(reload(unit)))),
-        ("unit.scrap", lambda: post(client, f"/u/{unit.serial}/status/scrap", status_form(reload(unit).version, "gone"))),
+        (
+            "unit.scrap",
+            lambda: post(
+                client, f"/u/{unit.serial}/status/scrap", status_form(reload(unit).version, "gone")
+            ),
+        ),
     ]
     for action, step in steps:
         events_before = len(audit_events(unit.serial))

@@ -29,7 +29,11 @@ def _record(client, unit, item, code):
     return post(
         client,
         f"/u/{unit.serial}/parts",
-        {"part-version": str(reload(unit).version), "part-bom_item": str(item.id), "part-code": code},
+        {
+            "part-version": str(reload(unit).version),
+            "part-bom_item": str(item.id),
+            "part-code": code,
+        },
     )
 
 
@@ -43,7 +47,9 @@ def test_a_new_unit_gets_the_next_serial_and_lands_at_kitting(app, client):
     for serial in serials:
         assert re.fullmatch(r"FPV7-\d{4}-\d{5}", serial)
     unit = db.session.scalar(sa.select(Unit).where(Unit.serial == serials[0]))
-    assert unit.stage == "kitting" and unit.status == "active" and unit.created_by_id == volunteer.id
+    assert (
+        unit.stage == "kitting" and unit.status == "active" and unit.created_by_id == volunteer.id
+    )
     page = text(client.get(f"/u/{serials[0]}"))
     assert "Kitting" in page and "Pick list" in page
     for item in drone_type.bom:
@@ -169,7 +175,12 @@ def test_a_scrapped_unit_gets_no_more_parts(app, client):
     unit = make_unit(builder=volunteer)
     login(client, volunteer)
     english(client)
-    assert post(client, f"/u/{unit.serial}/status/scrap", status_form(unit.version, "dropped")).status_code == 302
+    assert (
+        post(
+            client, f"/u/{unit.serial}/status/scrap", status_form(unit.version, "dropped")
+        ).status_code
+        == 302
+    )
     fc = _tracked(unit.drone_type, "Flight controller")
     before = database_state()
     response = _record(client, unit, fc, "FC-7")
@@ -180,7 +191,9 @@ def test_a_scrapped_unit_gets_no_more_parts(app, client):
 
 def _finish_kitting(client, unit):
     items = [str(i.id) for i in reload(unit).drone_type.checklist_for("kitting") if i.required]
-    return post(client, f"/u/{unit.serial}/finish", {"version": str(reload(unit).version), "item": items})
+    return post(
+        client, f"/u/{unit.serial}/finish", {"version": str(reload(unit).version), "item": items}
+    )
 
 
 def test_kitting_does_not_finish_until_every_tracked_part_has_a_code(app, client):
@@ -194,13 +207,20 @@ def test_kitting_does_not_finish_until_every_tracked_part_has_a_code(app, client
     assert response.status_code == 403
     assert "Still missing: Flight controller." in text(response)
     assert database_state() == before
-    assert _record(client, unit, _tracked(unit.drone_type, "Flight controller"), "FC-1").status_code == 302
+    assert (
+        _record(client, unit, _tracked(unit.drone_type, "Flight controller"), "FC-1").status_code
+        == 302
+    )
     assert _finish_kitting(client, unit).status_code == 302
     assert reload(unit).stage == "soldering"
 
 
 def _remove(client, unit, part):
-    return post(client, f"/u/{unit.serial}/parts/{part.id}/remove", {"part-version": str(reload(unit).version)})
+    return post(
+        client,
+        f"/u/{unit.serial}/parts/{part.id}/remove",
+        {"part-version": str(reload(unit).version)},
+    )
 
 
 def test_a_wrong_scan_is_removed_kept_in_the_record_and_scanned_again(app, client):
@@ -241,7 +261,10 @@ def test_a_part_is_removed_only_at_kitting_and_only_once(app, client):
     later = make_unit(drone_type=unit.drone_type, builder=volunteer, at=Stage.SOLDERING)
     before = database_state()
     refused = _remove(client, later, reload(later).parts[0])
-    assert refused.status_code == 403 and "This cannot be done while the unit is at Soldering." in text(refused)
+    assert (
+        refused.status_code == 403
+        and "This cannot be done while the unit is at Soldering." in text(refused)
+    )
     assert database_state() == before
 
 
@@ -250,7 +273,11 @@ def test_a_damaged_part_goes_back_to_kitting_and_is_replaced(app, client):
     unit = make_unit(builder=volunteer, at=Stage.BENCH_TEST)
     login(client, volunteer)
     english(client)
-    fail = {"fail-version": str(reload(unit).version), "fail-reason": "damaged_part", "fail-text": "ESC burnt"}
+    fail = {
+        "fail-version": str(reload(unit).version),
+        "fail-reason": "damaged_part",
+        "fail-text": "ESC burnt",
+    }
     assert post(client, f"/u/{unit.serial}/fail", fail).status_code == 302
     assert reload(unit).stage == "kitting" and reload(unit).rework
     esc = _tracked(unit.drone_type, "ESC")

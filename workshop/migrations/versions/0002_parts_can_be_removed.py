@@ -29,7 +29,9 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table("unit_parts", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("fk_unit_parts_removed_by_id_users"), type_="foreignkey")
+        batch_op.drop_constraint(
+            batch_op.f("fk_unit_parts_removed_by_id_users"), type_="foreignkey"
+        )
         batch_op.create_unique_constraint(
             batch_op.f("uq_unit_parts_unit_id"), ["unit_id", "bom_item_id", "code"]
         )
