@@ -54,7 +54,10 @@ def _text(value: Any) -> str:
 
 def _table(rows: Sequence[Sequence[str]]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    return [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
 
 
 # -- ports ------------------------------------------------------------------------------------
@@ -186,8 +189,8 @@ def _esc_text(esc: dict[str, Any]) -> str:
 
     return ", ".join((
         field("rpm", "d", "rpm"), "invalid " + field("invalid_percent", ".2f", "%"),
-        field("temperature_c", "d", "C"), field("voltage", ".2f", "V"), field("current", ".2f", "A"),
-        field("consumption_mah", "d", "mAh"),
+        field("temperature_c", "d", "C"), field("voltage", ".2f", "V"),
+        field("current", ".2f", "A"), field("consumption_mah", "d", "mAh"),
     ))  # fmt: skip
 
 
@@ -244,7 +247,7 @@ def render_check(result: CheckResult) -> str:
         rows += [_measurement_row(m) for m in result.measurements]
         table = _table(rows)
         lines.append(table[0])
-        for m, line in zip(result.measurements, table[1:]):
+        for m, line in zip(result.measurements, table[1:], strict=True):
             lines.append(line)
             if not m.passed and m.detail and m.name != "config_diff":
                 lines.append(f"    {m.detail}")
@@ -382,7 +385,9 @@ exit codes:
   1  fail: check measured something out of limits
   2  could not test: no port, no answer, protocol error, link lost, bad arguments
      (one line on stderr says why)
-"""
+"""  # noqa: E501 - whole example command lines, to copy from --help
+
+READ_EPILOG = "exit codes: 0 read the flight controller, 2 could not (with the reason on stderr)."
 
 CHECK_EPILOG = """\
 --timeout is per MSP answer; the CLI stage (--golden) waits max(4 x timeout, 1 s) for the CLI
@@ -440,9 +445,7 @@ def build_parser() -> argparse.ArgumentParser:
             name,
             help=help_text,
             formatter_class=argparse.RawDescriptionHelpFormatter,
-            epilog=CHECK_EPILOG
-            if name == "check"
-            else "exit codes: 0 read the flight controller, 2 could not (with the reason on stderr).",
+            epilog=CHECK_EPILOG if name == "check" else READ_EPILOG,
         )
         sub.add_argument(
             "port_argument",

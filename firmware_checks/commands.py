@@ -1,4 +1,7 @@
-"""MSP command ids (Betaflight msp_protocol.h, msp_protocol_v2_common.h; INAV msp_protocol_v2_inav.h)."""
+"""MSP command ids.
+
+From Betaflight's msp_protocol.h and msp_protocol_v2_common.h, and INAV's msp_protocol_v2_inav.h.
+"""
 
 from __future__ import annotations
 

@@ -17,7 +17,8 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    # WORKSHOP_INSTANCE_PATH moves the database, photos and secret key elsewhere (tests, a USB disk).
+    # WORKSHOP_INSTANCE_PATH moves the database, photos and secret key elsewhere: for the tests,
+    # or to a USB disk.
     instance_env = os.environ.get("WORKSHOP_INSTANCE_PATH")
     app = Flask(
         __name__,

@@ -1,4 +1,4 @@
-"""apply_golden: type a golden `diff all` into a simulated board over a real socket, save, read back."""
+"""apply_golden: type a golden `diff all` into a simulated board on a socket, save, read back."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""People who use the app: by name or callsign, a role, a hashed PIN and a badge code. Nothing else."""
+"""People who use the app: name or callsign, a role, a hashed PIN and a badge code. Nothing else."""
 
 from datetime import datetime
 
