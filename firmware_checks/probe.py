@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from .client import Answers, FlightController, command_name
 from .errors import ProtocolError, UnsupportedCommand
@@ -75,7 +76,7 @@ class ProbeResult:
     problems: list[str] = field(default_factory=list)  # answers that could not be decoded
     requests: int = 0  # MSP requests written, retries included
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["attitude"] = list(self.attitude) if self.attitude is not None else None
         return data

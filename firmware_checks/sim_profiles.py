@@ -14,6 +14,7 @@ Profile names: the fault names and flavour names of PROFILES, or "FLAVOUR+FAULT"
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -336,7 +337,7 @@ def _arming_blocked(p: Profile) -> Profile:
     return _bench(p, arming_flags=p.bench.arming_flags + flags)
 
 
-FAULTS = {
+FAULTS: dict[str, Callable[[Profile], Profile]] = {
     "no_gyro": _no_gyro,
     "noisy_gyro": lambda p: _bench(p, gyro_noise_dps=15.0),
     "wrong_target": lambda p: _bench(p, board_identifier="S405", target_name="STM32F405"),

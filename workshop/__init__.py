@@ -70,7 +70,7 @@ def _secret_key(instance: Path) -> str:
         return key
     path = instance / "secret_key"
     if not path.exists():
-        key = secrets.token_hex(32).encode("ascii")
-        write_durably(path, lambda file: file.write(key))
+        new_key = secrets.token_hex(32).encode("ascii")
+        write_durably(path, lambda file: file.write(new_key))
         path.chmod(0o600)  # the owner only, where the file system knows owners
     return path.read_text(encoding="ascii").strip()

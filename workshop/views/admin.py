@@ -14,6 +14,7 @@ from workshop.forms import (
     NewUserForm,
     PortForm,
     StationForm,
+    required,
 )
 from workshop.services import accounts, audit_log, boards, drone_types, fc_config, ports, stations
 from workshop.services.errors import ServiceError
@@ -61,8 +62,8 @@ def edit_type(type_id: int | None):
             )
             drone_types.save_type(
                 type_id,
-                form.name.data,
-                form.prefix.data,
+                required(form.name.data),
+                required(form.prefix.data),
                 form.active.data,
                 drone_types.parse_bom(form.bom.data or ""),
                 checklists,
@@ -83,7 +84,9 @@ def users():
     form = NewUserForm(prefix="new")
     if form.validate_on_submit():
         try:
-            accounts.create_user(form.name.data, form.role.data, form.pin.data, current_user)
+            accounts.create_user(
+                required(form.name.data), form.role.data, required(form.pin.data), current_user
+            )
         except ServiceError as error:
             flash(str(error.message), "error")
         else:
@@ -212,7 +215,7 @@ def stations_page():
     form, created, status = StationForm(), None, 200
     if form.validate_on_submit():
         try:
-            row, plain = stations.create_token(form.name.data, current_user)
+            row, plain = stations.create_token(required(form.name.data), current_user)
         except ServiceError as error:
             flash(str(error.message), "error")
             status = 400
@@ -244,7 +247,7 @@ def ports_page():
     form, status = PortForm(), 200
     if form.validate_on_submit():
         try:
-            ports.add_port(form.name.data, form.url.data, current_user)
+            ports.add_port(required(form.name.data), required(form.url.data), current_user)
         except ServiceError as error:
             flash(str(error.message), "error")
             status = 400

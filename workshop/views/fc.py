@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from firmware_checks.motors import DEFAULT_SECONDS, MAX_THROTTLE_PERCENT
-from workshop.forms import ApplyGoldenForm, MotorSpinForm, ReworkForm, StartRunForm
+from workshop.forms import ApplyGoldenForm, MotorSpinForm, ReworkForm, StartRunForm, required
 from workshop.models import BenchRun, Unit
 from workshop.services import bench_runs, drone_types, fc_jobs, motor_checks, ports, units
 from workshop.services.bench_runs import APPLY, BENCH, IDENTITY, KIND_STAGE, MOTORS
@@ -163,7 +163,7 @@ def start(serial: str, kind: str):
         flash(_("Some fields need attention: %(fields)s", fields=field_errors(form)), "error")
         return _start_page(unit, kind, form, 400)
     try:
-        port = ports.get_port(int(form.port.data))
+        port = ports.get_port(int(required(form.port.data)))
         board = form.board.data if kind == APPLY else None
         job = fc_jobs.runner().start(kind, unit, port, current_user, confirmed_board=board)
     except ServiceError as error:
@@ -322,8 +322,10 @@ def spin(serial: str):
         message = PROPELLERS_ON if "propellers_off" in form.errors else field_errors(form)
         return jsonify(error=str(message)), 400
     try:
-        port = ports.get_port(int(form.port.data))
-        job = fc_jobs.runner().start(MOTORS, unit, port, current_user, motor=int(form.motor.data))
+        port = ports.get_port(int(required(form.port.data)))
+        job = fc_jobs.runner().start(
+            MOTORS, unit, port, current_user, motor=int(required(form.motor.data))
+        )
     except ServiceError as error:
         return jsonify(error=str(error.message)), error.status_code
     return jsonify(_job_state(job)), 202
@@ -337,7 +339,7 @@ def stop_motors(serial: str):
     if not form.validate_on_submit():
         return jsonify(error=field_errors(form)), 400
     try:
-        port = ports.get_port(int(form.port.data))
+        port = ports.get_port(int(required(form.port.data)))
     except ServiceError as error:
         return jsonify(error=str(error.message)), error.status_code
     return jsonify(stopped=fc_jobs.runner().stop_motors(port, serial.strip().upper()))
@@ -378,7 +380,7 @@ def read_golden(type_id: int):
         return jsonify(error=field_errors(form)), 400
     try:
         drone_type = drone_types.get_type(type_id)
-        job = fc_jobs.runner().start_read(drone_type, ports.get_port(int(form.port.data)))
+        job = fc_jobs.runner().start_read(drone_type, ports.get_port(int(required(form.port.data))))
     except ServiceError as error:
         return jsonify(error=str(error.message)), error.status_code
     return jsonify(_job_state(job)), 202
