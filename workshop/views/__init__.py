@@ -10,19 +10,32 @@ from workshop import vocabulary
 from workshop.extensions import db, login_manager
 from workshop.i18n import LANGUAGE_NAMES
 from workshop.services import login_throttle
-from workshop.views import access, admin, api, auth, bench, fc, labels, printing, review, units
+from workshop.views import (
+    access,
+    admin,
+    api,
+    auth,
+    converters,
+    fc,
+    labels,
+    printing,
+    review,
+    scan,
+    units,
+)
 
 # Error pages by status; the API answers the same errors in JSON (in English, for tools).
 ERROR_PAGES = {code: f"errors/{code}.html" for code in (400, 403, 404, 405, 413)}
 
 
 def register_blueprints(app: Flask) -> None:
+    converters.register(app)
     access.init_login(login_manager)
     access.init_idle_logout(app)
     login_throttle.init_app(app)
     for blueprint in (
         auth.bp,
-        bench.bp,
+        scan.bp,
         units.bp,
         review.bp,
         admin.bp,
