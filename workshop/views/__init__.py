@@ -4,6 +4,7 @@ from typing import Any
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import get_locale
+from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from workshop import vocabulary
@@ -53,9 +54,10 @@ def register_blueprints(app: Flask) -> None:
             "STATUS_NAMES": vocabulary.STATUS_NAMES,
             "REASON_NAMES": vocabulary.REASON_NAMES,
             "ROLE_NAMES": vocabulary.ROLE_NAMES,
-            "NEXT_STEP": vocabulary.NEXT_STEP,
             "AUDIT_NAMES": vocabulary.AUDIT_NAMES,
+            "JOB_STATE_NAMES": vocabulary.JOB_STATE_NAMES,
             "LANGUAGE_NAMES": LANGUAGE_NAMES,
+            "menu": access.menu_for(current_user),
             "current_locale": str(get_locale()),
             "language_return_path": auth.return_path,
         }
