@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PG_TEST_URL ?= postgresql+psycopg://workshop_test:workshop_test@127.0.0.1:5432/workshop_test
 
-.PHONY: run test lint translations messages bench system-deps
+.PHONY: run test lint translations messages benchmarks system-deps
 
 $(VENV)/.run-installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,7 @@ test: lint $(VENV)/.dev-installed translations system-deps
 	env -u DATABASE_URL $(PY) -m pytest
 	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest tests/integration
 
-bench: $(VENV)/.dev-installed translations
-	$(PY) bench/scan_to_page.py
-	$(PY) bench/msp_speed.py
-	$(PY) bench/labels.py
+benchmarks: $(VENV)/.dev-installed translations
+	$(PY) benchmarks/scan_to_page.py
+	$(PY) benchmarks/msp_speed.py
+	$(PY) benchmarks/labels.py

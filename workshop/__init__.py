@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from workshop import commands, database
+from workshop import commands, config, database
 from workshop.durable import write_durably
 from workshop.extensions import babel, csrf, db, login_manager, migrate
 from workshop.i18n import compile_missing_catalogs, select_locale
@@ -17,32 +17,23 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    # WORKSHOP_INSTANCE_PATH moves the database, photos and secret key elsewhere: for the tests,
-    # or to a USB disk.
-    instance_env = os.environ.get("WORKSHOP_INSTANCE_PATH")
+    """The app, configured from the environment (`workshop.config`) and then `test_config`."""
+    settings = config.from_environment(os.environ)
+    instance_path = settings["INSTANCE_PATH"]
     app = Flask(
         __name__,
         instance_relative_config=True,
-        instance_path=str(Path(instance_env).resolve()) if instance_env else None,
+        instance_path=str(Path(instance_path).resolve()) if instance_path else None,
     )
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
 
-    url = os.environ.get("DATABASE_URL") or database.sqlite_url(instance / "workshop.sqlite")
+    app.config.from_mapping(settings)
     app.config.from_mapping(
-        SECRET_KEY=_secret_key(instance),
-        SQLALCHEMY_DATABASE_URI=url,
+        SECRET_KEY=settings["SECRET_KEY"] or _secret_key(instance),
+        SQLALCHEMY_DATABASE_URI=settings["DATABASE_URL"]
+        or database.sqlite_url(instance / "workshop.sqlite"),
         PHOTO_DIR=str(instance / "photos"),
-        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
-        BABEL_DEFAULT_LOCALE="uk",
-        # Times are stored in UTC and shown on the workshop's clock.
-        BABEL_DEFAULT_TIMEZONE=os.environ.get("WORKSHOP_TIMEZONE", "Europe/Kyiv"),
-        LANGUAGES=("uk", "en"),
-        SESSION_COOKIE_SAMESITE="Lax",
-        WTF_CSRF_TIME_LIMIT=None,  # a bench page may stay open all shift
-        PIN_HASH_METHOD="scrypt",
-        # A shared tablet left alone logs out; WORKSHOP_IDLE_MINUTES fits it to the bench.
-        IDLE_LOGOUT_MINUTES=int(os.environ.get("WORKSHOP_IDLE_MINUTES", "60")),
     )
     if test_config:
         app.config.from_mapping(test_config)
@@ -66,8 +57,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def _secret_key(instance: Path) -> str:
     """A per-installation key kept in the instance folder, so sessions survive a restart."""
-    if key := os.environ.get("SECRET_KEY"):
-        return key
     path = instance / "secret_key"
     if not path.exists():
         new_key = secrets.token_hex(32).encode("ascii")

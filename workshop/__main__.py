@@ -1,9 +1,10 @@
 """`python -m workshop`: migrate, seed demo data on a first demo start, serve with waitress
 (HTTP) or, with `--https`, with cheroot and the workshop's own certificate."""
 
-import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import click
 from flask_migrate import upgrade
@@ -11,21 +12,22 @@ from waitress import serve
 
 from workshop import create_app, tls
 from workshop.commands import print_accounts
+from workshop.config import SettingError
 from workshop.services import demo
 
 FIRST_ADMIN = "flask --app workshop create-user NAME --role admin --pin PIN"
 THREADS = 8
 
 
-def wants_demo(environ: os._Environ | dict[str, str]) -> bool:
+def wants_demo(settings: Mapping[str, Any]) -> bool:
     """Demo data (and its accounts, whose PINs the README prints) only where it can do no harm.
 
     WORKSHOP_DEMO=1 or 0 decides; without it, only the embedded default database (SQLite in the
     instance folder) gets it. A database given by DATABASE_URL is a real one: it starts empty.
     """
-    if (choice := environ.get("WORKSHOP_DEMO", "").strip()) in {"0", "1"}:
-        return choice == "1"
-    return not environ.get("DATABASE_URL")
+    if settings["DEMO"] is not None:
+        return bool(settings["DEMO"])
+    return settings["DATABASE_URL"] is None
 
 
 def urls(host: str, port: int, scheme: str = "http") -> list[str]:
@@ -38,24 +40,26 @@ def urls(host: str, port: int, scheme: str = "http") -> list[str]:
     return [f"{scheme}://{address}:{port}/" for address in ["127.0.0.1", *tls.lan_addresses()]]
 
 
-def wants_https(argv: list[str], environ: os._Environ | dict[str, str]) -> bool:
+def wants_https(argv: list[str], settings: Mapping[str, Any]) -> bool:
     """`python -m workshop --https` or WORKSHOP_HTTPS=1: serve HTTPS (tablet cameras need it)."""
-    return "--https" in argv or environ.get("WORKSHOP_HTTPS", "").strip() == "1"
+    return "--https" in argv or bool(settings["HTTPS"])
 
 
 def main() -> None:
-    https = wants_https(sys.argv[1:], os.environ)
-    app = create_app()
+    try:
+        app = create_app()
+    except SettingError as error:
+        raise SystemExit(f"Not started: {error}") from None
+    https = wants_https(sys.argv[1:], app.config)
     with app.app_context():
         upgrade()
         if demo.is_empty():
-            if wants_demo(os.environ):
+            if wants_demo(app.config):
                 print_accounts(demo.seed())
             else:
                 click.echo("No accounts yet. Create the first admin, then log in with it:")
                 click.echo(f"  {FIRST_ADMIN}")
-    port = int(os.environ.get("PORT", "5000"))
-    host = os.environ.get("HOST", "0.0.0.0")
+    port, host = app.config["PORT"], app.config["HOST"]
     click.echo("Workshop build tracker (Ctrl+C stops it), open it on a tablet or here at:")
     for url in urls(host, port, "https" if https else "http"):
         click.echo(f"  {url}")

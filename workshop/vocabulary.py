@@ -1,4 +1,5 @@
-"""Translated names of the workflow's stages, statuses, actions, roles and reasons."""
+"""Translated names of the workflow's stages, statuses, actions, roles and reasons, and of the
+other states a page shows."""
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
@@ -146,4 +147,11 @@ GOLDEN_SOURCES: dict[str, LazyString] = {
     "pasted": _l("pasted"),
     "file": _l("from a file"),
     "read": _l("read from a flight controller"),
+}
+
+#: How a print job's state reads on the print jobs page.
+JOB_STATE_NAMES: dict[str, LazyString] = {
+    "queued": _l("Waiting"),
+    "sent": _l("Sent"),
+    "failed": _l("Failed"),
 }

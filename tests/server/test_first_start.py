@@ -127,3 +127,12 @@ def test_the_banner_offers_loopback_and_lan_addresses_never_0_0_0_0():
     assert urls("127.0.0.1", 5123) == [
         "http://127.0.0.1:5123/"
     ]  # served on loopback only: nothing else
+
+
+def test_a_setting_the_app_cannot_take_stops_the_start_with_a_sentence(tmp_path):
+    process = start_app(tmp_path, free_port(), WORKSHOP_IDLE_MINUTES="an hour")
+    output, _ = process.communicate(timeout=60)
+    assert process.returncode != 0
+    assert "WORKSHOP_IDLE_MINUTES must be a whole number above 0, not 'an hour'." in output
+    assert "Traceback" not in output
+    assert not (tmp_path / "workshop.sqlite").exists()

@@ -67,9 +67,14 @@ def test_a_new_address_gets_a_new_server_certificate_from_the_same_authority(tmp
 
 def test_the_switch_is_an_option_or_the_environment():
     from workshop.__main__ import urls, wants_https
+    from workshop.config import from_environment
 
-    assert wants_https(["--https"], {}) and wants_https([], {"WORKSHOP_HTTPS": "1"})
-    assert not wants_https([], {}) and not wants_https([], {"WORKSHOP_HTTPS": "0"})
+    assert wants_https(["--https"], from_environment({})) and wants_https(
+        [], from_environment({"WORKSHOP_HTTPS": "1"})
+    )
+    assert not wants_https([], from_environment({})) and not wants_https(
+        [], from_environment({"WORKSHOP_HTTPS": "0"})
+    )
     assert urls("127.0.0.1", 5443, "https") == ["https://127.0.0.1:5443/"]
 
 

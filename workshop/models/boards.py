@@ -86,3 +86,7 @@ class BoardConflict(Model):
     @property
     def undecided(self) -> bool:
         return self.decision is None
+
+    @property
+    def accepted(self) -> bool:
+        return self.decision == "accepted"

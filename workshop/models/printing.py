@@ -60,5 +60,14 @@ class PrintJob(Model):
     printer: so.Mapped[Printer] = so.relationship()
     created_by: so.Mapped[User | None] = so.relationship()
 
+    @property
+    def of_unit(self) -> bool:
+        return self.what == "unit"
+
+    @property
+    def retryable(self) -> bool:
+        """Not sent yet, and its printer is still offered."""
+        return self.state != "sent" and self.printer.active
+
     def __repr__(self) -> str:
         return f"<PrintJob {self.id} {self.what} {self.subject} {self.state}>"

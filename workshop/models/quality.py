@@ -33,6 +33,10 @@ class Review(Model):
     unit: so.Mapped[Unit] = so.relationship(back_populates="reviews")
     reviewer: so.Mapped[User] = so.relationship()
 
+    @property
+    def approved(self) -> bool:
+        return self.decision == "approved"
+
 
 class BenchRun(Model):
     """One run against a unit's flight controller, as the flight controller answered it.

@@ -124,6 +124,10 @@ class StageRecord(Model):
     user: so.Mapped[User] = so.relationship()
     photos: so.Mapped[list["Photo"]] = so.relationship(back_populates="record")
 
+    @property
+    def failed(self) -> bool:
+        return self.outcome == "failed"
+
 
 class Photo(Model):
     """A photo of a unit at a stage; the file lives in the instance folder."""

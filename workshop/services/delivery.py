@@ -5,13 +5,10 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from workshop.extensions import db
 from workshop.models import Delivery, Unit, User
 from workshop.models.timestamps import utcnow
-from workshop.services import audit
 from workshop.services.errors import Invalid
-from workshop.services.stages import StageInput, decide, move_to
-from workshop.services.transaction import unit_change
+from workshop.services.stages import StageInput, commit_move, decide
 from workshop.workflow import Action
 
 #: A receiving unit's code: letters, digits, dashes. Never a name, phone or place.
@@ -26,40 +23,20 @@ def hand_over(
         raise Invalid(_l("Enter the receiving unit's code: 2 to 32 letters, digits or dashes."))
     if delivered_on > date.today():
         raise Invalid(_l("The handover date cannot be in the future."))
-    data = StageInput(version=version)
-    new = decide(unit, actor, Action.DELIVER, data)
-    before = audit.unit_snapshot(unit)
-    with unit_change(unit):
-        delivery = Delivery(
-            unit=unit, receiver_code=code, delivered_on=delivered_on, handed_over_by_id=actor.id
-        )
-        db.session.add(delivery)
-        move_to(unit, new)
-        audit.record(
-            actor,
-            "unit.deliver",
-            "unit",
-            unit.serial,
-            before,
-            audit.unit_snapshot(unit) | {"receiver": code, "date": delivered_on.isoformat()},
-        )
+    new = decide(unit, actor, Action.DELIVER, StageInput(version=version))
+    delivery = Delivery(
+        unit=unit, receiver_code=code, delivered_on=delivered_on, handed_over_by_id=actor.id
+    )
+    details = {"receiver": code, "date": delivered_on.isoformat()}
+    commit_move(unit, actor, Action.DELIVER, new, rows=[delivery], details=details)
     return delivery
 
 
 def take_back(unit: Unit, actor: User, data: StageInput) -> None:
     """A delivered unit returns for repair: rework opens at the stage its reason names."""
     new = decide(unit, actor, Action.TAKE_BACK, data)
-    before = audit.unit_snapshot(unit)
-    with unit_change(unit):
-        last = unit.deliveries[-1]
-        last.returned_at = utcnow()
-        last.return_reason = data.reason
-        move_to(unit, new)
-        audit.record(
-            actor,
-            "unit.take_back",
-            "unit",
-            unit.serial,
-            before,
-            audit.unit_snapshot(unit) | {"reason": data.reason, "text": data.text.strip()},
-        )
+    last = unit.deliveries[-1]
+    last.returned_at = utcnow()
+    last.return_reason = data.reason
+    details = {"reason": data.reason, "text": data.text.strip()}
+    commit_move(unit, actor, Action.TAKE_BACK, new, details=details)

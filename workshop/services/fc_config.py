@@ -156,21 +156,9 @@ def save_limits(
     if previous is not None and limits == limits_from_mapping(previous.limits):
         return None
     row = LimitsVersion(
-        drone_type=drone_type,
-        number=_next_number(LimitsVersion, drone_type),
-        limits=limits.to_dict(),
-        created_by_id=actor.id if actor else None,
+        drone_type=drone_type, limits=limits.to_dict(), created_by_id=actor.id if actor else None
     )
-    db.session.add(row)
-    audit.record(
-        actor,
-        "limits.save",
-        "drone_type",
-        drone_type.id,
-        {"limits_version": previous.number if previous else None},
-        {"limits_version": row.number, "limits": row.limits},
-    )
-    _commit_version()
+    _save_version(row, previous, actor, "limits", {"limits": row.limits})
     return row
 
 
@@ -216,25 +204,15 @@ def save_golden(
     for pattern in ignore_patterns:
         if pattern.startswith("re:"):
             _check_regex(pattern[3:])
-    previous = _latest(GoldenConfig, drone_type)
     row = GoldenConfig(
         drone_type=drone_type,
-        number=_next_number(GoldenConfig, drone_type),
         text=text,
         ignore=list(ignore_patterns),
         source=source,
         created_by_id=actor.id if actor else None,
     )
-    db.session.add(row)
-    audit.record(
-        actor,
-        "golden.save",
-        "drone_type",
-        drone_type.id,
-        {"golden_version": previous.number if previous else None},
-        {"golden_version": row.number, "source": source, "ignore": row.ignore},
-    )
-    _commit_version()
+    previous = _latest(GoldenConfig, drone_type)
+    _save_version(row, previous, actor, "golden", {"source": source, "ignore": row.ignore})
     return row
 
 
@@ -255,8 +233,27 @@ def text_of_upload(data: bytes) -> str:
         raise Invalid(_l("That file is not a text file of a `diff all`.")) from None
 
 
-def _commit_version() -> None:
-    """Two coordinators saving one type at once both take the same number: the second is told."""
+def _save_version(
+    row: LimitsVersion | GoldenConfig,
+    previous: LimitsVersion | GoldenConfig | None,
+    actor: User | None,
+    what: str,
+    details: dict[str, Any],
+) -> None:
+    """Add `row` as the drone type's next version of `what` ("limits" or "golden"), with the
+    audit event naming the version it replaces, and commit."""
+    row.number = (previous.number if previous else 0) + 1
+    db.session.add(row)
+    key = f"{what}_version"
+    audit.record(
+        actor,
+        f"{what}.save",
+        "drone_type",
+        row.drone_type.id,
+        {key: previous.number if previous else None},
+        {key: row.number} | details,
+    )
+    # Two coordinators saving one type at once both take the same number: the second is told.
     try:
         db.session.commit()
     except IntegrityError:
@@ -299,11 +296,3 @@ def _versions(model, drone_type: DroneType) -> list:
             .order_by(model.number.desc())
         )
     )
-
-
-def _next_number(model, drone_type: DroneType) -> int:
-    # Concurrent saves of one type by two coordinators collide on the unique (type, number).
-    last = db.session.scalar(
-        sa.select(sa.func.max(model.number)).where(model.drone_type_id == drone_type.id)
-    )
-    return (last or 0) + 1

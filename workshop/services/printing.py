@@ -18,8 +18,6 @@ from workshop.models.timestamps import utcnow
 from workshop.services import audit, labels, settings, units
 from workshop.services.errors import Invalid, NotFound
 
-#: Seconds to wait for a network printer to take a connection or the job.
-DEFAULT_TIMEOUT = 10.0
 NAME_MAX = 64
 JOBS_SHOWN = 30
 
@@ -156,7 +154,7 @@ def remove_printer(printer_id: int, actor: User) -> None:
 
 
 def _timeout() -> float:
-    return float(current_app.config.get("PRINTER_TIMEOUT_SECONDS", DEFAULT_TIMEOUT))
+    return float(current_app.config["PRINTER_TIMEOUT_SECONDS"])
 
 
 def _send(job: PrintJob, content: label_rendering.LabelContent, actor: User) -> PrintJob:

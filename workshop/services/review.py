@@ -5,9 +5,7 @@ import sqlalchemy.orm as so
 
 from workshop.extensions import db
 from workshop.models import Review, Unit, User
-from workshop.services import audit
-from workshop.services.stages import StageInput, decide, move_to
-from workshop.services.transaction import unit_change
+from workshop.services.stages import StageInput, commit_move, decide
 from workshop.workflow import Action, Stage, Status
 
 
@@ -26,24 +24,14 @@ def review_queue() -> list[Unit]:
 def sign_off(unit: Unit, actor: User, action: Action, data: StageInput) -> Review:
     """Approve (never one's own build) or reject with a reason that names where rework starts."""
     new = decide(unit, actor, action, data)
-    before = audit.unit_snapshot(unit)
-    with unit_change(unit):
-        review = Review(
-            unit=unit,
-            reviewer_id=actor.id,
-            decision="approved" if action is Action.APPROVE else "rejected",
-            reason=data.reason if action is Action.REJECT else None,
-            rework_to=new.stage.value if action is Action.REJECT else None,
-            note=(data.note or data.text).strip(),
-        )
-        db.session.add(review)
-        move_to(unit, new)
-        audit.record(
-            actor,
-            f"unit.{action.value}",
-            "unit",
-            unit.serial,
-            before,
-            audit.unit_snapshot(unit) | {"reason": review.reason, "note": review.note},
-        )
+    review = Review(
+        unit=unit,
+        reviewer_id=actor.id,
+        decision="approved" if action is Action.APPROVE else "rejected",
+        reason=data.reason if action is Action.REJECT else None,
+        rework_to=new.stage.value if action is Action.REJECT else None,
+        note=(data.note or data.text).strip(),
+    )
+    details = {"reason": review.reason, "note": review.note}
+    commit_move(unit, actor, action, new, rows=[review], details=details)
     return review

@@ -1,6 +1,8 @@
 """Moving a unit through its build stages: finish, fail as rework, hold, release, scrap."""
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -147,6 +149,38 @@ def move_to(unit: Unit, new: workflow.UnitState) -> None:
     unit.stage, unit.status, unit.rework = new.stage.value, new.status.value, new.rework
 
 
+def record_move(
+    unit: Unit,
+    actor: User | None,
+    action: Action,
+    new: workflow.UnitState,
+    *,
+    rows: Iterable[object] = (),
+    details: Mapping[str, Any] | None = None,
+) -> None:
+    """Put a move the workflow allowed (`new`) into the caller's transaction: the rows that
+    record it, the unit's new state, and its audit event with `details`."""
+    before = audit.unit_snapshot(unit)
+    db.session.add_all(rows)
+    move_to(unit, new)
+    after = audit.unit_snapshot(unit) | dict(details or {})
+    audit.record(actor, f"unit.{action.value}", "unit", unit.serial, before, after)
+
+
+def commit_move(
+    unit: Unit,
+    actor: User,
+    action: Action,
+    new: workflow.UnitState,
+    *,
+    rows: Iterable[object] = (),
+    details: Mapping[str, Any] | None = None,
+) -> None:
+    """`record_move` in a transaction of its own: a lost race is a Conflict, nothing kept."""
+    with unit_change(unit):
+        record_move(unit, actor, action, new, rows=rows, details=details)
+
+
 def finish_stage(unit: Unit, actor: User, data: StageInput) -> StageRecord:
     """Finish the unit's current stage with its checklist answers, note and photo."""
     _check_note(data)
@@ -181,27 +215,24 @@ def _write_record(
 ) -> StageRecord:
     failed = action is Action.FAIL
     photo = photos.prepare(data.photo) if data.photo else None
-    before = audit.unit_snapshot(unit)
+    record = StageRecord(
+        unit=unit,
+        stage=unit.stage,
+        outcome="failed" if failed else "done",
+        user_id=actor.id,
+        answers=answers,
+        note=(data.note or data.text).strip(),
+        reason=data.reason if failed else None,
+        rework_to=new.stage.value if failed else None,
+    )
+    details = {"record_stage": record.stage, "note": record.note}
+    if record.reason:
+        details["reason"] = record.reason
+    rows: list[object] = [record]
+    if photo:
+        rows.append(photos.attach(photo, unit, record, actor))
     try:
-        with unit_change(unit):
-            record = StageRecord(
-                unit=unit,
-                stage=unit.stage,
-                outcome="failed" if failed else "done",
-                user_id=actor.id,
-                answers=answers,
-                note=(data.note or data.text).strip(),
-                reason=data.reason if failed else None,
-                rework_to=new.stage.value if failed else None,
-            )
-            db.session.add(record)
-            if photo:
-                db.session.add(photos.attach(photo, unit, record, actor))
-            move_to(unit, new)
-            after = audit.unit_snapshot(unit) | {"record_stage": record.stage, "note": record.note}
-            if record.reason:
-                after["reason"] = record.reason
-            audit.record(actor, f"unit.{action.value}", "unit", unit.serial, before, after)
+        commit_move(unit, actor, action, new, rows=rows, details=details)
     except BaseException:
         if photo:
             photo.discard()
@@ -226,9 +257,10 @@ def fail_after_run(unit: Unit, actor: User | None, reason: Reason, note: str) ->
         new = workflow.apply(unit.state, move)
     except Refused as refused:
         raise Forbidden(explain(refused)) from None
-    before = audit.unit_snapshot(unit)
-    if actor is not None:
-        db.session.add(
+    signed = (
+        []
+        if actor is None
+        else [
             StageRecord(
                 unit=unit,
                 stage=unit.stage,
@@ -239,30 +271,20 @@ def fail_after_run(unit: Unit, actor: User | None, reason: Reason, note: str) ->
                 reason=reason.value,
                 rework_to=new.stage.value,
             )
-        )
-    after = {"record_stage": unit.stage, "note": note, "reason": reason.value}
-    move_to(unit, new)
+        ]
+    )
+    details = {"record_stage": unit.stage, "note": note, "reason": reason.value}
+    record_move(unit, actor, Action.FAIL, new, rows=signed, details=details)
     # The unit's state changed: a page opened before must not save over it.
     flag_modified(unit, "status")
-    audit.record(actor, "unit.fail", "unit", unit.serial, before, audit.unit_snapshot(unit) | after)
 
 
 def change_status(unit: Unit, actor: User, action: Action, data: StageInput) -> None:
     """Put on hold, take off hold, or scrap, with the person's words as the reason."""
     _check_note(data)
     new = decide(unit, actor, action, data)
-    before = audit.unit_snapshot(unit)
-    with unit_change(unit):
-        move_to(unit, new)
-        unit.status_note = data.text.strip()
-        audit.record(
-            actor,
-            f"unit.{action.value}",
-            "unit",
-            unit.serial,
-            before,
-            audit.unit_snapshot(unit) | {"text": unit.status_note},
-        )
+    unit.status_note = data.text.strip()
+    commit_move(unit, actor, action, new, details={"text": unit.status_note})
 
 
 def add_photo(unit: Unit, actor: User, version: int, upload: FileStorage | None) -> None:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from sqlalchemy.orm.attributes import set_committed_value
 
-from workshop import workflow
+from workshop import vocabulary, workflow
 from workshop.extensions import db
 from workshop.models import (
     AuditEvent,
@@ -23,7 +23,7 @@ from workshop.models import (
 )
 from workshop.services import stages, units
 from workshop.services.refusals import explain
-from workshop.workflow import Action, Refused
+from workshop.workflow import Action, Refused, Role, Stage, Status
 
 
 @dataclass(frozen=True)
@@ -34,15 +34,81 @@ class HistoryEntry:
     before: dict[str, Any] | None
     after: dict[str, Any] | None
 
+    @property
+    def stage_change(self) -> tuple[str, str] | None:
+        """(from, to) when the event moved the unit to another stage."""
+        before = (self.before or {}).get("stage")
+        after = (self.after or {}).get("stage")
+        return (before, after) if before and after and before != after else None
+
+
+@dataclass(frozen=True)
+class UnitActions:
+    """What the page may offer this person on this unit now: templates ask these, never the
+    stage or status themselves, so nothing is offered that the workflow would refuse."""
+
+    finish: bool = False
+    fail: bool = False
+    record_parts: bool = False
+    read_fc: bool = False
+    bench_test: bool = False
+    open_review: bool = False
+    approve: bool = False
+    reject: bool = False
+    reopen: bool = False
+    deliver: bool = False
+    take_back: bool = False
+    add_photo: bool = False
+    hold: bool = False
+    release: bool = False
+    scrap: bool = False
+
+
+def unit_actions(state: workflow.UnitState, role: Role) -> UnitActions:
+    """The workflow's answer for each offer (before the checklist and four-eyes facts)."""
+
+    def allowed(action: Action) -> bool:
+        return workflow.allowed(state, action, role)
+
+    finish = allowed(Action.FINISH)
+    return UnitActions(
+        finish=finish,
+        fail=allowed(Action.FAIL),
+        record_parts=allowed(Action.RECORD_PART),
+        read_fc=finish and state.stage is Stage.FLASHING,
+        bench_test=finish and state.stage is Stage.BENCH_TEST,
+        open_review=allowed(Action.APPROVE),
+        approve=allowed(Action.APPROVE),
+        reject=allowed(Action.REJECT),
+        reopen=allowed(Action.REJECT) and state.stage in workflow.FROZEN_STAGES,
+        deliver=allowed(Action.DELIVER),
+        take_back=allowed(Action.TAKE_BACK),
+        add_photo=allowed(Action.ADD_PHOTO),
+        hold=allowed(Action.HOLD),
+        release=allowed(Action.RELEASE),
+        scrap=allowed(Action.SCRAP),
+    )
+
 
 @dataclass
 class TravelerView:
     unit: Unit
     checklist: list[ChecklistItem]
-    can: dict[str, bool]
+    can: UnitActions
     history: list[HistoryEntry]
     reasons: list[str]
     frozen: bool
+    #: The unit waits for a reviewer's sign-off (on hold or not).
+    awaits_review: bool
+    on_hold: bool
+    #: The unit's status when it is not simply active (on hold, scrapped), for its badge.
+    shown_status: str | None
+    #: What to do next, while the unit is active; None otherwise.
+    next_step: str | None
+    #: The person's words for a hold or a scrap; None while active.
+    status_reason: str | None
+    #: The stage reads the flight controller, or has read it: its panel and runs are shown.
+    shows_fc_panel: bool
     #: Why this person may not sign the unit off, when that is so.
     sign_off_refusal: str | None = None
     tracked_parts: list[dict[str, Any]] = field(default_factory=list)
@@ -92,9 +158,9 @@ def history(unit: Unit) -> list[HistoryEntry]:
 
 def build(unit: Unit, user: User) -> TravelerView:
     state = unit.state
-    can = {a.value: workflow.allowed(state, a, user.role_enum) for a in Action}
+    can = unit_actions(state, user.role_enum)
     refusal = None
-    if can[Action.APPROVE] and user.id in stages.builders(unit):
+    if can.approve and user.id in stages.builders(unit):
         refusal = explain(Refused("four_eyes"))
     parts = [
         {
@@ -104,6 +170,7 @@ def build(unit: Unit, user: User) -> TravelerView:
         for item in unit.drone_type.bom
         if item.tracked
     ]
+    active = state.status is Status.ACTIVE
     return TravelerView(
         unit=unit,
         checklist=unit.drone_type.checklist_for(unit.stage),
@@ -111,6 +178,12 @@ def build(unit: Unit, user: User) -> TravelerView:
         history=history(unit),
         reasons=[r.value for r in workflow.reasons_for(state.stage)],
         frozen=state.stage in workflow.FROZEN_STAGES,
+        awaits_review=state.stage is Stage.REVIEW,
+        on_hold=state.status is Status.ON_HOLD,
+        shown_status=None if active else state.status.value,
+        next_step=str(vocabulary.NEXT_STEP[state.stage]) if active else None,
+        status_reason=None if active else unit.status_note or None,
+        shows_fc_panel=state.stage not in (Stage.KITTING, Stage.SOLDERING),
         sign_off_refusal=refusal,
         tracked_parts=parts,
     )

@@ -4,25 +4,39 @@ from typing import Any
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import get_locale
+from flask_login import current_user
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from workshop import vocabulary
 from workshop.extensions import db, login_manager
 from workshop.i18n import LANGUAGE_NAMES
 from workshop.services import login_throttle
-from workshop.views import access, admin, api, auth, bench, fc, labels, printing, review, units
+from workshop.views import (
+    access,
+    admin,
+    api,
+    auth,
+    converters,
+    fc,
+    labels,
+    printing,
+    review,
+    scan,
+    units,
+)
 
 # Error pages by status; the API answers the same errors in JSON (in English, for tools).
 ERROR_PAGES = {code: f"errors/{code}.html" for code in (400, 403, 404, 405, 413)}
 
 
 def register_blueprints(app: Flask) -> None:
+    converters.register(app)
     access.init_login(login_manager)
     access.init_idle_logout(app)
     login_throttle.init_app(app)
     for blueprint in (
         auth.bp,
-        bench.bp,
+        scan.bp,
         units.bp,
         review.bp,
         admin.bp,
@@ -40,9 +54,10 @@ def register_blueprints(app: Flask) -> None:
             "STATUS_NAMES": vocabulary.STATUS_NAMES,
             "REASON_NAMES": vocabulary.REASON_NAMES,
             "ROLE_NAMES": vocabulary.ROLE_NAMES,
-            "NEXT_STEP": vocabulary.NEXT_STEP,
             "AUDIT_NAMES": vocabulary.AUDIT_NAMES,
+            "JOB_STATE_NAMES": vocabulary.JOB_STATE_NAMES,
             "LANGUAGE_NAMES": LANGUAGE_NAMES,
+            "menu": access.menu_for(current_user),
             "current_locale": str(get_locale()),
             "language_return_path": auth.return_path,
         }

@@ -2,17 +2,19 @@
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
 from flask import Flask, abort, current_app, flash, jsonify, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_login import LoginManager, current_user, logout_user
+from flask_login import AnonymousUserMixin, LoginManager, current_user, logout_user
 
+from workshop import workflow
 from workshop.extensions import db, login_manager
 from workshop.models import User
-from workshop.workflow import Role
+from workshop.workflow import Action, Role
 
 
 def init_login(manager: LoginManager) -> None:
@@ -30,6 +32,21 @@ def init_login(manager: LoginManager) -> None:
             return jsonify(error="login required"), 401
         flash(str(manager.login_message), "info")
         return redirect(url_for("auth.login", next=request.full_path))
+
+
+@dataclass(frozen=True)
+class Menu:
+    """The parts of the app the person's role opens, for the page header."""
+
+    review: bool = False
+    admin: bool = False
+
+
+def menu_for(user: User | AnonymousUserMixin) -> Menu:
+    if not user.is_authenticated:
+        return Menu()
+    role = user.role_enum
+    return Menu(review=role in workflow.ROLES[Action.APPROVE], admin=role is Role.ADMIN)
 
 
 def roles_required(*roles: Role) -> Callable:

@@ -43,7 +43,7 @@ def list_units():
     return jsonify(units=unit_reports.list_units(stage))
 
 
-@bp.route("/units/<serial>")
+@bp.route("/units/<serial:serial>")
 def get_unit(serial: str):
     """A person's session or a station's token."""
     if "Authorization" in request.headers:
@@ -52,24 +52,24 @@ def get_unit(serial: str):
     elif not current_user.is_authenticated:
         return jsonify(LOGIN_REQUIRED), 401
     try:
-        return jsonify(unit_reports.unit_detail(serial.strip().upper()))
+        return jsonify(unit_reports.unit_detail(serial))
     except ServiceError as error:
         return _refusal(error)
 
 
-@bp.route("/units/<serial>/limits")
+@bp.route("/units/<serial:serial>/limits")
 def unit_limits(serial: str):
     """What a station judges the unit's next run against (token only)."""
     if _station() is None:
         return jsonify(BAD_TOKEN), 401
     try:
-        unit = units.get_unit(serial.strip().upper())
+        unit = units.get_unit(serial)
         return jsonify(bench_runs.judging_for(unit).for_station(unit))
     except ServiceError as error:
         return _refusal(error)
 
 
-@bp.route("/units/<serial>/bench-runs", methods=["POST"])
+@bp.route("/units/<serial:serial>/bench-runs", methods=["POST"])
 @csrf.exempt  # a station has no session to forge: its bearer token is the proof
 def post_bench_run(serial: str):
     """A station's run document plus {kind, limits_version, golden_version}."""

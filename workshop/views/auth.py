@@ -42,7 +42,7 @@ def _safe_next(target: str | None) -> str:
         and not urlsplit(target).netloc
     ):
         return target
-    return url_for("bench.index")
+    return url_for("scan.index")
 
 
 def _openable(target: str) -> str:
@@ -54,7 +54,7 @@ def _openable(target: str) -> str:
     except RequestRedirect:
         pass  # a trailing slash away from a page: the browser follows it
     except HTTPException:
-        return url_for("bench.index")
+        return url_for("scan.index")
     return target
 
 
@@ -67,7 +67,7 @@ def return_path() -> str:
         referrer = urlsplit(request.referrer)
         if referrer.netloc == request.host and referrer.path.startswith("/"):
             return referrer.path + (f"?{referrer.query}" if referrer.query else "")
-    return url_for("bench.index")
+    return url_for("scan.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -144,7 +144,7 @@ def _badge_sign_in(code: str, pin: str | None, form: BadgeForm):
         return _badge_page(code, form, 401)
     sign_in(user)
     flash(_("%(name)s is working here now.", name=user.name), "success")
-    return redirect(url_for("bench.index"))
+    return redirect(url_for("scan.index"))
 
 
 @bp.route("/accounts/<int:user_id>/badge", methods=["POST"])

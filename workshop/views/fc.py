@@ -104,7 +104,7 @@ def fc_names() -> dict:
 
 def _unit(serial: str) -> Unit:
     try:
-        return units.get_unit(serial.strip().upper())
+        return units.get_unit(serial)
     except ServiceError:
         abort(404)
 
@@ -142,7 +142,7 @@ def _start_page(unit: Unit, kind: str, form: StartRunForm, status: int = 200):
     ), status
 
 
-@bp.route("/u/<serial>/fc/<kind>")
+@bp.route("/u/<serial:serial>/fc/<kind>")
 @login_required
 def new_run(serial: str, kind: str):
     if kind not in PAGE_KINDS:
@@ -152,7 +152,7 @@ def new_run(serial: str, kind: str):
     return _start_page(unit, kind, form)
 
 
-@bp.route("/u/<serial>/fc/<kind>", methods=["POST"])
+@bp.route("/u/<serial:serial>/fc/<kind>", methods=["POST"])
 @login_required
 def start(serial: str, kind: str):
     if kind not in PAGE_KINDS:
@@ -283,7 +283,7 @@ def transcript(run_id: int):
     )
 
 
-@bp.route("/u/<serial>/runs")
+@bp.route("/u/<serial:serial>/runs")
 @login_required
 def runs(serial: str):
     unit = _unit(serial)
@@ -296,7 +296,7 @@ MOTOR_COUNT = 4
 PROPELLERS_ON = _l("Confirm first that the propellers are off.")
 
 
-@bp.route("/u/<serial>/fc/motors")
+@bp.route("/u/<serial:serial>/fc/motors")
 @login_required
 def motors(serial: str):
     unit = _unit(serial)
@@ -313,7 +313,7 @@ def motors(serial: str):
     )
 
 
-@bp.route("/u/<serial>/fc/motors/spin", methods=["POST"])
+@bp.route("/u/<serial:serial>/fc/motors/spin", methods=["POST"])
 @login_required
 def spin(serial: str):
     unit = _unit(serial)
@@ -331,7 +331,7 @@ def spin(serial: str):
     return jsonify(_job_state(job)), 202
 
 
-@bp.route("/u/<serial>/fc/motors/stop", methods=["POST"])
+@bp.route("/u/<serial:serial>/fc/motors/stop", methods=["POST"])
 @login_required
 def stop_motors(serial: str):
     """Stop every motor on the port: the stop button, and the beacon of a page being left."""
@@ -342,10 +342,10 @@ def stop_motors(serial: str):
         port = ports.get_port(int(required(form.port.data)))
     except ServiceError as error:
         return jsonify(error=str(error.message)), error.status_code
-    return jsonify(stopped=fc_jobs.runner().stop_motors(port, serial.strip().upper()))
+    return jsonify(stopped=fc_jobs.runner().stop_motors(port, serial))
 
 
-@bp.route("/u/<serial>/fc/motors", methods=["POST"])
+@bp.route("/u/<serial:serial>/fc/motors", methods=["POST"])
 @login_required
 def record_motors(serial: str):
     unit = _unit(serial)

@@ -70,14 +70,14 @@ def _refused(error: ServiceError) -> tuple[str, int]:
 
 
 def _unit_label(serial: str) -> tuple[Unit, Stock, LabelContent]:
-    unit = units.get_unit(serial.strip().upper())
+    unit = units.get_unit(serial)
     stock = labels.stock(request.args.get("stock"))
     content = labels.unit_label(unit, labels.base_url(request.url_root))
     labels.check_fits([content], stock)
     return unit, stock, content
 
 
-@bp.route("/u/<serial>/label.pdf")
+@bp.route("/u/<serial:serial>/label.pdf")
 @login_required
 def unit_pdf(serial: str):
     try:
@@ -94,7 +94,7 @@ def unit_pdf(serial: str):
     )
 
 
-@bp.route("/u/<serial>/label.png")
+@bp.route("/u/<serial:serial>/label.png")
 @login_required
 def unit_png(serial: str):
     try:
@@ -106,7 +106,7 @@ def unit_png(serial: str):
     return Response(out.getvalue(), mimetype="image/png")
 
 
-@bp.route("/u/<serial>/label/print")
+@bp.route("/u/<serial:serial>/label/print")
 @login_required
 def unit_print(serial: str):
     try:

@@ -165,7 +165,7 @@ def remove_printer(printer_id: int):
     return redirect(url_for("printing.label_settings"))
 
 
-@bp.route("/u/<serial>/label/send", methods=["POST"])
+@bp.route("/u/<serial:serial>/label/send", methods=["POST"])
 @login_required
 def send_unit_label(serial: str):
     form = SendLabelForm()
@@ -173,7 +173,7 @@ def send_unit_label(serial: str):
         flash(_("The page expired. Go back, reload it and try again."), "error")
         return redirect(url_for("units.show", serial=serial))
     try:
-        unit = units.get_unit(serial.strip().upper())
+        unit = units.get_unit(serial)
         printer = printing.get_printer(int(required(form.printer.data)))
         job = printing.print_unit_label(unit, printer, current_user, fallback_base=request.url_root)
     except ServiceError as error:

@@ -21,17 +21,17 @@ def queue():
     return render_template("review/queue.html", units=review.review_queue())
 
 
-@bp.route("/<serial>")
+@bp.route("/<serial:serial>")
 @roles_required(Role.REVIEWER)
 def show(serial: str):
     try:
-        return render_unit(serial.strip().upper(), template="review/show.html")
+        return render_unit(serial, template="review/show.html")
     except ServiceError as error:
         flash(str(error.message), "error")
         return redirect(url_for("review.queue"))
 
 
-@bp.route("/<serial>/approve", methods=["POST"])
+@bp.route("/<serial:serial>/approve", methods=["POST"])
 @roles_required(Role.REVIEWER)
 def approve(serial: str):
     form = ApproveForm(prefix="approve")
@@ -50,7 +50,7 @@ def approve(serial: str):
     )
 
 
-@bp.route("/<serial>/reject", methods=["POST"])
+@bp.route("/<serial:serial>/reject", methods=["POST"])
 @roles_required(Role.REVIEWER)
 def reject(serial: str):
     form = ReworkForm(prefix="reject")

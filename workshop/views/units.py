@@ -69,14 +69,14 @@ def render_unit(
     ), status
 
 
-@bp.route("/u/<serial>")
+@bp.route("/u/<serial:serial>")
 @login_required
 def show(serial: str):
     try:
-        return render_unit(serial.strip().upper())
+        return render_unit(serial)
     except ServiceError as error:
         flash(str(error.message), "error")
-        return redirect(url_for("bench.index"))
+        return redirect(url_for("scan.index"))
 
 
 def act_on_unit(
@@ -89,7 +89,7 @@ def act_on_unit(
 ):
     """Validate `form`, run `change(unit)`; on refusal show the page again with the reason."""
     try:
-        unit = units.get_unit(serial.strip().upper())
+        unit = units.get_unit(serial)
     except ServiceError:
         abort(404)
     if not form.validate_on_submit():
@@ -117,7 +117,7 @@ def rework_input(form: ReworkForm) -> StageInput:
     )
 
 
-@bp.route("/u/<serial>/finish", methods=["POST"])
+@bp.route("/u/<serial:serial>/finish", methods=["POST"])
 @login_required
 def finish(serial: str):
     form = FinishForm()
@@ -137,7 +137,7 @@ def finish(serial: str):
     return act_on_unit(serial, form, "finish_form", change, _("Stage finished."))
 
 
-@bp.route("/u/<serial>/fail", methods=["POST"])
+@bp.route("/u/<serial:serial>/fail", methods=["POST"])
 @login_required
 def fail(serial: str):
     form = ReworkForm(prefix="fail")
@@ -150,7 +150,7 @@ def fail(serial: str):
     )
 
 
-@bp.route("/u/<serial>/photo", methods=["POST"])
+@bp.route("/u/<serial:serial>/photo", methods=["POST"])
 @login_required
 def add_photo(serial: str):
     form = FinishForm()
@@ -165,7 +165,7 @@ def add_photo(serial: str):
     )
 
 
-@bp.route("/u/<serial>/status/<action>", methods=["POST"])
+@bp.route("/u/<serial:serial>/status/<action>", methods=["POST"])
 @login_required
 def change_status(serial: str, action: str):
     if action not in (Action.HOLD, Action.RELEASE, Action.SCRAP):
@@ -190,7 +190,7 @@ def change_status(serial: str, action: str):
     )
 
 
-@bp.route("/u/<serial>/parts", methods=["POST"])
+@bp.route("/u/<serial:serial>/parts", methods=["POST"])
 @login_required
 def record_part(serial: str):
     form = PartForm(prefix="part")
@@ -218,7 +218,7 @@ def record_part(serial: str):
     return act_on_unit(serial, form, "part_form", change, _("Part recorded."))
 
 
-@bp.route("/u/<serial>/parts/<int:part_id>/remove", methods=["POST"])
+@bp.route("/u/<serial:serial>/parts/<int:part_id>/remove", methods=["POST"])
 @login_required
 def remove_part(serial: str, part_id: int):
     form = VersionedForm(prefix="part")
@@ -233,7 +233,7 @@ def remove_part(serial: str, part_id: int):
     )
 
 
-@bp.route("/u/<serial>/deliver", methods=["POST"])
+@bp.route("/u/<serial:serial>/deliver", methods=["POST"])
 @roles_required(Role.ADMIN)
 def deliver(serial: str):
     form = DeliveryForm(prefix="deliver")
@@ -252,7 +252,7 @@ def deliver(serial: str):
     )
 
 
-@bp.route("/u/<serial>/take-back", methods=["POST"])
+@bp.route("/u/<serial:serial>/take-back", methods=["POST"])
 @roles_required(Role.ADMIN)
 def take_back(serial: str):
     form = ReworkForm(prefix="back")

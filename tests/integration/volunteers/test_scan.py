@@ -7,7 +7,7 @@ from tests.integration.support import database_state, english, text
 
 
 @pytest.fixture
-def bench(app, client):
+def unit_at_hand(app, client):
     volunteer = make_user()
     unit = make_unit(builder=volunteer)
     login(client, volunteer)
@@ -30,18 +30,18 @@ def _variants(serial: str) -> list[str]:
     ]
 
 
-def test_every_way_of_typing_a_serial_opens_the_unit(bench, client):
-    for typed in _variants(bench.serial):
+def test_every_way_of_typing_a_serial_opens_the_unit(unit_at_hand, client):
+    for typed in _variants(unit_at_hand.serial):
         response = post(client, "/scan", {"code": typed})
         assert response.status_code == 302, typed
-        assert response.headers["Location"].endswith(f"/u/{bench.serial}"), typed
+        assert response.headers["Location"].endswith(f"/u/{unit_at_hand.serial}"), typed
         page = text(client.get(response.headers["Location"]))
-        assert bench.serial in page and "Kitting" in page
+        assert unit_at_hand.serial in page and "Kitting" in page
 
 
-def test_an_unknown_serial_says_so_and_stays_on_the_bench(bench, client):
+def test_an_unknown_serial_says_so_and_stays_on_the_scan_page(unit_at_hand, client):
     before = database_state()
-    serial = bench.serial[:-5] + "99999"
+    serial = unit_at_hand.serial[:-5] + "99999"
     response = post(client, "/scan", {"code": serial.lower()})
     assert response.status_code == 404
     page = text(response)
@@ -62,7 +62,7 @@ def test_an_unknown_serial_says_so_and_stays_on_the_bench(bench, client):
         "%%%",
     ],
 )
-def test_a_malformed_code_says_what_a_serial_looks_like_and_stays(bench, client, typed):
+def test_a_malformed_code_says_what_a_serial_looks_like_and_stays(unit_at_hand, client, typed):
     before = database_state()
     response = post(client, "/scan", {"code": typed})
     assert response.status_code == 400
@@ -72,27 +72,29 @@ def test_a_malformed_code_says_what_a_serial_looks_like_and_stays(bench, client,
     assert database_state() == before
 
 
-def test_an_empty_scan_asks_for_a_code(bench, client):
+def test_an_empty_scan_asks_for_a_code(unit_at_hand, client):
     response = post(client, "/scan", {"code": "   "})
     assert response.status_code == 400
     assert "Scan a label or type a serial." in text(response)
 
 
-def test_a_label_url_opens_the_unit_page_directly(bench, client):
-    response = client.get(f"/u/{bench.serial.lower()}")
+def test_a_label_url_opens_the_unit_page_directly(unit_at_hand, client):
+    response = client.get(f"/u/{unit_at_hand.serial.lower()}")
     assert response.status_code == 200
-    assert bench.serial in text(response)
+    assert unit_at_hand.serial in text(response)
 
 
-def test_opening_an_unknown_unit_address_goes_back_to_the_bench_with_the_reason(bench, client):
+def test_opening_an_unknown_unit_address_goes_back_to_the_scan_page_with_the_reason(
+    unit_at_hand, client
+):
     response = client.get("/u/T7-2020-00042", follow_redirects=True)
     assert response.request.path == "/"
     assert "No unit has the serial T7-2020-00042." in text(response)
 
 
-def test_scanning_without_the_csrf_token_is_refused_and_changes_nothing(bench, client):
+def test_scanning_without_the_csrf_token_is_refused_and_changes_nothing(unit_at_hand, client):
     before = database_state()
-    response = client.post("/scan", data={"code": bench.serial})
+    response = client.post("/scan", data={"code": unit_at_hand.serial})
     assert response.status_code == 400
     assert "The page expired" in text(response)
     assert database_state() == before
@@ -110,30 +112,30 @@ def _ukrainian_layout(latin: str) -> str:
     return "".join(keys.get(c, c) for c in latin)
 
 
-def test_a_scanner_typing_under_a_ukrainian_layout_still_opens_the_unit(bench, client):
-    damaged = _ukrainian_layout(bench.serial)
-    assert damaged != bench.serial
-    for typed in (damaged, _ukrainian_layout(f"http://192.168.1.10:5000/u/{bench.serial}")):
+def test_a_scanner_typing_under_a_ukrainian_layout_still_opens_the_unit(unit_at_hand, client):
+    damaged = _ukrainian_layout(unit_at_hand.serial)
+    assert damaged != unit_at_hand.serial
+    for typed in (damaged, _ukrainian_layout(f"http://192.168.1.10:5000/u/{unit_at_hand.serial}")):
         response = post(client, "/scan", {"code": typed})
         assert response.status_code == 302, typed
-        assert response.headers["Location"].endswith(f"/u/{bench.serial}"), typed
+        assert response.headers["Location"].endswith(f"/u/{unit_at_hand.serial}"), typed
 
 
-def test_a_damaged_code_that_names_nothing_tells_the_repaired_serial(bench, client):
+def test_a_damaged_code_that_names_nothing_tells_the_repaired_serial(unit_at_hand, client):
     response = post(client, "/scan", {"code": "ФПВ7-2026-00001"})
     assert response.status_code == 404
     assert "No unit has the serial AGD7-2026-00001." in text(response)
 
 
-def test_a_lot_label_opens_the_units_that_hold_a_part_of_the_lot(bench, client):
-    code = bench.parts[0].code
+def test_a_lot_label_opens_the_units_that_hold_a_part_of_the_lot(unit_at_hand, client):
+    code = unit_at_hand.parts[0].code
     response = post(client, "/scan", {"code": f"http://192.168.1.10:5000/lots/{code.lower()}"})
     assert response.status_code == 302
     page = text(client.get(response.headers["Location"]))
-    assert code in page and bench.serial in page
+    assert code in page and unit_at_hand.serial in page
 
 
-def test_a_lot_no_unit_holds_says_so(bench, client):
+def test_a_lot_no_unit_holds_says_so(unit_at_hand, client):
     before = database_state()
     response = post(client, "/scan", {"code": "http://192.168.1.10:5000/lots/NOSUCHLOT"})
     assert response.status_code == 404
@@ -141,18 +143,18 @@ def test_a_lot_no_unit_holds_says_so(bench, client):
     assert database_state() == before
 
 
-def test_a_bin_label_opens_the_part_and_the_drone_types_that_use_it(bench, client):
-    item = bench.drone_type.bom[1]
+def test_a_bin_label_opens_the_part_and_the_drone_types_that_use_it(unit_at_hand, client):
+    item = unit_at_hand.drone_type.bom[1]
     other = make_drone_type("Q5", "Quad five")
     response = post(client, "/scan", {"code": f"http://192.168.1.10:5000/bins/{item.id}"})
     assert response.status_code == 302
     page = text(client.get(response.headers["Location"]))
     assert item.name in page
-    assert bench.drone_type.name in page and other.name in page
+    assert unit_at_hand.drone_type.name in page and other.name in page
 
 
 @pytest.mark.parametrize("number", ["9999", "99999999999999999999999"])
-def test_an_unknown_bin_says_so(bench, client, number):
+def test_an_unknown_bin_says_so(unit_at_hand, client, number):
     response = post(client, "/scan", {"code": f"http://192.168.1.10:5000/bins/{number}"})
     assert response.status_code == 404
     assert f"No part of any bill of materials has the bin number {number}." in text(response)

@@ -351,6 +351,15 @@ def test_a_made_up_reason_or_stage_is_refused(app, client, bench):
     assert database_state() == before
 
 
+def test_a_unit_on_hold_offers_no_photo_the_workflow_would_refuse(app, client, bench):
+    unit = make_unit(builder=bench, at=Stage.SOLDERING)
+    assert f'action="/u/{unit.serial}/photo"' in client.get(f"/u/{unit.serial}").text
+    post(client, f"/u/{unit.serial}/status/hold", status_form(unit.version, "waiting for an ESC"))
+    page = client.get(f"/u/{unit.serial}").text
+    assert f'action="/u/{unit.serial}/photo"' not in page
+    assert f'action="/u/{unit.serial}/finish"' not in page
+
+
 def test_hold_and_release_keep_the_stage_and_hold_blocks_work(app, client, bench):
     unit = make_unit(builder=bench, at=Stage.SOLDERING)
     response = post(

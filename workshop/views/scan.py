@@ -1,4 +1,4 @@
-"""The bench page: one scan box, starting new units, and the part recall search."""
+"""The scan page: one scan box, starting new units, and the part recall search."""
 
 from typing import Any
 
@@ -12,7 +12,7 @@ from workshop.services import drone_types, printing, scan, units
 from workshop.services.errors import ServiceError
 from workshop.views.auth import badge_scanned
 
-bp = Blueprint("bench", __name__)
+bp = Blueprint("scan", __name__)
 
 
 def _new_unit_form() -> NewUnitForm:
@@ -24,14 +24,14 @@ def _new_unit_form() -> NewUnitForm:
 @bp.route("/")
 @login_required
 def index():
-    return render_template("bench/index.html", scan_form=ScanForm(), new_form=_new_unit_form())
+    return render_template("scan/index.html", scan_form=ScanForm(), new_form=_new_unit_form())
 
 
 #: Where each kind of scan opens, and the URL argument its key goes in.
 OPENS = {
     scan.Kind.UNIT: ("units.show", "serial"),
-    scan.Kind.LOT: ("bench.lot", "code"),
-    scan.Kind.BIN: ("bench.part_bin", "item_id"),
+    scan.Kind.LOT: ("scan.lot", "code"),
+    scan.Kind.BIN: ("scan.part_bin", "item_id"),
 }
 
 
@@ -78,10 +78,10 @@ def _scan_before_login(raw: str):
 
 
 def _refused(form: ScanForm, status: int):
-    """Back to the bench, ready for the next scan; before a login, back to the login page."""
+    """Back to the scan page, ready for the next scan; before a login, back to the login page."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    return render_template("bench/index.html", scan_form=form, new_form=_new_unit_form()), status
+    return render_template("scan/index.html", scan_form=form, new_form=_new_unit_form()), status
 
 
 @bp.route("/lots/<path:code>")
@@ -89,7 +89,7 @@ def _refused(form: ScanForm, status: int):
 def lot(code: str):
     """A lot label: the units that hold a part from the lot (the recall search, for this code)."""
     form = PartSearchForm(formdata=None, q=code)
-    return render_template("bench/parts.html", form=form, found=units.units_with_part(code))
+    return render_template("scan/parts.html", form=form, found=units.units_with_part(code))
 
 
 @bp.route("/bins/<int:item_id>")
@@ -100,8 +100,8 @@ def part_bin(item_id: int):
         uses = scan.bin_uses(item_id)
     except ServiceError as error:
         flash(str(error.message), "error")
-        return redirect(url_for("bench.index"))
-    return render_template("bench/bin.html", item=uses[0], uses=uses)
+        return redirect(url_for("scan.index"))
+    return render_template("scan/bin.html", item=uses[0], uses=uses)
 
 
 @bp.route("/units/new", methods=["POST"])
@@ -110,12 +110,12 @@ def new_unit():
     form = _new_unit_form()
     if not form.validate_on_submit():
         flash(_("Choose a drone type."), "error")
-        return redirect(url_for("bench.index"))
+        return redirect(url_for("scan.index"))
     try:
         unit = units.create_unit(form.drone_type.data, current_user)
     except ServiceError as error:
         flash(str(error.message), "error")
-        return redirect(url_for("bench.index"))
+        return redirect(url_for("scan.index"))
     flash(_("New unit %(serial)s started at kitting.", serial=unit.serial), "success")
     if job := printing.auto_print_new_unit(unit, current_user, fallback_base=request.url_root):
         flash(*printing.outcome(job))
@@ -127,4 +127,4 @@ def new_unit():
 def parts():
     form = PartSearchForm(request.args)
     found = units.units_with_part(form.q.data or "") if form.validate() else []
-    return render_template("bench/parts.html", form=form, found=found)
+    return render_template("scan/parts.html", form=form, found=found)

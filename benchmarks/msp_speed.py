@@ -1,6 +1,6 @@
 """How fast firmware_checks reads a simulated flight controller. Prints; asserts nothing.
 
-    python bench/msp_speed.py [--profile healthy] [--requests 500] [--runs 5]
+    python benchmarks/msp_speed.py [--profile healthy] [--requests 500] [--runs 5]
 
 In one run, with the simulator pacing answers like Betaflight (one MSP request per 10 ms run of
 its serial task):
@@ -129,7 +129,7 @@ def compare_with_yamspy(profile: str, realistic: bool, runs: int) -> None:
             f"    YAMSPy time / ours: {theirs / ours:.2f} "
             f"(target >= {YAMSPY_TARGET:.0f}: {verdict})"
         )
-    else:  # only local fixed costs and jitter are left: see bench/README.md
+    else:  # only local fixed costs and jitter are left: see benchmarks/README.md
         print(f"    YAMSPy time / ours: {theirs / ours:.2f} (reference only, no target: no pacing)")
 
 

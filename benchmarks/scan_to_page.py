@@ -1,6 +1,7 @@
 """Scan-to-unit-page against a static file, on a full-sized database. Prints; asserts nothing.
 
-    python bench/scan_to_page.py [--units 20000] [--events 200000] [--requests 500] [--keep DIR]
+    python benchmarks/scan_to_page.py [--units 20000] [--events 200000] [--requests 500]
+                                      [--keep DIR]
 
 Seeds a SQLite file in a temporary folder (migrated with Alembic through flask_migrate.upgrade,
 as the app does on start) with the demo accounts and drone types, then --units units spread
@@ -299,12 +300,12 @@ def run(folder: str, args: argparse.Namespace, rng: random.Random) -> None:
         assert answer.status_code == 200
         answer.close()
 
-    def bench_page() -> None:
+    def scan_page() -> None:
         answer = client.get("/")
         assert answer.status_code == 200
 
     unit_times, static_times, layout_times = timed_in_turns(
-        args.requests, scan_to_page, static_file, bench_page
+        args.requests, scan_to_page, static_file, scan_page
     )
     measured = args.requests + 20  # the warm-up runs the statements too
 
@@ -330,7 +331,7 @@ def run(folder: str, args: argparse.Namespace, rng: random.Random) -> None:
         f"median {statistics.median(static_times) * ms:.2f} ms, p95 {static_p95 * ms:.2f} ms"
     )
     print(
-        f"  for scale, the bench page (GET /, the layout and one form): "
+        f"  for scale, the scan page (GET /, the layout and one form): "
         f"median {statistics.median(layout_times) * ms:.2f} ms, "
         f"p95 {p95(layout_times) * ms:.2f} ms, "
         f"{p95(layout_times) / static_p95:.1f} x the static file"

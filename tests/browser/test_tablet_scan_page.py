@@ -1,4 +1,4 @@
-"""The bench page on a tablet: log in, the scan box has the focus, a scan opens the unit."""
+"""The scan page on a tablet: log in, the scan box has the focus, a scan opens the unit."""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -14,7 +14,7 @@ def test_volunteer_logs_in_and_the_scan_box_has_the_focus(page: Page, live_serve
     expect(page).to_have_url(live_server("/"))
     expect(page.locator("#code")).to_be_focused()
     expect(page.locator("label[for=code]")).to_have_text(t("Scan a label or type a serial"))
-    screenshot(page, "bench-scan")
+    screenshot(page, "scan-page")
 
 
 def test_scanner_typing_a_serial_and_enter_opens_the_unit(page: Page, live_server, t):
@@ -41,7 +41,7 @@ def test_scanning_a_qr_label_url_opens_the_unit(page: Page, live_server):
     expect(page.locator("h1.serial")).to_have_text(serial)
 
 
-def test_unknown_serial_says_so_and_stays_on_the_bench_ready_for_the_next_scan(
+def test_unknown_serial_says_so_and_stays_on_the_scan_page_ready_for_the_next_scan(
     page: Page, live_server, t
 ):
     log_in(page, live_server, VOLUNTEER)

@@ -1,6 +1,6 @@
 """200 unit labels as one PDF and as one print page, against 200 bare QR codes. Prints only.
 
-    python bench/labels.py [--labels 200] [--runs 5] [--stock 62x29]
+    python benchmarks/labels.py [--labels 200] [--runs 5] [--stock 62x29]
 
 Seeds a SQLite file in a temporary folder (migrated with Alembic, the demo data, then --labels
 units of the demo FPV7 type), logs in as the demo coordinator through the Flask test client
