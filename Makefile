@@ -21,8 +21,9 @@ translations: $(VENV)/.run-installed
 
 # Re-extract UI strings after changing templates or code; then translate the .po files.
 messages: $(VENV)/.run-installed
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o workshop/translations/messages.pot .
-	$(VENV)/bin/pybabel update -N -i workshop/translations/messages.pot -d workshop/translations
+	mkdir -p build
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l --no-location --sort-output -o build/messages.pot .
+	$(VENV)/bin/pybabel update -N --ignore-pot-creation-date -i build/messages.pot -d workshop/translations
 
 run: translations
 	$(PY) -m workshop
