@@ -1,5 +1,5 @@
 """Factories and small helpers shared by the tests: make_user(), make_unit(), login(),
-record_passing_run()."""
+record_passing_run(), and stock: make_place(), receive(), kit()."""
 
 import copy
 import functools
@@ -14,8 +14,17 @@ from firmware_checks.bench_run import read_identity, run_check
 from firmware_checks.identity import Uid
 from firmware_checks.simulator import SimulatorServer, uid_for
 from workshop.extensions import db
-from workshop.models import BenchRun, DroneType, Unit, User
-from workshop.services import accounts, bench_runs, drone_types, units
+from workshop.models import BenchRun, DroneType, Lot, Place, Unit, User
+from workshop.services import (
+    accounts,
+    bench_runs,
+    drone_types,
+    kitting,
+    parts,
+    places,
+    receiving,
+    units,
+)
 from workshop.services.drone_types import BomLine, ChecklistLine
 from workshop.services.stages import StageInput, finish_stage
 from workshop.workflow import RUN_REQUIRED, WORK_STAGES, Role, Stage
@@ -151,3 +160,37 @@ def in_english(message: Any) -> str:
     """A service's (lazily translated) message as an English-speaking person reads it."""
     with force_locale("en"):
         return str(message)
+
+
+def make_place(path: str = "Kyiv workshop/Shelf 1") -> Place:
+    """The place a path names, made (with its site) through the service that imports use."""
+    place = places.place_at(path, None, places.PathPlan())
+    db.session.commit()
+    return place
+
+
+def receive(
+    part_name: str,
+    quantity: int,
+    place: Place | None = None,
+    who: User | None = None,
+    source: str = "donation",
+) -> Lot:
+    """A lot received through the real service: `quantity` of the catalogue's part."""
+    part = parts.find(part_name)
+    assert part is not None, f"no part {part_name!r} in the catalogue"
+    place = place or make_place()
+    who = who or make_user(Role.ADMIN)
+    return receiving.receive(
+        receiving.Receipt(part.id, quantity, place.code, source, source_code="DON-1"), who
+    )
+
+
+def kit(unit: Unit, who: User) -> None:
+    """Draw every line of the unit's bill from lots at its site (received here as needed), then
+    record a code for each tracked piece: a unit kitted from stock, ready to finish kitting."""
+    place = make_place(f"{unit.site.name}/Kit shelf") if unit.site else make_place()
+    for item in unit.drone_type.bom:
+        lot = receive(item.name, item.quantity, place)
+        kitting.draw(unit, item.id, lot.code, item.quantity, who, unit.version)
+    record_parts(unit, who)

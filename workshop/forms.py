@@ -1,14 +1,16 @@
 """Flask-WTF forms: CSRF on every one, validation messages in the volunteer's language."""
 
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
     DateField,
+    Field,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -16,9 +18,20 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+from wtforms.widgets import TextInput
 
 from workshop import vocabulary
+from workshop.models.stock import CURRENCIES, MEASURES, SOURCES
+from workshop.services.errors import Invalid
+from workshop.services.stock import parse_quantity, quantity_problem
 from workshop.workflow import WORK_STAGES, Reason, Role
 
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp"]
@@ -34,6 +47,47 @@ def required(data: T | None) -> T:
     if data is None:
         raise ValueError("a required form field has no data: validate the form first")
     return data
+
+
+class QuantityField(Field):
+    """A quantity typed into a text box: a whole number within the stock's bounds (the rule of
+    services.stock), so "1.5", "-2" or "lots" are refused by name rather than rounded. Its data
+    is an int, or None when an optional field is left empty."""
+
+    widget = TextInput()
+    data: int | None
+
+    def __init__(
+        self,
+        label: str | LazyString | None = None,
+        validators: list | None = None,
+        *,
+        minimum: int = 1,
+        optional: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.minimum, self.optional, self.typed = minimum, optional, ""
+        self.flags.required = not optional
+
+    def process_data(self, value: Any) -> None:
+        self.data = value if isinstance(value, int) else None
+        self.typed = "" if value is None else str(value)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.typed, self.data = (str(valuelist[0]) if valuelist else ""), None
+
+    def _value(self) -> str:
+        return self.typed
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        if self.optional and not self.typed.strip():
+            self.data = None
+            return
+        try:
+            self.data = parse_quantity(self.typed, str(self.label.text), self.minimum)
+        except Invalid:
+            raise ValidationError(str(quantity_problem(self.typed.strip(), self.minimum))) from None
 
 
 class LoginForm(FlaskForm):
@@ -60,6 +114,8 @@ class BadgeForm(FlaskForm):
 
 class NewUnitForm(FlaskForm):
     drone_type = SelectField(_l("Drone type"), coerce=int, validators=[InputRequired()])
+    #: Offered where the network has several sites; the choices are filled in by the view.
+    site = SelectField(_l("Kitted at"), coerce=int, validators=[Optional()])
 
 
 class VersionedForm(FlaskForm):
@@ -253,3 +309,110 @@ class StationForm(FlaskForm):
 class PortForm(FlaskForm):
     name = StringField(_l("Port name"), validators=[DataRequired(), Length(max=64)])
     url = StringField(_l("Address"), validators=[DataRequired(), Length(max=200)])
+
+
+# Stock --------------------------------------------------------------------------------------
+
+#: Whatever a scanner or a person types where a lot's or a place's label is scanned.
+_SCANNED = [DataRequired(), Length(max=300)]
+
+
+def measure_choices() -> list[tuple[str, str]]:
+    return [(m, vocabulary.MEASURE_NAMES[m]) for m in MEASURES]
+
+
+def source_choices() -> list[tuple[str, str]]:
+    return [(s, vocabulary.SOURCE_NAMES[s]) for s in SOURCES]
+
+
+class ReceiveForm(FlaskForm):
+    """Parts that came in; the part choices are filled in by the view."""
+
+    part = SelectField(_l("Part"), coerce=int, validators=[InputRequired()])
+    quantity = QuantityField(_l("Quantity"))
+    place = StringField(_l("Place (scan its label)"), validators=_SCANNED)
+    source = SelectField(_l("Source"), choices=source_choices, validators=[InputRequired()])
+    source_code = StringField(_l("Donor's or supplier's code"), validators=[Length(max=40)])
+    received_on = DateField(_l("Date received"), default=date.today, validators=[InputRequired()])
+    cost = StringField(_l("Cost (optional)"), validators=[Length(max=20)])
+    currency = SelectField(_l("Currency"), choices=[(c, c) for c in CURRENCIES])
+
+
+class DrawForm(VersionedForm):
+    """Draw for a unit from the lot a scanned label names."""
+
+    code = StringField(_l("Lot or place label"), validators=_SCANNED)
+    quantity = QuantityField(_l("Quantity"), optional=True)
+
+
+class DrawWithoutLotForm(VersionedForm):
+    bom_item = HiddenField(validators=[InputRequired(), Regexp(r"^\d+$")])
+    quantity = QuantityField(_l("Quantity"))
+    reason = StringField(_l("Why is there no lot?"), validators=[DataRequired(), Length(max=200)])
+
+
+class GiveBackForm(VersionedForm):
+    """Parts taken out of a unit at rework: back to their lot, or to waste."""
+
+    bom_item = HiddenField(validators=[InputRequired(), Regexp(r"^\d+$")])
+    lot = HiddenField(validators=[Optional(), Regexp(r"^\d+$")])
+    quantity = QuantityField(_l("Quantity"))
+    destination = HiddenField(validators=[InputRequired(), Regexp(r"^(lot|waste)$")])
+
+
+class SalvageForm(FlaskForm):
+    """Where the salvage lots go (optional); the quantities per line are read by the view."""
+
+    place = StringField(_l("Place for the salvage lots (optional)"), validators=[Length(max=300)])
+
+
+class MoveForm(FlaskForm):
+    lot = StringField(_l("Lot (scan its label)"), validators=_SCANNED)
+    quantity = QuantityField(_l("Quantity (empty: the whole lot)"), optional=True)
+    place = StringField(_l("To the place (scan its label)"), validators=_SCANNED)
+
+
+class WasteForm(FlaskForm):
+    quantity = QuantityField(_l("Quantity"))
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=200)])
+
+
+class CountForm(FlaskForm):
+    """A stocktake of a place; the counts per lot are read by the view."""
+
+    reason = StringField(_l("Reason for the differences"), validators=[Length(max=200)])
+    extra_lot = StringField(_l("A lot found here (scan its label)"), validators=[Length(max=300)])
+    extra_count = QuantityField(_l("Its count"), minimum=0, optional=True)
+
+
+class CataloguePartForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    category = StringField(_l("Category"), validators=[Length(max=60)])
+    measure = SelectField(_l("Measure"), choices=measure_choices)
+    tracked = BooleanField(_l("Tracked (each piece's serial is scanned)"))
+    low_stock = QuantityField(_l("Low stock below"), default=0, minimum=0)
+
+
+class SiteForm(FlaskForm):
+    name = StringField(_l("Site name"), validators=[DataRequired(), Length(max=80)])
+
+
+class PlaceForm(FlaskForm):
+    """A new place; the site and parent choices are filled in by the view."""
+
+    site = SelectField(_l("Site"), coerce=int, validators=[InputRequired()])
+    parent = SelectField(_l("Inside"), validators=[Optional()])
+    name = StringField(_l("Place name"), validators=[DataRequired(), Length(max=80)])
+
+
+class RenameForm(FlaskForm):
+    name = StringField(_l("New name"), validators=[DataRequired(), Length(max=80)])
+
+
+class RequestFilterForm(FlaskForm):
+    """Which site the request list counts stock at; the counts per type are read by the view."""
+
+    class Meta:
+        csrf = False  # a read-only page by GET
+
+    site = SelectField(_l("Stock at"), coerce=int, validators=[Optional()])

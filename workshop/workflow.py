@@ -153,6 +153,8 @@ class Move:
     missing_required: tuple[str, ...] = ()
     #: Tracked parts with no serial or lot code recorded (checked when kitting finishes).
     missing_parts: tuple[str, ...] = ()
+    #: Bill-of-materials lines a unit kitted from stock has not drawn in full, as "4 × Motor".
+    missing_draws: tuple[str, ...] = ()
     reason: Reason | None = None
     #: With Reason.OTHER: the stage rework restarts at.
     rework_stage: Stage | None = None
@@ -235,6 +237,10 @@ def apply(state: UnitState, move: Move) -> UnitState:
     if action is Action.FINISH:
         if move.missing_required:
             raise Refused("required_items", items=", ".join(move.missing_required))
+        if state.stage is Stage.KITTING and move.missing_draws:
+            # A unit whose parts left no lot would be invisible to a recall, and the shelves'
+            # figures would be wrong.
+            raise Refused("draws_missing", items=", ".join(move.missing_draws))
         if state.stage is Stage.KITTING and move.missing_parts:
             # A unit without its part codes would be invisible to a recall.
             raise Refused("parts_missing", items=", ".join(move.missing_parts))

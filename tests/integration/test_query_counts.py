@@ -126,6 +126,7 @@ def grow_traveler(unit: Unit, n: int) -> None:
             UnitPart(
                 unit=unit,
                 bom_item_id=tracked[k % len(tracked)].id,
+                part_id=tracked[k % len(tracked)].part_id,
                 code=f"LOT-{uuid.uuid4().hex[:8].upper()}",
                 recorded_by_id=person.id,
             )
@@ -205,6 +206,7 @@ def test_the_recall_search_costs_the_same_for_2_and_for_30_matching_parts(app, c
                 UnitPart(
                     unit=unit,
                     bom_item=item,
+                    part_id=item.part_id,
                     code=f"BADLOT-{n:03d}",
                     recorded_by_id=builder.id,
                     removed_at=utcnow() if taken_out_by else None,

@@ -11,6 +11,7 @@ from workshop.models.printing import Printer, PrintJob
 from workshop.models.quality import BenchMeasurement, BenchRun, Review
 from workshop.models.settings import Setting
 from workshop.models.stations import StationToken
+from workshop.models.stock import LedgerEntry, Lot, Part, Place, Site
 from workshop.models.units import Photo, StageRecord, Unit, UnitPart
 
 __all__ = [
@@ -25,13 +26,18 @@ __all__ = [
     "Delivery",
     "DroneType",
     "GoldenConfig",
+    "LedgerEntry",
     "LimitsVersion",
+    "Lot",
+    "Part",
     "Photo",
+    "Place",
     "PrintJob",
     "Printer",
     "Review",
     "SerialCounter",
     "Setting",
+    "Site",
     "StageRecord",
     "StationToken",
     "Unit",

@@ -8,8 +8,8 @@ import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
 from workshop.extensions import db
-from workshop.models import BomItem, ChecklistItem, DroneType, Unit, UnitPart, User
-from workshop.services import audit
+from workshop.models import BomItem, ChecklistItem, DroneType, LedgerEntry, Unit, UnitPart, User
+from workshop.services import audit, parts
 from workshop.services.errors import Invalid, NotFound
 from workshop.workflow import WORK_STAGES
 
@@ -154,7 +154,7 @@ def save_type(
             raise Invalid(_l("The prefix cannot change once units have serials with it."))
     try:
         drone_type.name, drone_type.prefix, drone_type.active = name, prefix, active
-        _replace_bom(drone_type, bom)
+        _replace_bom(drone_type, bom, actor)
         _replace_checklists(drone_type, checklists)
         db.session.flush()
     except Invalid:
@@ -166,13 +166,19 @@ def save_type(
     return drone_type
 
 
-def _replace_bom(drone_type: DroneType, bom: list[BomLine]) -> None:
-    """Keep BOM rows whose name stays (recorded part codes point at them), add and drop others."""
-    existing = {item.name: item for item in drone_type.bom}
-    kept = []
+def _replace_bom(drone_type: DroneType, bom: list[BomLine], actor: User | None) -> None:
+    """Keep the rows of parts that stay (recorded part codes and draws point at them), add and
+    drop others; a part new to the catalogue joins it."""
+    existing = {item.part_id: item for item in drone_type.bom}
+    kept: list[BomItem] = []
     for position, line in enumerate(bom):
-        item = existing.pop(line.name, None) or BomItem(name=line.name)
-        item.quantity, item.tracked, item.position = line.quantity, line.tracked, position
+        part = parts.part_for_line(line.name, line.tracked, actor)
+        if any(item.part_id == part.id for item in kept):
+            raise Invalid(
+                _l("“%(name)s” is listed twice in the bill of materials.", name=part.name)
+            )
+        item = existing.pop(part.id, None) or BomItem(part=part)
+        item.quantity, item.position = line.quantity, position
         kept.append(item)
     for item in existing.values():
         if _bom_item_used(item):
@@ -206,11 +212,16 @@ def _has_units(drone_type: DroneType) -> bool:
 
 
 def _bom_item_used(item: BomItem) -> bool:
+    """A line some unit recorded a part code or drew stock against."""
     if item.id is None:
         return False
-    return (
-        db.session.execute(
-            sa.select(sa.func.count(UnitPart.id)).where(UnitPart.bom_item_id == item.id)
-        ).scalar_one()
-        > 0
+    return bool(
+        db.session.scalar(
+            sa.select(
+                sa.or_(
+                    sa.exists().where(UnitPart.bom_item_id == item.id),
+                    sa.exists().where(LedgerEntry.bom_item_id == item.id),
+                )
+            )
+        )
     )

@@ -13,9 +13,9 @@ from workshop import labels as label_rendering
 from workshop.extensions import db
 from workshop.labels import printers
 from workshop.labels.printers import PrinterError
-from workshop.models import Printer, PrintJob, Unit, User
+from workshop.models import Lot, Place, Printer, PrintJob, Unit, User
 from workshop.models.timestamps import utcnow
-from workshop.services import audit, labels, settings, units
+from workshop.services import audit, labels, places, recall, settings, units
 from workshop.services.errors import Invalid, NotFound
 
 NAME_MAX = 64
@@ -204,14 +204,36 @@ def print_unit_label(unit: Unit, printer: Printer, actor: User, *, fallback_base
 
     `fallback_base` is where labels point when the admin set no address (this request's root).
     """
-    job = _queue("unit", unit.serial, printer, actor)
-    return _send_unit_label(job, unit, fallback_base, actor)
+    return _print("unit", unit.serial, printer, actor, fallback_base)
 
 
-def _send_unit_label(job: PrintJob, unit: Unit, fallback_base: str, actor: User) -> PrintJob:
-    _send(job, labels.unit_label(unit, labels.base_url(fallback_base)), actor)
-    if job.state == "sent":
-        labels.record_print(unit, via=job.printer.name, actor=actor)  # commits the job with it
+def print_lot_label(lot: Lot, printer: Printer, actor: User, *, fallback_base: str) -> PrintJob:
+    return _print("lot", lot.code, printer, actor, fallback_base)
+
+
+def print_place_label(
+    place: Place, printer: Printer, actor: User, *, fallback_base: str
+) -> PrintJob:
+    return _print("place", place.code, printer, actor, fallback_base)
+
+
+def _print(what: str, subject: str, printer: Printer, actor: User, fallback_base: str) -> PrintJob:
+    job = _queue(what, subject, printer, actor)
+    return _send_label(job, fallback_base, actor)
+
+
+def _send_label(job: PrintJob, fallback_base: str, actor: User) -> PrintJob:
+    """Send the label the job names, made again from what it is of (a unit, a lot, a place)."""
+    base = labels.base_url(fallback_base)
+    if job.what == "lot":
+        _send(job, labels.lot_label(recall.get_lot(job.subject), base), actor)
+    elif job.what == "place":
+        _send(job, labels.place_label(places.get_place(job.subject), base), actor)
+    else:
+        unit = units.get_unit(job.subject)
+        _send(job, labels.unit_label(unit, base), actor)
+        if job.state == "sent":
+            labels.record_print(unit, via=job.printer.name, actor=actor)  # commits the job too
     db.session.commit()
     return job
 
@@ -226,18 +248,31 @@ def retry(job_id: int, actor: User, *, fallback_base: str) -> PrintJob:
     if not job.printer.active:
         raise Invalid(_l("That printer was removed; print the label on another one."))
     job.stock_id = job.printer.stock_id  # the stock loaded now, if it was changed since
-    return _send_unit_label(job, units.get_unit(job.subject), fallback_base, actor)
+    return _send_label(job, fallback_base, actor)
+
+
+def default_printer() -> Printer | None:
+    """The workshop's default printer, while it is still offered."""
+    printer_id = settings.default_printer_id()
+    printer = db.session.get(Printer, printer_id) if printer_id is not None else None
+    return printer if printer is not None and printer.active else None
 
 
 def auto_print_new_unit(unit: Unit, actor: User, *, fallback_base: str) -> PrintJob | None:
     """When the workshop auto-prints, send a just-created unit's label to the default printer."""
-    printer_id = settings.default_printer_id()
-    if not settings.auto_print() or printer_id is None:
-        return None
-    printer = db.session.get(Printer, printer_id)
-    if printer is None or not printer.active:
+    printer = default_printer()
+    if not settings.auto_print() or printer is None:
         return None
     return print_unit_label(unit, printer, actor, fallback_base=fallback_base)
+
+
+def auto_print_lots(lots: list[Lot], actor: User, *, fallback_base: str) -> list[PrintJob]:
+    """A new lot's label goes to the default printer, where the workshop has one: the parts
+    are labelled on the spot, before they reach the shelf."""
+    printer = default_printer()
+    if printer is None:
+        return []
+    return [print_lot_label(lot, printer, actor, fallback_base=fallback_base) for lot in lots]
 
 
 def outcome(job: PrintJob) -> tuple[str, str]:

@@ -20,6 +20,7 @@ _SENTENCES: dict[str, LazyString] = {
     "parts_missing": _l(
         "Scan or type the code of every tracked part first. Still missing: %(items)s."
     ),
+    "draws_missing": _l("Draw every part of the kit first. Still to draw: %(items)s."),
     "fc_not_read": _l(
         "Read the flight controller first: the stage finishes when the reading passes."
     ),

@@ -1,6 +1,6 @@
 """Moving a unit through its build stages: finish, fail as rework, hold, release, scrap."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +13,7 @@ from workshop import workflow
 from workshop.extensions import db
 from workshop.models import BenchRun, BoardBinding, BoardConflict, StageRecord, Unit, User
 from workshop.models.timestamps import utcnow
-from workshop.services import audit, photos
+from workshop.services import audit, photos, stock
 from workshop.services.errors import Conflict, Forbidden, Invalid
 from workshop.services.refusals import explain
 from workshop.services.transaction import CONFLICT, unit_change
@@ -51,6 +51,7 @@ def decide(
     missing_required: tuple[str, ...] = (),
     missing_parts: tuple[str, ...] = (),
     runs: RunFacts = RunFacts(),
+    missing_draws: tuple[str, ...] = (),
 ) -> workflow.UnitState:
     """Ask the workflow; turn a refusal into a translated `Forbidden`."""
     if unit.version != data.version:
@@ -71,6 +72,7 @@ def decide(
         text=data.text,
         missing_required=missing_required,
         missing_parts=missing_parts,
+        missing_draws=missing_draws,
         run_verdict=runs.run_verdict,
         board_conflict=runs.board_conflict,
     )
@@ -193,6 +195,7 @@ def finish_stage(unit: Unit, actor: User, data: StageInput) -> StageRecord:
         missing_required=missing,
         missing_parts=unit.missing_parts(),
         runs=run_facts(unit),
+        missing_draws=stock.missing_draws(unit) if unit.stage == Stage.KITTING else (),
     )
     return _write_record(unit, actor, data, new, answers, Action.FINISH)
 
@@ -279,12 +282,26 @@ def fail_after_run(unit: Unit, actor: User | None, reason: Reason, note: str) ->
     flag_modified(unit, "status")
 
 
-def change_status(unit: Unit, actor: User, action: Action, data: StageInput) -> None:
-    """Put on hold, take off hold, or scrap, with the person's words as the reason."""
+def change_status(
+    unit: Unit,
+    actor: User,
+    action: Action,
+    data: StageInput,
+    alongside: Callable[[], object] | None = None,
+) -> None:
+    """Put on hold, take off hold, or scrap, with the person's words as the reason; `alongside`
+    adds the caller's own changes to the same transaction (the parts salvaged at a scrap).
+
+    `alongside` runs before the unit's own row changes: what it flushes on the way must not
+    write the unit early, or the unit's row would be written (and its version bumped) twice.
+    """
     _check_note(data)
     new = decide(unit, actor, action, data)
-    unit.status_note = data.text.strip()
-    commit_move(unit, actor, action, new, details={"text": unit.status_note})
+    with unit_change(unit):
+        if alongside is not None:
+            alongside()
+        unit.status_note = data.text.strip()
+        record_move(unit, actor, action, new, details={"text": unit.status_note})
 
 
 def add_photo(unit: Unit, actor: User, version: int, upload: FileStorage | None) -> None:

@@ -21,7 +21,7 @@ from workshop.models import (
     UnitPart,
     User,
 )
-from workshop.services import stages, units
+from workshop.services import kitting, stages, stock, units
 from workshop.services.refusals import explain
 from workshop.workflow import Action, Refused, Role, Stage, Status
 
@@ -112,6 +112,13 @@ class TravelerView:
     #: Why this person may not sign the unit off, when that is so.
     sign_off_refusal: str | None = None
     tracked_parts: list[dict[str, Any]] = field(default_factory=list)
+    #: The bill of materials with what the ledger shows in the unit and, at kitting, where to
+    #: take the rest.
+    kit: kitting.KitView | None = None
+    #: Lines with pieces in the unit: what a scrap may salvage.
+    salvageable: list[kitting.PickLine] = field(default_factory=list)
+    #: A scrapped unit still holds parts its page offers to salvage.
+    salvage: bool = False
 
 
 #: Everything the unit and review pages show, read up front: a fixed number of statements
@@ -121,9 +128,11 @@ class TravelerView:
 TRAVELER_LOADS = (
     so.joinedload(Unit.drone_type).selectinload(DroneType.bom),
     so.joinedload(Unit.drone_type).selectinload(DroneType.checklist),
+    so.joinedload(Unit.site),
     so.joinedload(Unit.records).joinedload(StageRecord.user),
     so.selectinload(Unit.parts).options(
         so.joinedload(UnitPart.bom_item),
+        so.joinedload(UnitPart.lot),
         so.joinedload(UnitPart.recorded_by),
         so.joinedload(UnitPart.removed_by),
     ),
@@ -171,6 +180,8 @@ def build(unit: Unit, user: User) -> TravelerView:
         if item.tracked
     ]
     active = state.status is Status.ACTIVE
+    kit = kitting.kit_view(unit, stock.unit_holdings(unit.id), with_shelves=can.record_parts)
+    salvageable = [line for line in kit.lines if line.in_unit > 0]
     return TravelerView(
         unit=unit,
         checklist=unit.drone_type.checklist_for(unit.stage),
@@ -186,4 +197,7 @@ def build(unit: Unit, user: User) -> TravelerView:
         shows_fc_panel=state.stage not in (Stage.KITTING, Stage.SOLDERING),
         sign_off_refusal=refusal,
         tracked_parts=parts,
+        kit=kit,
+        salvageable=salvageable,
+        salvage=state.status is Status.SCRAPPED and bool(salvageable),
     )

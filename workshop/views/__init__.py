@@ -18,10 +18,13 @@ from workshop.views import (
     auth,
     converters,
     fc,
+    kitting,
     labels,
     printing,
     review,
     scan,
+    stock,
+    stock_admin,
     units,
 )
 
@@ -44,6 +47,9 @@ def register_blueprints(app: Flask) -> None:
         printing.bp,
         labels.bp,
         fc.bp,
+        stock.bp,
+        stock_admin.bp,
+        kitting.bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -1,5 +1,6 @@
 """A JSON API for other tools: a logged-in session reads units; a bench station, with its
-bearer token, reads one unit, its limits, and posts its runs. Anything else answers 401."""
+bearer token, reads one unit, its limits, and posts its runs; either reads the stock, what can
+be built and a lot's recall. Anything else answers 401."""
 
 from typing import Any
 
@@ -9,7 +10,15 @@ from flask_login import current_user, login_required
 
 from workshop.extensions import csrf
 from workshop.models import StationToken
-from workshop.services import bench_runs, stations, unit_reports, units
+from workshop.services import (
+    bench_runs,
+    buildable,
+    recall,
+    stations,
+    stock_levels,
+    unit_reports,
+    units,
+)
 from workshop.services.errors import ServiceError
 from workshop.workflow import Stage
 
@@ -34,6 +43,13 @@ def _station() -> StationToken | None:
     return stations.authenticate(_bearer())
 
 
+def _reader_refused() -> tuple[Any, int] | None:
+    """None when a person's session or a station's token may read; else the 401 to answer."""
+    if "Authorization" in request.headers:
+        return None if _station() is not None else (jsonify(BAD_TOKEN), 401)
+    return None if current_user.is_authenticated else (jsonify(LOGIN_REQUIRED), 401)
+
+
 @bp.route("/units")
 @login_required
 def list_units():
@@ -46,11 +62,8 @@ def list_units():
 @bp.route("/units/<serial:serial>")
 def get_unit(serial: str):
     """A person's session or a station's token."""
-    if "Authorization" in request.headers:
-        if _station() is None:
-            return jsonify(BAD_TOKEN), 401
-    elif not current_user.is_authenticated:
-        return jsonify(LOGIN_REQUIRED), 401
+    if refused := _reader_refused():
+        return refused
     try:
         return jsonify(unit_reports.unit_detail(serial))
     except ServiceError as error:
@@ -99,3 +112,74 @@ def post_bench_run(serial: str):
         return _refusal(error)
     unit_url = url_for("units.show", serial=run.unit.serial, _external=True)
     return jsonify(id=run.id, verdict=run.verdict, unit_url=unit_url), 201
+
+
+@bp.route("/stock")
+def stock():
+    """Every part of the catalogue: how many are on hand, in all and by place."""
+    if refused := _reader_refused():
+        return refused
+    return jsonify(
+        [
+            {
+                "part": level.part.name,
+                "tracked": level.part.tracked,
+                "unit": level.part.measure,
+                "on_hand": level.on_hand,
+                "by_place": level.by_place,
+            }
+            for level in stock_levels.part_levels()
+        ]
+    )
+
+
+@bp.route("/buildable")
+def buildable_units():
+    """Per active drone type: how many the free stock of all sites covers, and what limits it."""
+    if refused := _reader_refused():
+        return refused
+    return jsonify(
+        [
+            {
+                "drone_type": total.drone_type.name,
+                "buildable": total.buildable,
+                "limited_by": total.limited_by.name if total.limited_by else None,
+                "lines": [
+                    {"part": line.part.name, "per_unit": line.per_unit, "on_hand": line.on_hand}
+                    for line in total.lines
+                ],
+                "sites": [
+                    {
+                        "site": at.site.name if at.site else None,
+                        "buildable": at.buildable,
+                        "limited_by": at.limited_by.name if at.limited_by else None,
+                    }
+                    for at in by_site
+                ],
+            }
+            for total, by_site in buildable.overview().types
+        ]
+    )
+
+
+@bp.route("/lots/<code>")
+def lot(code: str):
+    """A lot and the serials of every unit that drew from it (its receipt's lots included)."""
+    if refused := _reader_refused():
+        return refused
+    try:
+        found = recall.get_lot(code)
+    except ServiceError as error:
+        return _refusal(error)
+    drew = recall.recall(found)
+    return jsonify(
+        {
+            "code": found.code,
+            "part": found.part.name,
+            "quantity": found.quantity,
+            "place": found.place.path,
+            "source": found.source,
+            "source_code": found.source_code,
+            "units": [unit.serial for unit in drew.units],
+        }
+    )

@@ -20,19 +20,35 @@ from flask_wtf import FlaskForm
 from workshop.forms import (
     ApproveForm,
     DeliveryForm,
+    DrawForm,
+    DrawWithoutLotForm,
     FinishForm,
+    GiveBackForm,
     PartForm,
     ReworkForm,
+    SalvageForm,
     StatusForm,
     VersionedForm,
     required,
 )
-from workshop.models import Unit
-from workshop.services import delivery, photos, printing, stages, traveler, units
+from workshop.models import Lot, Unit
+from workshop.services import (
+    delivery,
+    photos,
+    printing,
+    salvage,
+    scan,
+    stages,
+    stock,
+    traveler,
+    units,
+)
 from workshop.services.errors import ServiceError
+from workshop.services.salvage import SalvagedPart
 from workshop.services.stages import StageInput
 from workshop.views.access import roles_required
 from workshop.views.form_errors import field_errors
+from workshop.views.stock import scanned_code
 from workshop.workflow import Action, Role
 
 bp = Blueprint("units", __name__)
@@ -40,6 +56,10 @@ bp = Blueprint("units", __name__)
 
 def _forms() -> dict[str, FlaskForm]:
     return {
+        "draw_form": DrawForm(formdata=None, prefix="draw"),
+        "nolot_form": DrawWithoutLotForm(formdata=None, prefix="nolot"),
+        "give_back_form": GiveBackForm(formdata=None, prefix="back"),
+        "salvage_form": SalvageForm(formdata=None, prefix="salvage"),
         "finish_form": FinishForm(formdata=None),
         "fail_form": ReworkForm(formdata=None, prefix="fail"),
         "status_form": StatusForm(formdata=None, prefix="status"),
@@ -84,10 +104,11 @@ def act_on_unit(
     form: FlaskForm,
     form_name: str,
     change: Callable[[Unit], object],
-    done: str,
+    done: str | None,
     template: str = "units/show.html",
 ):
-    """Validate `form`, run `change(unit)`; on refusal show the page again with the reason."""
+    """Validate `form`, run `change(unit)`; on refusal show the page again with the reason.
+    `done` is said on success, unless `change` said something of its own (None)."""
     try:
         unit = units.get_unit(serial)
     except ServiceError:
@@ -100,7 +121,8 @@ def act_on_unit(
     except ServiceError as error:
         flash(str(error.message), "error")
         return render_unit(unit.serial, template, status=error.status_code, **{form_name: form})
-    flash(done, "success")
+    if done is not None:
+        flash(done, "success")
     return redirect(url_for("units.show", serial=unit.serial))
 
 
@@ -176,18 +198,24 @@ def change_status(serial: str, action: str):
         Action.RELEASE: _("The unit is off hold."),
         Action.SCRAP: _("The unit is scrapped."),
     }
-    return act_on_unit(
-        serial,
-        form,
-        "status_form",
-        lambda unit: stages.change_status(
+
+    def change(unit: Unit) -> None:
+        data = StageInput(version=int(required(form.version.data)), text=form.text.data or "")
+        if action != Action.SCRAP:
+            stages.change_status(unit, current_user, Action(action), data)
+            return
+        # Scrapping offers to salvage the unit's good parts, in the same transaction.
+        lots = salvage.scrap_and_salvage(
             unit,
             current_user,
-            Action(action),
-            StageInput(version=int(required(form.version.data)), text=form.text.data or ""),
-        ),
-        messages[Action(action)],
-    )
+            data,
+            salvaged_parts(unit),
+            salvage_place(request.form.get("salvage-place")),
+        )
+        if lots:
+            announce_salvage(lots)
+
+    return act_on_unit(serial, form, "status_form", change, messages[Action(action)])
 
 
 @bp.route("/u/<serial:serial>/parts", methods=["POST"])
@@ -222,15 +250,50 @@ def record_part(serial: str):
 @login_required
 def remove_part(serial: str, part_id: int):
     form = VersionedForm(prefix="part")
+    # Without a destination the piece stays in the unit (a wrong scan); with one it goes back
+    # to its lot or to waste.
+    destination = request.form.get("part-destination") or None
     return act_on_unit(
         serial,
         form,
         "part_form",
         lambda unit: units.remove_part(
-            unit, part_id, current_user, int(required(form.version.data))
+            unit, part_id, current_user, int(required(form.version.data)), destination
         ),
-        _("Part removed from the unit."),
+        {
+            None: _("Part removed from the unit."),
+            "lot": _("Part taken out and returned to its lot."),
+            "waste": _("Part taken out to waste."),
+        }.get(destination, _("Part removed from the unit.")),
     )
+
+
+def salvaged_parts(unit: Unit) -> list[SalvagedPart]:
+    """The good pieces per BOM line typed on a scrap or salvage form (salvage-<line id>)."""
+    lines = {item.id: item for item in unit.drone_type.bom}
+    wanted = []
+    for key, typed in request.form.items():
+        line_id = key.removeprefix("salvage-")
+        if key.startswith("salvage-") and line_id.isdigit() and typed.strip():
+            item = lines.get(int(line_id))
+            name = item.name if item else line_id
+            wanted.append(SalvagedPart(int(line_id), stock.parse_quantity(typed, name, minimum=0)))
+    return wanted
+
+
+def salvage_place(typed: str | None) -> str | None:
+    """The place a scanned label (or a typed code) names; None when left empty."""
+    return scanned_code(typed, scan.Kind.PLACE) if typed and typed.strip() else None
+
+
+def announce_salvage(lots: list[Lot]) -> None:
+    """Say which salvage lots were made, and send their labels where the workshop prints."""
+    if not lots:
+        flash(_("Nothing was salvaged."), "info")
+        return
+    flash(_("Salvaged into %(lots)s.", lots=", ".join(lot.code for lot in lots)), "success")
+    for job in printing.auto_print_lots(lots, current_user, fallback_base=request.url_root):
+        flash(*printing.outcome(job))
 
 
 @bp.route("/u/<serial:serial>/deliver", methods=["POST"])
