@@ -96,8 +96,14 @@ def register(app: Flask) -> None:
         for lot in wrong:
             click.echo(f"{lot.code}: the lot says {lot.quantity}, its ledger {lot.ledger}")
         if wrong:
-            raise click.ClickException(f"{len(wrong)} lots disagree with the stock ledger.")
-        click.echo(f"{stock.lot_count()} lots agree with the stock ledger.")
+            raise click.ClickException(f"{_lots(len(wrong))} with the stock ledger.")
+        click.echo(f"{_lots(stock.lot_count(), agree=True)} with the stock ledger.")
+
+
+def _lots(count: int, agree: bool = False) -> str:
+    """The count of lots with its verb: "1 lot disagrees", "2 lots agree"."""
+    verb = "agree" if agree else "disagree"
+    return f"{count} lot {verb}s" if count == 1 else f"{count} lots {verb}"
 
 
 def _failure(error: ServiceError) -> click.ClickException:

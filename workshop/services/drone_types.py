@@ -171,12 +171,14 @@ def _replace_bom(drone_type: DroneType, bom: list[BomLine], actor: User | None) 
     drop others; a part new to the catalogue joins it."""
     existing = {item.part_id: item for item in drone_type.bom}
     kept: list[BomItem] = []
+    named: set[int] = set()
     for position, line in enumerate(bom):
         part = parts.part_for_line(line.name, line.tracked, actor)
-        if any(item.part_id == part.id for item in kept):
+        if part.id in named:
             raise Invalid(
                 _l("“%(name)s” is listed twice in the bill of materials.", name=part.name)
             )
+        named.add(part.id)
         item = existing.pop(part.id, None) or BomItem(part=part)
         item.quantity, item.position = line.quantity, position
         kept.append(item)

@@ -98,6 +98,11 @@ class KitView:
     #: The workshop keeps stock for this unit: the page offers draws.
     draws: bool
 
+    @property
+    def missing(self) -> list[PickLine]:
+        """The lines still to draw, in the bill's order."""
+        return [line for line in self.lines if not line.complete]
+
 
 def kit_view(unit: Unit, holdings: list[stock.Holding], *, with_shelves: bool) -> KitView:
     """The unit's bill of materials with what is in the unit and, at kitting, where to take the

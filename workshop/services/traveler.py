@@ -171,16 +171,19 @@ def build(unit: Unit, user: User) -> TravelerView:
     refusal = None
     if can.approve and user.id in stages.builders(unit):
         refusal = explain(Refused("four_eyes"))
+    kit = kitting.kit_view(unit, stock.unit_holdings(unit.id), with_shelves=can.record_parts)
     parts = [
         {
-            "item": item,
-            "codes": [p for p in unit.parts if p.bom_item_id == item.id],
+            "item": line.item,
+            "codes": [p for p in unit.parts if p.bom_item_id == line.item.id],
+            # Pieces of the line the ledger shows in the unit: a code taken out with one may
+            # send it back to its lot or to waste.
+            "held": line.in_unit,
         }
-        for item in unit.drone_type.bom
-        if item.tracked
+        for line in kit.lines
+        if line.item.tracked
     ]
     active = state.status is Status.ACTIVE
-    kit = kitting.kit_view(unit, stock.unit_holdings(unit.id), with_shelves=can.record_parts)
     salvageable = [line for line in kit.lines if line.in_unit > 0]
     return TravelerView(
         unit=unit,
