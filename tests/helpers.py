@@ -118,13 +118,16 @@ def make_unit(
 ) -> Unit:
     """A unit built by `builder` up to stage `at` through the real services.
 
-    With `with_parts` its tracked parts have codes from the start, so kitting can finish;
-    flashing and bench test finish on a passing run of the simulated flight controller.
+    With `with_parts` its tracked parts have codes from the start (and, where the workshop keeps
+    stock, its whole bill is drawn), so kitting can finish; flashing and bench test finish on a
+    passing run of the simulated flight controller.
     """
     drone_type = drone_type or db.session.scalar(db.select(DroneType)) or make_drone_type()
     builder = builder or make_user(Role.VOLUNTEER)
     unit = units.create_unit(drone_type.id, builder)
-    if with_parts:
+    if with_parts and unit.site_id is not None:
+        kit(unit, builder)
+    elif with_parts:
         record_parts(unit, builder)
     order = list(WORK_STAGES) + [Stage.REVIEW]
     for _ in range(order.index(at)):
@@ -191,6 +194,6 @@ def kit(unit: Unit, who: User) -> None:
     record a code for each tracked piece: a unit kitted from stock, ready to finish kitting."""
     place = make_place(f"{unit.site.name}/Kit shelf") if unit.site else make_place()
     for item in unit.drone_type.bom:
-        lot = receive(item.name, item.quantity, place)
+        lot = receive(item.name, item.quantity, place, who)
         kitting.draw(unit, item.id, lot.code, item.quantity, who, unit.version)
     record_parts(unit, who)

@@ -1,9 +1,12 @@
 """Tablet fit: no sideways scrolling upright or on its side, touch targets of 48 px and more."""
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from tests.browser.tablet import ADMIN, TABLET_LANDSCAPE, demo_unit_at, log_in
+from workshop.extensions import db
+from workshop.models import Lot
 from workshop.services import units
 
 pytestmark = pytest.mark.browser
@@ -47,6 +50,8 @@ def _main_pages() -> list[str]:
     kitting = unit.serial
     review = demo_unit_at("review").serial
     bench_test = demo_unit_at("bench_test").serial
+    lot = db.session.scalar(sa.select(Lot).order_by(Lot.id))  # drawn by the demo's built units
+    assert lot is not None
     return [
         "/",
         f"/u/{kitting}",
@@ -63,6 +68,17 @@ def _main_pages() -> list[str]:
         "/admin/stations",
         "/admin/ports",
         "/admin/conflicts",
+        "/stock",
+        "/stock/receive",
+        f"/lots/{lot.code}",
+        f"/places/{lot.place.code}",
+        f"/places/{lot.place.code}/count",
+        "/stock/move",
+        "/stock/buildable",
+        f"/stock/request?n-{unit.drone_type_id}=10",
+        "/stock/parts",
+        "/stock/places",
+        "/stock/discrepancies",
     ]
 
 

@@ -44,7 +44,16 @@ def test_finishing_a_stage_moves_the_unit_on_and_the_history_shows_it(page: Page
     log_in(page, live_server, VOLUNTEER)
     page.goto(live_server(f"/u/{serial}"))
 
-    # Kitting finishes only when every tracked part has its code: scan them as a scanner types.
+    # Kitting finishes only when the whole bill is drawn from the shelves: take each part from
+    # the lot the pick list names, as the scanner types the lot's code into the draw box.
+    pending = page.locator(".pick-line:not(.complete)")
+    for _ in range(len(unit.drone_type.bom)):
+        lot = pending.first.locator(".shelf .code").first.inner_text()
+        page.locator("#draw-form input[name=draw-code]").fill(lot)
+        page.locator("#draw-form input[name=draw-code]").press("Enter")
+        expect(page.locator(".flash.success")).to_contain_text(lot)
+    expect(pending).to_have_count(0)
+    # ...and every tracked part has its code: scan them as a scanner types.
     for number, name in enumerate(tracked):
         row = page.locator(".part-row", has_text=name)
         row.locator("input[name=part-code]").fill(f"lot-{number}")

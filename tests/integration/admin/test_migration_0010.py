@@ -14,8 +14,11 @@ NEW_TABLES = {"parts", "sites", "places", "lots", "stock_ledger"}
 
 
 def _sql(statement: str, **values) -> list:
+    """Run one statement in a transaction of its own: a migration must not wait on a read."""
     result = db.session.execute(sa.text(statement), values)
-    return result.all() if result.returns_rows else []
+    rows = result.all() if result.returns_rows else []
+    db.session.commit()
+    return rows
 
 
 def _seed_before_the_upgrade() -> None:
@@ -65,7 +68,6 @@ def _seed_before_the_upgrade() -> None:
             i=item_id,
             c=code,
         )
-    db.session.commit()
 
 
 def test_bom_lines_become_parts_units_keep_their_history_and_downgrading_undoes_it(tmp_path: Path):
