@@ -5,12 +5,11 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
 
-from tests.helpers import login, make_place, make_unit, post, receive, reload
-from tests.integration.stock_support import Shop, draw, lot_quantity, open_shop
+from tests.helpers import make_place, make_unit, post, receive, reload
+from tests.integration.stock_support import Shop, draw, lot_quantity
 from tests.integration.support import (
     audit_events,
     database_state,
-    english,
     finish,
     page_version,
     text,
@@ -20,14 +19,6 @@ from workshop.models import LedgerEntry, UnitPart
 from workshop.services import kitting, parts, stock, stock_moves, units
 from workshop.services.kitting_scan import Draw, Refusal
 from workshop.services.parts import PartFields
-
-
-@pytest.fixture
-def shop(app, client) -> Shop:
-    opened = open_shop()
-    login(client, opened.volunteer)
-    english(client)
-    return opened
 
 
 def test_the_pick_list_shows_where_each_part_lies_the_oldest_lot_first(shop, client):

@@ -4,20 +4,12 @@ adjustment with its reason; writing damaged stock off as waste."""
 import pytest
 import sqlalchemy as sa
 
-from tests.helpers import login, make_place, post
-from tests.integration.stock_support import Shop, lot_quantity, open_shop
-from tests.integration.support import audit_events, database_state, english, text
+from tests.helpers import make_place, post
+from tests.integration.stock_support import Shop, lot_quantity
+from tests.integration.support import audit_events, database_state, text
 from workshop.extensions import db
 from workshop.models import LedgerEntry, Lot
 from workshop.services import stock, stock_moves
-
-
-@pytest.fixture
-def shop(app, client) -> Shop:
-    opened = open_shop()
-    login(client, opened.volunteer)
-    english(client)
-    return opened
 
 
 def move(client, lot: str, place: str, quantity: str = ""):
