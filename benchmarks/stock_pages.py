@@ -165,7 +165,8 @@ def seed(args: argparse.Namespace, rng: random.Random) -> None:
                         "recorded_at": at,
                     }
                 )
-    place_ids = [place.id for place in places]
+    site_of = {place.id: place.site_id for place in places}
+    place_ids = list(site_of)
     lot_rows = []
     for offset, part in enumerate(lot_parts):
         lot_id = first_lot + offset
@@ -176,7 +177,8 @@ def seed(args: argparse.Namespace, rng: random.Random) -> None:
                 "id": lot_id,
                 "code": f"L-{lot_id:06d}",
                 "part_id": part,
-                "place_id": rng.choice(place_ids),
+                "place_id": (place_id := rng.choice(place_ids)),
+                "site_id": site_of[place_id],
                 "quantity": received - drawn[lot_id],
                 "source": rng.choice(("donation", "purchase")),
                 "source_code": f"DON-{offset % 97:03d}",
@@ -277,7 +279,7 @@ def _types(connection: sa.Connection, parts: list[int], rng: random.Random) -> N
         )
 
 
-def _places(connection: sa.Connection, sites: list[Site]) -> list[Place]:
+def _places(connection: sa.Connection, sites: list[Site]) -> list[sa.Row]:
     rows = []
     for n in range(PLACES):
         site = sites[n % len(sites)]
@@ -292,7 +294,8 @@ def _places(connection: sa.Connection, sites: list[Site]) -> list[Place]:
             }
         )
     insert_in_batches(connection, Place.__table__, rows)
-    return list(db.session.scalars(sa.select(Place)))
+    # Read on the seeding connection: the session's own would not see them before the commit.
+    return list(connection.execute(sa.select(Place)))
 
 
 def main() -> None:

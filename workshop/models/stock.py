@@ -85,6 +85,8 @@ class Place(Model):
     """A shelf, a bin or a box of a site; places form a tree under the site."""
 
     __tablename__ = "places"
+    # What a lot's (place, site) pair points at: a lot's site is its place's, in the database.
+    __table_args__ = (sa.UniqueConstraint("id", "site_id"),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     site_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("sites.id"), index=True)
@@ -115,14 +117,24 @@ class Lot(Model):
     """Pieces of one part that came in together, lying in one place."""
 
     __tablename__ = "lots"
-    __table_args__ = (sa.CheckConstraint("quantity >= 0", name="quantity_not_negative"),)
+    __table_args__ = (
+        sa.CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+        sa.ForeignKeyConstraint(
+            ["place_id", "site_id"], ["places.id", "places.site_id"], name="fk_lots_place_site"
+        ),
+        # What is on hand per part and site is read from this index alone, in its order: what
+        # can be built sums 50,000 lots by scanning it (benchmarks/stock_pages.py).
+        sa.Index("ix_lots_part_site_quantity", "part_id", "site_id", "quantity"),
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     #: What the lot's label holds: L-000123 when the app made it, or a code brought in by an
     #: import; digits, capital Latin letters and hyphens only.
     code: so.Mapped[str] = so.mapped_column(sa.String(24), unique=True)
-    part_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("parts.id"), index=True)
+    part_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("parts.id"))
     place_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("places.id"), index=True)
+    #: The site of the place, kept beside it (set with the place, checked by the database).
+    site_id: so.Mapped[int]
     #: The lot as received, when this one was split from it by a move; a recall covers them all.
     origin_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("lots.id"), index=True)
     #: The sum of the lot's ledger rows, kept here so a draw can check and take it in one
@@ -140,9 +152,14 @@ class Lot(Model):
     created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
 
     part: so.Mapped[Part] = so.relationship()
-    place: so.Mapped[Place] = so.relationship()
+    place: so.Mapped[Place] = so.relationship(foreign_keys=[place_id])
     origin: so.Mapped["Lot | None"] = so.relationship(remote_side=[id])
     created_by: so.Mapped[User | None] = so.relationship()
+
+    @so.validates("place")
+    def _site_of_place(self, _key: str, place: Place) -> Place:
+        self.site_id = place.site_id
+        return place
 
     @property
     def origin_key(self) -> int:

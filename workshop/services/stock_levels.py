@@ -24,15 +24,19 @@ def promised(except_unit_id: int | None = None) -> sa.Subquery:
     )
     if except_unit_id is not None:
         kitting = sa.and_(kitting, Unit.id != except_unit_id)
-    needs = (
-        sa.select(
-            BomItem.part_id.label("part_id"),
-            Unit.site_id.label("site_id"),
-            BomItem.quantity.label("n"),
-        )
-        .join(BomItem, BomItem.drone_type_id == Unit.drone_type_id)
+    # Units counted per drone type and site first: their bills are joined to a few counts, not
+    # to every unit.
+    counted = (
+        sa.select(Unit.drone_type_id, Unit.site_id, sa.func.count(Unit.id).label("units"))
         .where(kitting)
+        .group_by(Unit.drone_type_id, Unit.site_id)
+        .subquery()
     )
+    needs = sa.select(
+        BomItem.part_id.label("part_id"),
+        counted.c.site_id.label("site_id"),
+        (BomItem.quantity * counted.c.units).label("n"),
+    ).join(counted, counted.c.drone_type_id == BomItem.drone_type_id)
     drawn = (
         sa.select(LedgerEntry.part_id, Unit.site_id, -LedgerEntry.unit_change)
         .join(Unit, Unit.id == LedgerEntry.unit_id)
@@ -47,11 +51,11 @@ def promised(except_unit_id: int | None = None) -> sa.Subquery:
 
 
 def on_hand_by_site() -> dict[tuple[int, int], int]:
-    """(part id, site id) -> the quantity of its lots there."""
+    """(part id, site id) -> the quantity of its lots there, from the lots' covering index."""
     rows = db.session.execute(
-        sa.select(Lot.part_id, Place.site_id, sa.func.sum(Lot.quantity))
-        .join(Place, Place.id == Lot.place_id)
-        .group_by(Lot.part_id, Place.site_id)
+        sa.select(Lot.part_id, Lot.site_id, sa.func.sum(Lot.quantity))
+        .where(Lot.quantity > 0)
+        .group_by(Lot.part_id, Lot.site_id)
     )
     return {(part_id, site_id): int(total) for part_id, site_id, total in rows}
 

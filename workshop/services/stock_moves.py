@@ -59,7 +59,7 @@ def _move_whole(lot: Lot, place: Place, actor: User) -> Lot:
     moved = stock.changed_rows(
         sa.update(Lot)
         .where(Lot.id == lot.id, Lot.quantity == lot.quantity)
-        .values(place_id=place.id)
+        .values(place_id=place.id, site_id=place.site_id)
         .execution_options(synchronize_session=False)
     )
     if moved != 1:
@@ -190,7 +190,7 @@ def _counted_lots(counts: list[Counted]) -> dict[str, Lot]:
 
 def _found_here(lot: Lot, place: Place, actor: User) -> None:
     before = lot.place.path
-    lot.place_id = place.id
+    lot.place = place
     db.session.flush()
     stock.write(EntryKind.MOVE, actor, part_id=lot.part_id, lot=lot, place_id=place.id)
     audit.record(

@@ -9,7 +9,7 @@ from tests.integration.stock_support import Shop, lot_quantity
 from tests.integration.support import audit_events, database_state, text
 from workshop.extensions import db
 from workshop.models import LedgerEntry, Lot
-from workshop.services import stock, stock_moves
+from workshop.services import stock, stock_levels, stock_moves
 
 
 def move(client, lot: str, place: str, quantity: str = ""):
@@ -148,3 +148,21 @@ def test_damaged_stock_is_written_off_as_waste_with_a_reason(shop, client):
 
 def test_the_discrepancy_list_is_empty_until_something_is_drawn_without_a_lot(shop):
     assert stock_moves.discrepancies() == []
+
+
+def test_a_lot_moved_to_another_site_counts_there_and_its_site_is_always_its_places(shop, client):
+    rack = make_place("Lviv warehouse/Rack 1")
+    assert move(client, shop.motors.code, rack.code).status_code == 302
+    assert move(client, shop.escs.code, rack.code, quantity="2").status_code == 302
+    on_hand = stock_levels.on_hand_by_site()
+    part = shop.motors.part_id
+    assert (on_hand.get((part, shop.box.site_id)), on_hand[(part, rack.site_id)]) == (None, 10)
+    assert on_hand[(shop.escs.part_id, rack.site_id)] == 2
+    assert on_hand[(shop.escs.part_id, shop.box.site_id)] == 3
+    # The database itself refuses a lot whose site is not its place's.
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.execute(
+            sa.update(Lot).where(Lot.id == shop.frames.id).values(site_id=rack.site_id)
+        )
+        db.session.commit()
+    db.session.rollback()

@@ -124,6 +124,7 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_places")),
         sa.UniqueConstraint("bin_number", name=op.f("uq_places_bin_number")),
         sa.UniqueConstraint("code", name=op.f("uq_places_code")),
+        sa.UniqueConstraint("id", "site_id", name=op.f("uq_places_id")),
         sa.UniqueConstraint("path", name=op.f("uq_places_path")),
     )
     with op.batch_alter_table("places", schema=None) as batch_op:
@@ -135,6 +136,7 @@ def upgrade():
         sa.Column("code", sa.String(length=24), nullable=False),
         sa.Column("part_id", sa.Integer(), nullable=False),
         sa.Column("place_id", sa.Integer(), nullable=False),
+        sa.Column("site_id", sa.Integer(), nullable=False),
         sa.Column("origin_id", sa.Integer(), nullable=True),
         sa.Column("quantity", sa.Integer(), nullable=False),
         sa.Column("source", sa.String(length=12), nullable=False),
@@ -151,12 +153,17 @@ def upgrade():
         sa.ForeignKeyConstraint(["origin_id"], ["lots.id"], name=op.f("fk_lots_origin_id_lots")),
         sa.ForeignKeyConstraint(["part_id"], ["parts.id"], name=op.f("fk_lots_part_id_parts")),
         sa.ForeignKeyConstraint(["place_id"], ["places.id"], name=op.f("fk_lots_place_id_places")),
+        sa.ForeignKeyConstraint(
+            ["place_id", "site_id"], ["places.id", "places.site_id"], name="fk_lots_place_site"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_lots")),
         sa.UniqueConstraint("code", name=op.f("uq_lots_code")),
     )
     with op.batch_alter_table("lots", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_lots_origin_id"), ["origin_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_lots_part_id"), ["part_id"], unique=False)
+        batch_op.create_index(
+            "ix_lots_part_site_quantity", ["part_id", "site_id", "quantity"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_lots_place_id"), ["place_id"], unique=False)
 
     op.create_table(
@@ -389,7 +396,7 @@ def downgrade():
     op.drop_table("stock_ledger")
     with op.batch_alter_table("lots", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_lots_place_id"))
-        batch_op.drop_index(batch_op.f("ix_lots_part_id"))
+        batch_op.drop_index("ix_lots_part_site_quantity")
         batch_op.drop_index(batch_op.f("ix_lots_origin_id"))
     op.drop_table("lots")
     with op.batch_alter_table("places", schema=None) as batch_op:
