@@ -19,9 +19,9 @@ from dataclasses import asdict, dataclass
 from .bench_run import CheckResult, ProgressCallback, run_on_board
 from .checks import Measurement
 from .client import FlightController
-from .commands import Cmd
 from .errors import FirmwareCheckError, UnsupportedCommand
 from .limits import DEFAULT_LIMITS
+from .msp import Cmd
 from .probe import INAV, probe
 from .telemetry import InavEscRpm, MotorConfig, MotorTelemetry
 from .transcript import Transcript

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 DIRECTIONS = ("tx", "rx")
 KINDS = ("msp", "cli", "note")
@@ -46,5 +47,5 @@ class Transcript:
         """A sentence about what happened (a timeout, a retry), in line with the traffic."""
         self.record("rx", "note", text)
 
-    def to_list(self) -> list[dict]:
+    def to_list(self) -> list[dict[str, Any]]:
         return [asdict(entry) for entry in self.entries]

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale
 
 from firmware_checks.bench_run import read_identity, run_check
-from firmware_checks.identity import Uid
+from firmware_checks.identity import McuUniqueId
 from firmware_checks.simulator import SimulatorServer, uid_for
 from workshop.extensions import db
 from workshop.models import BenchRun, DroneType, Unit, User
@@ -70,7 +70,7 @@ def simulator_documents() -> dict[str, dict[str, Any]]:
 
 def board_uid(serial: str) -> str:
     """The MCU id the simulator gives the board of this unit (`uid_for`), as a probe reads it."""
-    return Uid(uid_for(serial)).hex
+    return McuUniqueId(uid_for(serial)).hex
 
 
 def record_passing_run(unit: Unit, who: User | None = None, kind: str | None = None) -> BenchRun:
