@@ -218,7 +218,7 @@ def test_inav_esc_rpm_layout():
 
 
 def test_probe_text_shows_each_escs_telemetry():
-    from firmware_checks.__main__ import render_probe
+    from firmware_checks.commands.probe import render_probe
 
     base = {
         "variant": "BTFL",
