@@ -12,6 +12,7 @@ from flask_babel import force_locale
 
 from firmware_checks.bench_run import read_identity, run_check
 from firmware_checks.identity import McuUniqueId
+from firmware_checks.run_document import RunDocument, RunKind
 from firmware_checks.simulator import SimulatorServer, uid_for
 from workshop.extensions import db
 from workshop.models import BenchRun, DroneType, Unit, User
@@ -61,8 +62,8 @@ def simulator_documents() -> dict[str, dict[str, Any]]:
     server = SimulatorServer("127.0.0.1", 0, "healthy", boot_time=0.05).start()
     try:
         return {
-            bench_runs.IDENTITY: read_identity(server.url).to_dict(),
-            bench_runs.BENCH: run_check(server.url).to_dict(),
+            RunKind.IDENTITY: read_identity(server.url).document().to_json(),
+            RunKind.BENCH: run_check(server.url).document().to_json(),
         }
     finally:
         server.stop()
@@ -86,8 +87,8 @@ def record_passing_run(unit: Unit, who: User | None = None, kind: str | None = N
     document["probe"]["uid"] = board_uid(unit.serial)
     return bench_runs.record_run(
         unit.serial,
-        document,
-        kind=kind,
+        RunDocument.from_json(document),
+        kind=RunKind(kind),
         actor=who,
         station=None,
         limits_version_id=None,

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..bench_run import CheckResult, read_identity, run_check
-from ..checks import Measurement
+from ..bench_run import read_identity, run_check
 from ..config_diff import parse_diff, render_changes
 from ..limits import DEFAULT_LIMITS, Limits, LimitsError, load_limits
+from ..run_document import Measurement, RunDocument, RunKind, Verdict
 from ..station import StationError, fetch_judging, post_run
 from . import CouldNot, add_port_arguments, print_json, say, table, text
 
@@ -69,28 +69,28 @@ def _measurement_row(m: Measurement) -> tuple[str, ...]:
     return (m.name, text(m.value), m.unit, m.limit, "PASS" if m.passed else "FAIL")
 
 
-def render_check(result: CheckResult) -> str:
+def render_check(run: RunDocument) -> str:
     lines: list[str] = []
-    if result.probe is not None:
-        p = result.probe
+    if run.probe is not None:
+        p = run.probe
         lines.append(
-            f"{result.url}: {p.variant} {p.version} on {p.board_id} / {p.target}"
-            + (f", MCU id {p.uid}" if p.uid else "")
+            f"{run.url}: {p.get('variant')} {p.get('version')} on {p.get('board_id')} / "
+            f"{p.get('target')}" + (f", MCU id {run.board_uid}" if run.board_uid else "")
         )
-    if result.measurements:
+    if run.measurements:
         rows: list[tuple[str, ...]] = [("MEASUREMENT", "VALUE", "UNIT", "LIMIT", "RESULT")]
-        rows += [_measurement_row(m) for m in result.measurements]
+        rows += [_measurement_row(m) for m in run.measurements]
         aligned = table(rows)
         lines.append(aligned[0])
-        for m, line in zip(result.measurements, aligned[1:], strict=True):
+        for m, line in zip(run.measurements, aligned[1:], strict=True):
             lines.append(line)
             if not m.passed and m.detail and m.name != "config_diff":
                 lines.append(f"    {m.detail}")
-    if result.config_changes:
+    if run.config_changes:
         lines.append("configuration differences from golden:")
-        lines.append(render_changes(result.config_changes))
-    verdict = "could not test" if result.verdict == "error" else result.verdict.upper()
-    lines.append(f"verdict: {verdict}: {result.reason}")
+        lines.append(render_changes(run.config_changes))
+    verdict = "could not test" if run.verdict is Verdict.ERROR else run.verdict.upper()
+    lines.append(f"verdict: {verdict}: {run.reason}")
     return "\n".join(lines)
 
 
@@ -136,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
     result = run_check(
         args.port, limits, golden, progress=_progress(args), timeout=args.timeout, on_cli=say
     )
-    return _report_check(args, result)
+    return _report_check(args, result.document())
 
 
 def _station_check(args: argparse.Namespace) -> int:
@@ -153,7 +153,7 @@ def _station_check(args: argparse.Namespace) -> int:
         judging = fetch_judging(args.post, args.unit, token)
     except StationError as error:
         raise CouldNot(str(error)) from error
-    if judging.kind == "identity":
+    if judging.kind is RunKind.IDENTITY:
         result = read_identity(
             args.port, judging.limits, progress=_progress(args), timeout=args.timeout
         )
@@ -166,29 +166,30 @@ def _station_check(args: argparse.Namespace) -> int:
             timeout=args.timeout,
             on_cli=say,
         )
+    run = result.document()
     try:
-        answer = post_run(args.post, judging, result.to_dict(), token)
+        answer = post_run(args.post, judging, run, token)
     except StationError as error:
-        _report_check(args, result, quiet=True)
+        _report_check(args, run, quiet=True)
         raise CouldNot(f"the run was not recorded: {error}") from error
     print(
         f"recorded as run {answer.get('id')} of unit {args.unit}"
         + (f": {answer['unit_url']}" if answer.get("unit_url") else ""),
         file=sys.stderr,
     )
-    return _report_check(args, result)
+    return _report_check(args, run)
 
 
-def _report_check(args: argparse.Namespace, result: CheckResult, *, quiet: bool = False) -> int:
-    """Print the result; exit code 0 pass, 1 fail, CouldNot (2) for could not test."""
+def _report_check(args: argparse.Namespace, run: RunDocument, *, quiet: bool = False) -> int:
+    """Print the run; exit code 0 pass, 1 fail, CouldNot (2) for could not test."""
     if args.json:
-        print_json(result.to_dict())
+        print_json(run.to_json())
     else:
-        print(render_check(result))
+        print(render_check(run))
     if quiet:
-        return result.exit_code
-    if result.verdict == "error":
-        raise CouldNot(f"could not test {args.port}: {result.reason}")
-    if result.verdict == "fail":
-        print(f"check: FAIL: {result.reason}", file=sys.stderr)
-    return result.exit_code
+        return run.exit_code
+    if run.verdict is Verdict.ERROR:
+        raise CouldNot(f"could not test {args.port}: {run.reason}")
+    if run.verdict is Verdict.FAIL:
+        print(f"check: FAIL: {run.reason}", file=sys.stderr)
+    return run.exit_code

@@ -50,7 +50,7 @@ def test_a_station_reads_the_limits_runs_the_board_and_posts_the_run(app, client
         "127.0.0.1", 0, "healthy", boot_time=0.05, uid=uid_for(unit.serial)
     ).start()
     try:
-        document = run_check(server.url, station_limits, body["golden"]).to_dict()
+        document = run_check(server.url, station_limits, body["golden"]).document().to_json()
     finally:
         server.stop()
     posted = client.post(
@@ -182,6 +182,13 @@ def test_refusals_say_why_in_english_and_store_nothing(app, client, station):
             good | {"limits_version": "1"},
             400,
             "whole numbers",
+        ),
+        (f"/api/units/{flashing.serial}/bench-runs", good | {"kind": "smoke"}, 400, "unknown kind"),
+        (
+            f"/api/units/{flashing.serial}/bench-runs",
+            good | {"measurements": [good["measurements"][0] | {"value": float("nan")}]},
+            400,
+            "measurements[0].value must be a finite number",
         ),
         (
             f"/api/units/{flashing.serial}/bench-runs",
