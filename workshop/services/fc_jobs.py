@@ -317,11 +317,12 @@ class JobRunner:
     # The motor check ------------------------------------------------------------------------
     def stop_motors(self, port: BenchPort, serial: str) -> bool:
         """Stop every motor on the port now, from any request (a page left, a stop button)."""
-        url: str | None = port.url
+        url = port.url
         if ports.simulator_profile(port) is not None:
-            url = self.boards.running(port.url, serial)
-            if url is None:
+            board = self.boards.running(port.url, serial)
+            if board is None:
                 return True  # no simulated board was ever started: nothing spins
+            url = board
         return stop_all(url, timeout=fc_timeouts.msp_timeout(self.app))
 
     # Housekeeping ---------------------------------------------------------------------------

@@ -60,6 +60,7 @@ def plan_for(
     if kind is RunKind.MOTORS:
         return Plan(_spin_one, {"motor": motor} | common, judging.limits, None, None, False)
     call: Callable[..., CheckResult]
+    kwargs: dict[str, Any]
     if kind is RunKind.APPLY:
         if judging.golden is None:
             raise Invalid(_l("This drone type has no golden configuration yet."))
