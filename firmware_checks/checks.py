@@ -14,8 +14,9 @@ from functools import partial
 
 from .config_diff import ConfigChange, render_changes
 from .limits import Limits, version_tuple
+from .measurement_specs import DetailKind, DetailSpec, LimitKind, LimitSpec
 from .probe import ProbeResult
-from .run_document import DetailKind, DetailSpec, LimitKind, LimitSpec, Measurement
+from .run_document import Measurement
 from .telemetry import RawImu
 
 # The steps of a check run, in the order they happen; each check belongs to one.

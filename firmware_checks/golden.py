@@ -24,8 +24,9 @@ from .client import FlightController
 from .config_diff import MASTER, compare, is_ignored, iter_settings, parse_diff
 from .errors import FirmwareCheckError
 from .limits import DEFAULT_LIMITS, ConfigLimits
+from .measurement_specs import DetailKind, DetailSpec, LimitKind, LimitSpec
 from .probe import probe
-from .run_document import DetailKind, DetailSpec, LimitKind, LimitSpec, Measurement
+from .run_document import Measurement
 from .transcript import Transcript
 
 

@@ -23,18 +23,10 @@ from .bench_run import CheckResult, ProgressCallback, could_not_test, run_on_boa
 from .client import FlightController
 from .errors import FirmwareCheckError, UnsupportedCommand
 from .limits import DEFAULT_LIMITS
+from .measurement_specs import DetailKind, DetailSpec, LimitKind, LimitSpec
 from .msp import Cmd
 from .probe import INAV, probe
-from .run_document import (
-    DetailKind,
-    DetailSpec,
-    LimitKind,
-    LimitSpec,
-    Measurement,
-    RunDocument,
-    Verdict,
-    verdict_of,
-)
+from .run_document import Measurement, RunDocument, Verdict, verdict_of
 from .telemetry import InavEscRpm, MotorConfig, MotorTelemetry
 from .transcript import Transcript, TranscriptEntry
 from .transport import PORT_ERRORS

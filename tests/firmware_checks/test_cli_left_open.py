@@ -50,9 +50,9 @@ def test_a_probe_finds_the_board_in_its_cli_leaves_it_and_reads_it(
         assert "the flight controller is in its CLI; leaving it" in [
             e.data for e in fc.transcript.entries
         ]
-        assert ["\nexit noreboot\n"] == [
+        assert [
             e.data for e in fc.transcript.entries if e.kind == "cli" and e.direction == "tx"
-        ]
+        ] == ["\nexit noreboot\n"]
         assert fc.request(Cmd.MSP_API_VERSION)  # and it stays in MSP
     assert result.variant == ("INAV" if profile.startswith("inav") else "BTFL") and result.sensors
 

@@ -10,17 +10,10 @@ from typing import Any
 import pytest
 
 from firmware_checks.bench_run import could_not_test, read_identity, run_check
+from firmware_checks.json_reading import DocumentError
 from firmware_checks.limits import DEFAULT_LIMITS
-from firmware_checks.run_document import (
-    DetailKind,
-    DetailSpec,
-    DocumentError,
-    LimitKind,
-    LimitSpec,
-    Measurement,
-    RunDocument,
-    Verdict,
-)
+from firmware_checks.measurement_specs import DetailKind, DetailSpec, LimitKind, LimitSpec
+from firmware_checks.run_document import Measurement, RunDocument, Verdict
 from firmware_checks.simulator import SimulatorServer, diff_all_text
 from firmware_checks.transcript import Transcript
 

@@ -13,8 +13,9 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
+from firmware_checks.json_reading import DocumentError
 from firmware_checks.limits import Limits
-from firmware_checks.run_document import DocumentError, RunDocument, RunKind, Verdict
+from firmware_checks.run_document import RunDocument, RunKind, Verdict
 from workshop.extensions import db
 from workshop.models import (
     BenchMeasurement,

@@ -11,13 +11,12 @@ from typing import Any, Protocol
 
 from flask_babel import gettext as _
 
-from firmware_checks.run_document import (
+from firmware_checks.json_reading import DocumentError, Scalar
+from firmware_checks.measurement_specs import (
     DetailKind,
     DetailSpec,
-    DocumentError,
     LimitKind,
     LimitSpec,
-    Scalar,
     fixed_text,
     number_text,
 )
