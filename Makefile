@@ -1,10 +1,11 @@
-# `make run` serves the app; `make test` installs what the tests need and runs them all.
+# `make run` serves the app; `make test` installs what the tests need and runs them all, after
+# `make lint` (lint, format and types).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PG_TEST_URL ?= postgresql+psycopg://workshop_test:workshop_test@127.0.0.1:5432/workshop_test
 
-.PHONY: run test translations messages bench system-deps
+.PHONY: run test lint translations messages bench system-deps
 
 $(VENV)/.run-installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +30,13 @@ run: translations
 system-deps:
 	sh tests/setup_system.sh
 
-test: $(VENV)/.dev-installed translations system-deps
+# Configured in pyproject.toml; any finding fails the target, and so `make test` and CI.
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+test: lint $(VENV)/.dev-installed translations system-deps
 	env -u DATABASE_URL $(PY) -m pytest
 	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest tests/integration
 

@@ -73,10 +73,11 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
+        database = (Path(folder) / "bench.sqlite").as_posix()
         app = create_app(
             {
                 "SECRET_KEY": "bench",
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{(Path(folder) / 'bench.sqlite').as_posix()}",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
                 "PHOTO_DIR": str(Path(folder) / "photos"),
                 "WTF_CSRF_TIME_LIMIT": None,
             }

@@ -1,4 +1,4 @@
-"""How fast firmware_checks reads a flight controller, against the simulator. Prints; asserts nothing.
+"""How fast firmware_checks reads a simulated flight controller. Prints; asserts nothing.
 
     python bench/msp_speed.py [--profile healthy] [--requests 500] [--runs 5]
 
@@ -120,12 +120,14 @@ def compare_with_yamspy(profile: str, realistic: bool, runs: int) -> None:
         theirs = median_time(lambda: yamspy_open_and_read(sim.path), runs)
     finally:
         sim.stop()
-    print(f"  pty, {pacing}: firmware_checks open+probe {ours * 1000:.1f} ms ({requests} requests), "
+    print(f"  pty, {pacing}: firmware_checks open+probe {ours * 1000:.1f} ms "
+          f"({requests} requests), "
           f"YAMSPy open+same facts {theirs * 1000:.1f} ms (one request a fact)")  # fmt: skip
     if realistic:  # the target applies here: a real board answers one request per task run
         verdict = "met" if theirs / ours >= YAMSPY_TARGET else "NOT met"
         print(
-            f"    YAMSPy time / ours: {theirs / ours:.2f} (target >= {YAMSPY_TARGET:.0f}: {verdict})"
+            f"    YAMSPy time / ours: {theirs / ours:.2f} "
+            f"(target >= {YAMSPY_TARGET:.0f}: {verdict})"
         )
     else:  # only local fixed costs and jitter are left: see bench/README.md
         print(f"    YAMSPy time / ours: {theirs / ours:.2f} (reference only, no target: no pacing)")
@@ -149,7 +151,8 @@ def golden_typing(runs: int) -> None:
           f"({prompt_ended / count * 1000:.1f} ms a line, median of {runs})")  # fmt: skip
     print(
         f"  each line ended by 100 ms of silence: {silence_ended * 1000:.0f} ms "
-        f"({silence_ended / count * 1000:.1f} ms a line); {silence_ended / prompt_ended:.1f} x slower"
+        f"({silence_ended / count * 1000:.1f} ms a line); "
+        f"{silence_ended / prompt_ended:.1f} x slower"
     )
 
 
@@ -172,14 +175,16 @@ def main() -> None:
     requests = probes[0][1]
     ratio = probe_time / (requests * rtt)
     p95 = statistics.quantiles(rtts, n=20)[-1]
-    print(f"  round trip, MSP_API_VERSION over TCP: median {rtt * 1000:.2f} ms, p95 {p95 * 1000:.2f} ms "
-          f"({len(rtts)} requests)")  # fmt: skip
-    print(f"  probe over TCP, batched (MSP_MULTIPLE_MSP): {probe_time * 1000:.1f} ms for {requests} "
-          f"requests (median of {args.runs})")  # fmt: skip
-    print(f"  the same probe one request at a time: {statistics.median(t for t, _ in unbatched) * 1000:.1f} ms "
+    unbatched_time = statistics.median(t for t, _ in unbatched)
+    print(f"  round trip, MSP_API_VERSION over TCP: median {rtt * 1000:.2f} ms, "
+          f"p95 {p95 * 1000:.2f} ms ({len(rtts)} requests)")  # fmt: skip
+    print(f"  probe over TCP, batched (MSP_MULTIPLE_MSP): {probe_time * 1000:.1f} ms "
+          f"for {requests} requests (median of {args.runs})")  # fmt: skip
+    print(f"  the same probe one request at a time: {unbatched_time * 1000:.1f} ms "
           f"for {unbatched[0][1]} requests")  # fmt: skip
+    verdict = "met" if ratio <= RATIO_TARGET else "NOT met"
     print(f"  ratio probe / (requests x round trip): {ratio:.2f} "
-          f"(target <= {RATIO_TARGET}: {'met' if ratio <= RATIO_TARGET else 'NOT met'})")  # fmt: skip
+          f"(target <= {RATIO_TARGET}: {verdict})")  # fmt: skip
 
     if yamspy_available():
         print("YAMSPy comparison, the same facts on the same simulator:")

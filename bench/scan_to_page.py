@@ -193,7 +193,7 @@ def timed_in_turns(n: int, *requests: Callable[[], None]) -> list[list[float]]:
             request()
     times: list[list[float]] = [[] for _ in requests]
     for _ in range(n):
-        for request, into in zip(requests, times):
+        for request, into in zip(requests, times, strict=True):
             begin = time.perf_counter()
             request()
             into.append(time.perf_counter() - begin)
@@ -331,7 +331,8 @@ def run(folder: str, args: argparse.Namespace, rng: random.Random) -> None:
     )
     print(
         f"  for scale, the bench page (GET /, the layout and one form): "
-        f"median {statistics.median(layout_times) * ms:.2f} ms, p95 {p95(layout_times) * ms:.2f} ms, "
+        f"median {statistics.median(layout_times) * ms:.2f} ms, "
+        f"p95 {p95(layout_times) * ms:.2f} ms, "
         f"{p95(layout_times) / static_p95:.1f} x the static file"
     )
     verdict = "met" if ratio <= RATIO_TARGET else "NOT met"

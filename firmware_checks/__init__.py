@@ -1,4 +1,7 @@
-"""Talk to drone flight controllers (Betaflight, INAV) over MSP and the CLI; check them at a bench."""
+"""Talk to drone flight controllers (Betaflight, INAV) over MSP and the CLI.
+
+Check them at a bench.
+"""
 
 from pathlib import Path
 

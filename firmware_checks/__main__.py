@@ -28,7 +28,7 @@ exit codes:
   1  fail: check measured something out of limits
   2  could not test: no port, no answer, protocol error, link lost, bad arguments
      (one line on stderr says why)
-"""
+"""  # noqa: E501 - whole example command lines, to copy from --help
 
 
 def build_parser() -> argparse.ArgumentParser:

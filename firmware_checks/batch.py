@@ -49,7 +49,8 @@ def encode_batch_request(cmds: Sequence[int]) -> bytes:
     """The MSP_MULTIPLE_MSP request payload; ValueError for an empty list or a v2-only command."""
     if not cmds:
         raise ValueError(
-            "a batch needs at least one command (Betaflight answers an empty one with an error frame)"
+            "a batch needs at least one command "
+            "(Betaflight answers an empty one with an error frame)"
         )
     wrong = [cmd for cmd in cmds if not batchable(cmd)]
     if wrong:
@@ -61,7 +62,7 @@ def encode_batch_request(cmds: Sequence[int]) -> bytes:
 
 @dataclass(frozen=True)
 class BatchAnswer:
-    """A split MSP_MULTIPLE_MSP answer: the answers that fit, in order, and the commands left out."""
+    """A split MSP_MULTIPLE_MSP answer: the answers that fit (in order), the commands left out."""
 
     answers: tuple[tuple[int, bytes], ...]
     left_out: tuple[int, ...]

@@ -15,6 +15,7 @@ the CLI lines in the order they happened. The rules come from the real firmware 
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from types import TracebackType
@@ -107,10 +108,8 @@ class CliSession:
         # The link failed: a board left in the CLI stops answering MSP, so ask it to leave, but
         # do not wait for an answer that is unlikely to come; the first error is the one to tell.
         self.active = False
-        try:
+        with contextlib.suppress(FirmwareCheckError):
             self._send("exit noreboot\n")
-        except FirmwareCheckError:
-            pass
 
     # -- the wire ---------------------------------------------------------------------------
 
@@ -176,10 +175,9 @@ class CliSession:
         finally:
             if pending:
                 self.fc.transcript.record("rx", "cli", pending)
-            try:
+            # If the port is gone, whoever uses it next will say so.
+            with contextlib.suppress(*PORT_ERRORS):
                 port.timeout = saved_timeout
-            except PORT_ERRORS:
-                pass  # the port is gone; whoever uses it next will say so
         return received.decode("latin-1")
 
     # -- the session ------------------------------------------------------------------------

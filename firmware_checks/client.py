@@ -3,6 +3,7 @@ time or several in one MSP_MULTIPLE_MSP batch where the firmware can."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable
 from types import TracebackType
@@ -99,10 +100,9 @@ class FlightController:
 
     def close(self) -> None:
         self._record_received()
-        try:
+        # Closing a port that already went away is not an error.
+        with contextlib.suppress(*PORT_ERRORS):
             self.port.close()
-        except PORT_ERRORS:
-            pass  # closing a port that already went away is not an error
 
     def __enter__(self) -> Self:
         return self
@@ -140,14 +140,15 @@ class FlightController:
             if answer.is_error:
                 raise UnsupportedCommand(
                     cmd,
-                    f"the flight controller does not support {name} (it answered with an error frame)",
+                    f"the flight controller does not support {name} "
+                    "(it answered with an error frame)",
                 )
             return answer.payload
         tries = self.retries + 1
         if left_cli:
             raise ProtocolError(
-                f"no valid answer to {name}: the flight controller was in its CLI and did not answer "
-                f"MSP after `exit noreboot` (power-cycle it)"
+                f"no valid answer to {name}: the flight controller was in its CLI "
+                "and did not answer MSP after `exit noreboot` (power-cycle it)"
             )
         if noise:
             raise ProtocolError(
@@ -155,7 +156,8 @@ class FlightController:
                 f"(is this a flight controller, at the right baud rate?)"
             )
         raise NoResponse(
-            f"no answer to {name} within {self.timeout:g} s ({tries} {'try' if tries == 1 else 'tries'})"
+            f"no answer to {name} within {self.timeout:g} s "
+            f"({tries} {'try' if tries == 1 else 'tries'})"
         )
 
     def _attempts(self, cmd: int, frame: bytes, name: str) -> tuple[msp.Frame | None, int, bytes]:
@@ -252,12 +254,14 @@ class FlightController:
         if all(cmd in answers for cmd in cmds):
             self.batching = False
             self.transcript.note(
-                "the flight controller does not answer MSP_MULTIPLE_MSP; asking one command at a time"
+                "the flight controller does not answer MSP_MULTIPLE_MSP; "
+                "asking one command at a time"
             )
         else:
             unknown = ", ".join(command_name(cmd) for cmd in cmds if cmd not in answers)
             self.transcript.note(
-                f"MSP_MULTIPLE_MSP refused because of a command the flight controller does not know: {unknown}"
+                "MSP_MULTIPLE_MSP refused because of a command the flight controller "
+                f"does not know: {unknown}"
             )
 
     def _ask_alone(self, cmd: int, answers: Answers) -> None:
@@ -289,7 +293,8 @@ class FlightController:
                         answer = frame
                     else:  # a request echoed by a loopback, or a late answer to an earlier one
                         self.transcript.note(
-                            f"skipped a frame that is not the answer: {command_name(frame.cmd)} {frame.direction}"
+                            "skipped a frame that is not the answer: "
+                            f"{command_name(frame.cmd)} {frame.direction}"
                         )
                 stray += len(self._decoder.drain_stray())
                 if answer is not None:

@@ -22,7 +22,8 @@ class UnsupportedCommand(ProtocolError):
         self.cmd = cmd
         super().__init__(
             message
-            or f"the flight controller does not support MSP command {cmd} (it answered with an error frame)"
+            or f"the flight controller does not support MSP command {cmd} "
+            "(it answered with an error frame)"
         )
 
 

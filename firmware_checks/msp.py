@@ -140,7 +140,10 @@ def _parse_v2_body(body: bytes, direction: str, tunnelled: bool) -> Frame | None
 
 
 def _parse_at(buf: bytearray, start: int, max_payload: int) -> tuple[int, int, Frame | None]:
-    """Try to read one frame at buf[start] (a '$'): (outcome or -1 for a frame, its length, frame)."""
+    """Try to read one frame at buf[start] (a '$').
+
+    Returns (outcome, or -1 for a frame; its length; the frame).
+    """
     avail = len(buf) - start
     if avail < 2:
         return _INCOMPLETE, 0, None

@@ -212,9 +212,9 @@ def _betaflight_state(asker: _Asker, result: ProbeResult, api: tuple[int, int]) 
         result.rpm = telemetry.rpm
         result.esc = [
             EscReading(
-                rpm=e.rpm, invalid_percent=e.invalid_percent_centi / 100, temperature_c=e.temperature_c,
-                voltage=e.voltage_centivolts / 100, current=e.current_centiamps / 100,
-                consumption_mah=e.consumption_mah,
+                rpm=e.rpm, invalid_percent=e.invalid_percent_centi / 100,
+                temperature_c=e.temperature_c, voltage=e.voltage_centivolts / 100,
+                current=e.current_centiamps / 100, consumption_mah=e.consumption_mah,
             )
             for e in telemetry.motors
         ]  # fmt: skip
@@ -227,11 +227,9 @@ def _inav_state(asker: _Asker, result: ProbeResult) -> None:
         result.armed = status.armed
         sensors = [s.lower() for s in status.sensors]
         health = asker.optional(InavSensorStatus)
-        if health is not None:
-            has_gyro = "GYRO" in health.detected
-        else:
-            # INAV halts at boot without a gyro, so a board that answers MSP has one.
-            has_gyro = True
+        # Without the sensor status: INAV halts at boot without a gyro, so a board that answers
+        # MSP has one.
+        has_gyro = health is None or "GYRO" in health.detected
         result.sensors = _gyro_first(sensors + (["gyro"] if has_gyro else []))
     _battery(asker.optional(InavAnalog), result)
     # INAV's own ESC command: rpm only (temperature, voltage... would need MSP2_INAV_ESC_TELEM,

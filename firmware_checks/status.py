@@ -45,7 +45,12 @@ def sensor_names(mask: int, bits: tuple[str, ...]) -> list[str]:
 
 
 def _read_flags_tail(r: Reader) -> tuple[int, int, int, int, int, int | None, int | None]:
-    """extra mode byte count+bytes, arming count, arming flags, config state, cpu temp?, rate count?"""
+    """The status tail from the extra mode flags on.
+
+    Returns the extra mode byte count and bits, the arming flag count and flags, the config
+    state, the CPU temperature and the rate profile count (the last two None where the payload
+    ends before them).
+    """
     extra_mode_bytes = r.u8() & 0x0F  # the low 4 bits are the count
     extra_modes = int.from_bytes(r.raw(extra_mode_bytes), "little")
     r.require(6)
@@ -115,7 +120,7 @@ class StatusEx:
 
     @property
     def arming_disable_flag_names(self) -> list[str]:
-        """The names with the newest spelling; arming_disable_flag_names_for(api) picks by version."""
+        """The names in their newest spelling; arming_disable_flag_names_for(api) picks by API."""
         return self.arming_disable_flag_names_for(None)
 
     def arming_disable_flag_names_for(self, api: tuple[int, int] | None) -> list[str]:
@@ -284,13 +289,17 @@ class InavSensorStatus:
     def by_sensor(self) -> dict[str, str]:
         return {
             name: INAV_SENSOR_HEALTH[s] if s < len(INAV_SENSOR_HEALTH) else f"STATUS{s}"
-            for name, s in zip(INAV_SENSOR_STATUS_ORDER, self.statuses)
+            for name, s in zip(INAV_SENSOR_STATUS_ORDER, self.statuses, strict=True)
         }
 
     @property
     def detected(self) -> list[str]:
         """Sensors present and working (OK or UNHEALTHY: there, but complaining)."""
-        return [name for name, s in zip(INAV_SENSOR_STATUS_ORDER, self.statuses) if s in (1, 3)]
+        return [
+            name
+            for name, s in zip(INAV_SENSOR_STATUS_ORDER, self.statuses, strict=True)
+            if s in (1, 3)
+        ]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    # WORKSHOP_INSTANCE_PATH moves the database, photos and secret key elsewhere (tests, a USB disk).
+    # WORKSHOP_INSTANCE_PATH moves the database, photos and secret key elsewhere: for the tests,
+    # or to a USB disk.
     instance_env = os.environ.get("WORKSHOP_INSTANCE_PATH")
     app = Flask(
         __name__,
@@ -69,7 +70,7 @@ def _secret_key(instance: Path) -> str:
         return key
     path = instance / "secret_key"
     if not path.exists():
-        key = secrets.token_hex(32).encode("ascii")
-        write_durably(path, lambda file: file.write(key))
+        new_key = secrets.token_hex(32).encode("ascii")
+        write_durably(path, lambda file: file.write(new_key))
         path.chmod(0o600)  # the owner only, where the file system knows owners
     return path.read_text(encoding="ascii").strip()

@@ -39,7 +39,7 @@ def urls(host: str, port: int, scheme: str = "http") -> list[str]:
 
 
 def wants_https(argv: list[str], environ: os._Environ | dict[str, str]) -> bool:
-    """`python -m workshop --https` or WORKSHOP_HTTPS=1: serve HTTPS (the tablet camera needs it)."""
+    """`python -m workshop --https` or WORKSHOP_HTTPS=1: serve HTTPS (tablet cameras need it)."""
     return "--https" in argv or environ.get("WORKSHOP_HTTPS", "").strip() == "1"
 
 

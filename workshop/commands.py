@@ -1,4 +1,7 @@
-"""`flask` commands: create-user, seed-demo, create-station-token, backup. They answer in English, like the README."""
+"""`flask` commands: create-user, seed-demo, create-station-token, backup.
+
+They answer in English, like the README.
+"""
 
 from pathlib import Path
 

@@ -1,5 +1,7 @@
 """Flask extensions, created once and bound to the app in `create_app()`."""
 
+from typing import TYPE_CHECKING
+
 import sqlalchemy as sa
 from flask_babel import Babel
 from flask_login import LoginManager
@@ -23,6 +25,16 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The models' base class. mypy cannot take a base class from an attribute (db.Model), so it
+# checks the models against the declarative base that db.Model is built from; db.Model only
+# adds Flask-SQLAlchemy's mixins (bind key, table name, query property), none of which the
+# code uses.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
+
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

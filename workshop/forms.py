@@ -1,6 +1,7 @@
 """Flask-WTF forms: CSRF on every one, validation messages in the volunteer's language."""
 
 from datetime import date
+from typing import TypeVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -21,6 +22,18 @@ from workshop import vocabulary
 from workshop.workflow import WORK_STAGES, Reason, Role
 
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp"]
+
+T = TypeVar("T")
+
+
+def required(data: T | None) -> T:
+    """The data of a field that its validators require (DataRequired, InputRequired).
+
+    A form that validated has it; None here means a view read the field before validating.
+    """
+    if data is None:
+        raise ValueError("a required form field has no data: validate the form first")
+    return data
 
 
 class LoginForm(FlaskForm):

@@ -9,7 +9,8 @@ from functools import partial
 from pathlib import Path
 
 from babel.messages import mofile, pofile
-from flask import Response, current_app, has_request_context, request
+from flask import current_app, has_request_context, request
+from werkzeug.wrappers import Response
 
 from workshop.durable import write_durably
 
@@ -21,7 +22,7 @@ COOKIE_AGE = timedelta(days=365)
 def select_locale() -> str:
     # Commands run outside any request: they speak the workshop's default language.
     chosen = request.cookies.get(COOKIE) if has_request_context() else None
-    if chosen in current_app.config["LANGUAGES"]:
+    if chosen is not None and chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 

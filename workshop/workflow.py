@@ -188,6 +188,7 @@ def rework_target(state: UnitState, move: Move) -> Stage:
     """The stage a failed, rejected or returned unit goes back to."""
     if move.reason is None:
         raise Refused("reason_required")
+    target: Stage | None
     if move.reason is Reason.OTHER:
         if not move.text.strip():
             raise Refused("reason_text_required")
@@ -279,8 +280,4 @@ def reasons_for(stage: Stage) -> list[Reason]:
     if stage not in WORK_STAGES:
         return list(Reason)
     here = ORDER.index(stage)
-    return [
-        r
-        for r in Reason
-        if REWORK_STAGE[r] is None or ORDER.index(REWORK_STAGE[r]) <= here  # type: ignore[arg-type]
-    ]
+    return [r for r in Reason if REWORK_STAGE[r] is None or ORDER.index(REWORK_STAGE[r]) <= here]

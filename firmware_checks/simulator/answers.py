@@ -219,7 +219,8 @@ def _board_info(board: Board) -> bytes:
         bench.board_identifier, 0, 0, 0, bench.target_name, board_name="", manufacturer_id="",
         signature=bytes(m.BoardInfo.SIGNATURE_SIZE), mcu_type_id=0, configuration_state=1,
         gyro_sample_rate_hz=flavour.gyro_sample_rate_hz,
-        configuration_problems=flavour.configuration_problems, spi_device_count=0, i2c_device_count=0,
+        configuration_problems=flavour.configuration_problems, spi_device_count=0,
+        i2c_device_count=0,
     ).encode()  # fmt: skip
 
 

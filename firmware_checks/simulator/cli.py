@@ -66,7 +66,9 @@ _BETAFLIGHT_WORDING = _Wording(
     noreboot_exits=False,
     defaults_stays="nosave",
     defaults_text="\r\n# resetting to defaults\r\n",
-    batch_errors="###ERROR IN {command}: ERRORS WERE DETECTED - PLEASE REVIEW BEFORE CONTINUING###\r\n",
+    batch_errors=(
+        "###ERROR IN {command}: ERRORS WERE DETECTED - PLEASE REVIEW BEFORE CONTINUING###\r\n"
+    ),
     save_refused="###ERROR IN {command}: PLEASE FIX ERRORS THEN 'SAVE'###\r\n",
 )
 _INAV_WORDING = _Wording(
@@ -88,7 +90,7 @@ _ERROR_MARKS = ("###ERROR", "### ERROR")
 
 
 class SimulatedCli:
-    """Line editing and commands of the CLI; the flight controller feeds it bytes while in CLI mode."""
+    """Line editing and commands of the CLI; the flight controller feeds it bytes in CLI mode."""
 
     def __init__(
         self, flavour: Flavour, bench: Bench, settings: Settings, facts: StatusFactsSource
@@ -271,7 +273,8 @@ class SimulatedCli:
         if args:
             if not args.isdigit() or int(args) >= PROFILE_COUNT:
                 return (
-                    f"###ERROR IN {section}: {section.upper()} OUTSIDE OF [0..{PROFILE_COUNT - 1}]###\r\n",
+                    f"###ERROR IN {section}: {section.upper()} "
+                    f"OUTSIDE OF [0..{PROFILE_COUNT - 1}]###\r\n",
                     None,
                 )
             if section == "profile":

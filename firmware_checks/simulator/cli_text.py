@@ -43,6 +43,7 @@ _INAV_SHORT_ARMING_NAMES = dict(
             "DSHOTBEEPER",
             "LANDED",
         ],
+        strict=True,
     )
 )
 _INAV_BIT_BY_NAME = {name: bit for bit, name in INAV_ARMING_DISABLE_NAMES.items()}
@@ -64,13 +65,14 @@ def version_line(flavour: Flavour, bench: Bench) -> str:
     """The `version` line without its "# " (the first line of `diff all` too)."""
     if flavour.is_inav:
         return (
-            f"INAV/{bench.target_name} {'.'.join(map(str, flavour.version))} {flavour.build_date} / "
-            f"{flavour.build_time} ({flavour.git_revision}) \r\n# GCC-12.3.0"
+            f"INAV/{bench.target_name} {'.'.join(map(str, flavour.version))} "
+            f"{flavour.build_date} / {flavour.build_time} ({flavour.git_revision}) \r\n# GCC-12.3.0"
         )
     version = flavour.version_string or ".".join(map(str, flavour.version))
     return (
-        f"Betaflight / {bench.target_name} ({bench.board_identifier}) {version} {flavour.build_date} / "
-        f"{flavour.build_time} ({flavour.git_revision}) MSP API: {flavour.api[0]}.{flavour.api[1]}"
+        f"Betaflight / {bench.target_name} ({bench.board_identifier}) {version} "
+        f"{flavour.build_date} / {flavour.build_time} ({flavour.git_revision}) "
+        f"MSP API: {flavour.api[0]}.{flavour.api[1]}"
     )
 
 
@@ -154,22 +156,27 @@ _INAV_DIFF_HEAD = (
     "\r\n# Fixed Wing Approach\r\n\r\n# geozone\r\n\r\n# geozone vertices\r\n"
 )
 _INAV_DIFF_AFTER_FEATURES = (
-    "\r\n# blackbox\r\nblackbox -NAV_ACC\r\nblackbox NAV_POS\r\nblackbox NAV_PID\r\nblackbox MAG\r\n"
-    "blackbox ACC\r\nblackbox ATTI\r\nblackbox RC_DATA\r\nblackbox RC_COMMAND\r\nblackbox MOTORS\r\n"
-    "blackbox -GYRO_RAW\r\nblackbox -PEAKS_R\r\nblackbox -PEAKS_P\r\nblackbox -PEAKS_Y\r\nblackbox SERVOS\r\n"
-    "\r\n# Receiver: Channel map\r\n\r\n# Ports\r\n\r\n# Modes [aux]\r\n\r\n# Adjustments [adjrange]\r\n"
-    "\r\n# Receiver rxrange\r\n\r\n# temp_sensor\r\n\r\n# Mission Control Waypoints [wp]\r\n#wp 0 invalid\r\n"
+    "\r\n# blackbox\r\nblackbox -NAV_ACC\r\nblackbox NAV_POS\r\nblackbox NAV_PID\r\n"
+    "blackbox MAG\r\nblackbox ACC\r\nblackbox ATTI\r\nblackbox RC_DATA\r\nblackbox RC_COMMAND\r\n"
+    "blackbox MOTORS\r\nblackbox -GYRO_RAW\r\nblackbox -PEAKS_R\r\nblackbox -PEAKS_P\r\n"
+    "blackbox -PEAKS_Y\r\nblackbox SERVOS\r\n"
+    "\r\n# Receiver: Channel map\r\n\r\n# Ports\r\n\r\n# Modes [aux]\r\n"
+    "\r\n# Adjustments [adjrange]\r\n"
+    "\r\n# Receiver rxrange\r\n\r\n# temp_sensor\r\n"
+    "\r\n# Mission Control Waypoints [wp]\r\n#wp 0 invalid\r\n"
     "\r\n# OSD [osd_layout]\r\n\r\n# Programming: logic\r\n\r\n# Programming: global variables\r\n"
     "\r\n# Programming: PID controllers\r\n\r\n# OSD: custom elements\r\n"
 )
 _INAV_DIFF_TAIL = (
     "".join(f"\r\n# control_profile\r\ncontrol_profile {i}\r\n\r\n" for i in (1, 2, 3))
     + "".join(
-        f"\r\n# mixer_profile\r\nmixer_profile {i}\r\n\r\n\r\n# Mixer: motor mixer\r\n\r\n# Mixer: servo mixer\r\n"
+        f"\r\n# mixer_profile\r\nmixer_profile {i}\r\n\r\n"
+        "\r\n# Mixer: motor mixer\r\n\r\n# Mixer: servo mixer\r\n"
         for i in (1, 2)
     )
     + "".join(f"\r\n# battery_profile\r\nbattery_profile {i}\r\n\r\n" for i in (1, 2, 3))
-    + "\r\n# restore original profile selection\r\ncontrol_profile 1\r\nmixer_profile 1\r\nbattery_profile 1\r\n"
+    + "\r\n# restore original profile selection\r\n"
+    + "control_profile 1\r\nmixer_profile 1\r\nbattery_profile 1\r\n"
     + "\r\n# save configuration\r\nsave\r\n"
 )
 
@@ -214,7 +221,8 @@ def status_text(flavour: Flavour, bench: Bench, facts: StatusFacts) -> str:
         f"{gyros}{', '.join(f'{name}=VIRTUAL' for name in devices)}\r\n"
         f"System Uptime: {facts.uptime_s} seconds\r\n"
         "CPU:0%, cycle time: 0, GYRO rate: 0, RX rate: 0, System rate: 9\r\n"
-        f"Voltage: {round(facts.voltage_v * 100)} * 0.01V ({facts.cells}S battery - {facts.battery_state})\r\n"
+        f"Voltage: {round(facts.voltage_v * 100)} * 0.01V "
+        f"({facts.cells}S battery - {facts.battery_state})\r\n"
         f"I2C Errors: 0\r\nArming disable flags: {flags}\r\n"
     )
 

@@ -186,7 +186,7 @@ class SimulatedFlightController:
         noise = bytes(self.rng.randrange(256) for _ in range(self.rng.randint(1, 8)))
         return noise.replace(b"$", b"") + self.rng.choice((b"", b"$", b"$M", b"$X>"))
 
-    # Facts for the CLI -----------------------------------------------------------------------------
+    # Facts for the CLI ------------------------------------------------------------------------
     def status_facts(self) -> StatusFacts:
         board = self.board
         flags = self.profile.bench.arming_flags + ("CLI",)

@@ -8,6 +8,7 @@ run of its serial task, at a fixed phase, as the firmware does; without it, at o
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import socket
@@ -223,10 +224,8 @@ class SimulatorServer(_Serving):
 
 
 def _close(sock: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
     sock.close()
 
 
@@ -293,10 +292,8 @@ class PtySimulator(_Serving):
         if not self.closed:
             self.closed = True
             for fd in (self._master, self._slave):
-                try:
+                with contextlib.suppress(OSError):
                     os.close(fd)
-                except OSError:
-                    pass
 
     def stop(self) -> None:
         """Stop serving and close the pty; safe to call twice."""

@@ -70,7 +70,8 @@ def test_a_tapped_button_shows_it_is_working_until_the_answer_comes(page: Page, 
     page.route("**/units/new", lambda route: held.append(route))
     state = page.evaluate(
         """name => new Promise(done => {
-            const button = [...document.querySelectorAll("button")].find(b => b.textContent.trim() === name);
+            const button = [...document.querySelectorAll("button")]
+                .find(b => b.textContent.trim() === name);
             button.click();
             setTimeout(() => done([button.classList.contains("busy"), button.disabled,
                                    button.getAttribute("aria-busy")]), 50);

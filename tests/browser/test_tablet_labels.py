@@ -69,7 +69,8 @@ def test_print_label_opens_a_page_printed_at_the_label_size_that_scans_to_the_un
     expect(label_page.locator(".sheet svg")).to_have_count(1)
     # The label's own typeface, served by the app itself, is what the browser drew with.
     assert label_page.evaluate(
-        "() => document.fonts.ready.then(() => document.fonts.check('bold 12px \"DejaVu Sans Condensed\"'))"
+        "() => document.fonts.ready"
+        ".then(() => document.fonts.check('bold 12px \"DejaVu Sans Condensed\"'))"
     )
     # It opened the print dialog by itself, once.
     label_page.wait_for_function("() => window.printCalls === 1")

@@ -33,8 +33,11 @@ def recorded_answers(firmware: str) -> dict[bytes, bytes]:
 
 
 class ReplayPeer:
-    """Answers requests from recorded bytes (an error frame where none was recorded). `behaviour(request_bytes, answer) -> bytes | None`
-    may change the answer (None: say nothing; "close": hang up)."""
+    """Answers requests from recorded bytes (an error frame where none was recorded).
+
+    `behaviour(request_bytes, answer) -> bytes | None` may change the answer (None: say nothing;
+    "close": hang up).
+    """
 
     def __init__(
         self, firmware: str = "betaflight-4.5.5", behaviour: Callable | None = None

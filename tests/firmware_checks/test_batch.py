@@ -1,4 +1,7 @@
-"""MSP_MULTIPLE_MSP: the pure batch helpers, the simulator's answers, and request_many() over a real socket."""
+"""MSP_MULTIPLE_MSP: the pure batch helpers, the simulator's answers, and request_many().
+
+request_many() runs over a real socket.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +26,8 @@ from firmware_checks.simulator import PROFILES, SimulatedFlightController
 
 #: Answers that do not change while the board runs, so a batch and single requests agree.
 STEADY = [Cmd.MSP_API_VERSION, Cmd.MSP_FC_VARIANT, Cmd.MSP_FC_VERSION, Cmd.MSP_BOARD_INFO,
-          Cmd.MSP_BUILD_INFO, Cmd.MSP_UID, Cmd.MSP_NAME, Cmd.MSP_STATUS_EX, Cmd.MSP_MOTOR]  # fmt: skip
+          Cmd.MSP_BUILD_INFO, Cmd.MSP_UID, Cmd.MSP_NAME, Cmd.MSP_STATUS_EX,
+          Cmd.MSP_MOTOR]  # fmt: skip
 
 
 def batches_sent(fc: FlightController) -> list[bytes]:

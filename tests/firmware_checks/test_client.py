@@ -1,4 +1,4 @@
-"""The client over a real TCP socket and a real pseudo-terminal, against recorded firmware answers."""
+"""The client over a real TCP socket and a real pseudo-terminal, against recorded answers."""
 
 from __future__ import annotations
 

@@ -39,7 +39,7 @@ def one_line_reason(result: subprocess.CompletedProcess[str], prefix: str) -> st
 
 @pytest.fixture
 def simulate() -> Iterator[Callable[[str], str]]:
-    """simulate(profile) -> the URL of `python -m firmware_checks simulate` running in a subprocess."""
+    """simulate(profile) -> the URL of `python -m firmware_checks simulate` in a subprocess."""
     processes: list[subprocess.Popen[str]] = []
 
     def start(profile: str) -> str:
@@ -278,8 +278,9 @@ def test_a_port_that_is_not_a_flight_controller_is_exit_2(not_a_flight_controlle
     assert "not an MSP answer" in one_line_reason(result, "check: could not test")
 
 
-def test_an_inav_board_that_reboots_on_leaving_the_cli_is_still_checked(simulate: Callable[[str], str],
-                                                                       tmp_path: Path) -> None:  # fmt: skip
+def test_an_inav_board_that_reboots_on_leaving_the_cli_is_still_checked(
+    simulate: Callable[[str], str], tmp_path: Path
+) -> None:
     golden = tmp_path / "inav-golden.txt"
     golden.write_text(diff_all_text("inav-9"))
 

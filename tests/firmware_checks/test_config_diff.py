@@ -1,4 +1,4 @@
-"""config_diff against the `diff all` and `dump` output of real firmware (tests/fixtures/firmware)."""
+"""config_diff against the `diff all` and `dump` of real firmware (tests/fixtures/firmware)."""
 
 from __future__ import annotations
 
@@ -99,7 +99,8 @@ def test_a_drifted_copy_shows_exactly_the_changed_lines() -> None:
     drifted_text = drift(golden_text, {
         "set gyro_lpf1_static_hz = 200": "set gyro_lpf1_static_hz = 150",  # changed
         "feature -TELEMETRY\r\n": "",                                      # missing
-        "profile 1\r\n": "profile 1\r\n\r\n# profile 1\r\nset p_roll = 52\r\n",  # extra, in profile 1
+        # extra, in profile 1
+        "profile 1\r\n": "profile 1\r\n\r\n# profile 1\r\nset p_roll = 52\r\n",
         "mcu_id 000000000000000100000002": "mcu_id 0000000000000001000000ff",  # per unit: ignored
     })  # fmt: skip
 

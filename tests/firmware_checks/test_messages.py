@@ -42,7 +42,8 @@ def _status_fields(s: m.StatusEx) -> dict[str, Any]:
         "sensors_mask": s.sensors_mask, "sensors": s.sensors,
         "flight_mode_flags_lo32": s.flight_mode_flags & 0xFFFFFFFF, "pid_profile": s.pid_profile,
         "cpu_load": s.cpu_load_percent, "extra_mode_flag_bytes": s.extra_mode_flag_bytes,
-        "extra_mode_flags_hex": (s.flight_mode_flags >> 32).to_bytes(s.extra_mode_flag_bytes, "little").hex(),
+        "extra_mode_flags_hex":
+            (s.flight_mode_flags >> 32).to_bytes(s.extra_mode_flag_bytes, "little").hex(),
         "arming_disable_flags_count": s.arming_disable_flags_count,
         "arming_disable_flags": s.arming_disable_flags,
         "arming_disable_names": s.arming_disable_flag_names,
@@ -99,9 +100,13 @@ def motor_telemetry_fields(t: m.MotorTelemetry) -> dict[str, Any]:
 
 # In the fixture vocabulary: what each decoded message says.
 FIELDS: dict[type, Callable[[Any], dict[str, Any]]] = {
-    m.ApiVersion: lambda a: {"msp_protocol": a.msp_protocol, "api_major": a.api_major, "api_minor": a.api_minor},
+    m.ApiVersion: lambda a: {
+        "msp_protocol": a.msp_protocol, "api_major": a.api_major, "api_minor": a.api_minor,
+    },
     m.FcVariant: lambda v: {"variant": v.variant},
-    m.FcVersion: lambda v: {"major": v.major, "minor": v.minor, "patch": v.patch, "version_string": v.version_string},
+    m.FcVersion: lambda v: {
+        "major": v.major, "minor": v.minor, "patch": v.patch, "version_string": v.version_string,
+    },
     m.BoardInfo: board_fields,
     m.BuildInfo: lambda b: {
         "build_date": b.build_date, "build_time": b.build_time,
@@ -111,14 +116,18 @@ FIELDS: dict[type, Callable[[Any], dict[str, Any]]] = {
     m.FcStatus: status_fields,
     m.StatusEx: status_ex_fields,
     m.InavStatusEx: lambda s: {
-        "cycle_time_us": s.cycle_time_us, "i2c_errors": s.i2c_errors, "sensor_status": s.sensors_mask,
-        "box_mode_flags_lo32": s.box_mode_flags, "profile": s.profile, "cpu_load": s.cpu_load_percent,
+        "cycle_time_us": s.cycle_time_us, "i2c_errors": s.i2c_errors,
+        "sensor_status": s.sensors_mask, "box_mode_flags_lo32": s.box_mode_flags,
+        "profile": s.profile, "cpu_load": s.cpu_load_percent,
         "arming_flags_lo16": s.arming_flags, "acc_calib_axis_flags": s.acc_calibration_axis_flags,
     },
     m.RawImu: lambda i: {"acc": list(i.acc), "gyro_dps": list(i.gyro), "mag": list(i.mag)},
     m.Motor: lambda o: {"motor": list(o.outputs)},
     m.Rc: lambda r: {"channels": list(r.channels)},
-    m.Attitude: lambda a: {"roll_decideg": a.roll_decidegrees, "pitch_decideg": a.pitch_decidegrees, "yaw_deg": a.yaw_degrees},
+    m.Attitude: lambda a: {
+        "roll_decideg": a.roll_decidegrees, "pitch_decideg": a.pitch_decidegrees,
+        "yaw_deg": a.yaw_degrees,
+    },
     m.Analog: lambda a: {
         "vbat_legacy_0.1V": a.vbat_decivolts, "mah_drawn": a.mah_drawn, "rssi_0_1023": a.rssi,
         "amperage_0.01A": a.amperage_centiamps, "vbat_0.01V": a.vbat_centivolts,
@@ -126,14 +135,19 @@ FIELDS: dict[type, Callable[[Any], dict[str, Any]]] = {
     m.BatteryState: battery_fields,
     m.McuUniqueId: lambda u: {"uid_words": list(u.words), "uid_hex": u.hex},
     m.SensorConfig: lambda s: {
-        "acc_hardware": s.acc_hardware, "baro_hardware": s.baro_hardware, "mag_hardware": s.mag_hardware,
-        "rangefinder_hardware": s.rangefinder_hardware, "opticalflow_hardware": s.opticalflow_hardware,
+        "acc_hardware": s.acc_hardware, "baro_hardware": s.baro_hardware,
+        "mag_hardware": s.mag_hardware, "rangefinder_hardware": s.rangefinder_hardware,
+        "opticalflow_hardware": s.opticalflow_hardware,
     },
-    m.FeatureConfig: lambda f: {"features_mask": f.features_mask, "features": f.betaflight_features},
+    m.FeatureConfig: lambda f: {
+        "features_mask": f.features_mask, "features": f.betaflight_features,
+    },
     m.MotorConfig: lambda c: {
-        "minthrottle_or_0": c.min_throttle, "maxthrottle": c.max_throttle, "mincommand": c.min_command,
-        "motor_count": c.motor_count, "motor_pole_count": c.motor_pole_count,
-        "use_dshot_telemetry": int(bool(c.use_dshot_telemetry)), "esc_sensor_enabled": int(bool(c.esc_sensor_enabled)),
+        "minthrottle_or_0": c.min_throttle, "maxthrottle": c.max_throttle,
+        "mincommand": c.min_command, "motor_count": c.motor_count,
+        "motor_pole_count": c.motor_pole_count,
+        "use_dshot_telemetry": int(bool(c.use_dshot_telemetry)),
+        "esc_sensor_enabled": int(bool(c.esc_sensor_enabled)),
     },
     m.MotorTelemetry: motor_telemetry_fields,
     m.SensorConfigActive: lambda s: {
@@ -142,13 +156,15 @@ FIELDS: dict[type, Callable[[Any], dict[str, Any]]] = {
     },
     m.McuInfo: lambda i: {"mcu_type_id": i.mcu_type_id, "mcu_name": i.mcu_name},
     m.InavStatus: lambda s: {
-        "cycle_time_us": s.cycle_time_us, "i2c_errors": s.i2c_errors, "sensor_status": s.sensors_mask,
-        "cpu_load": s.cpu_load_percent, "profile": s.profile, "battery_profile": s.battery_profile,
+        "cycle_time_us": s.cycle_time_us, "i2c_errors": s.i2c_errors,
+        "sensor_status": s.sensors_mask, "cpu_load": s.cpu_load_percent, "profile": s.profile,
+        "battery_profile": s.battery_profile,
         "arming_flags": s.arming_flags, "arming_flag_names": s.arming_disable_flag_names,
         "active_modes_hex": s.active_modes.hex(), "mixer_profile": s.mixer_profile,
     },
     m.InavAnalog: lambda a: {
-        "battery_flags": a.battery_flags, "vbat_0.01V": a.vbat_centivolts, "amperage_0.01A": a.amperage_centiamps,
+        "battery_flags": a.battery_flags, "vbat_0.01V": a.vbat_centivolts,
+        "amperage_0.01A": a.amperage_centiamps,
         "power_mW": a.power_milliwatts, "mah_drawn": a.mah_drawn, "mwh_drawn": a.mwh_drawn,
         "remaining_capacity": a.remaining_capacity, "percentage": a.percentage, "rssi": a.rssi,
     },

@@ -181,7 +181,8 @@ def test_betaflight_esc_telemetry_carries_every_field(simulator):
     assert (stopped.rpm, stopped.current) == (0, 0.0)
     data = result.to_dict()
     assert data["esc"][0] == {"rpm": spinning.rpm, "invalid_percent": 0.0, "temperature_c": 31,
-                              "voltage": spinning.voltage, "current": 1.5, "consumption_mah": 0}  # fmt: skip
+                              "voltage": spinning.voltage, "current": 1.5,
+                              "consumption_mah": 0}  # fmt: skip
     assert json.loads(json.dumps(data)) == data
 
 

@@ -103,7 +103,7 @@ def reconnect(url: str) -> serial.SerialBase:
 
 
 def ask(port: serial.SerialBase, cmd: int, payload: bytes = b"") -> msp.Frame:
-    """One v1 request over a raw port; the frame that answers it (late answers to others skipped)."""
+    """One v1 request over a raw port; the frame answering it (late answers to others skipped)."""
     port.write(msp.encode_v1(cmd, payload))
     decoder = msp.FrameDecoder()
     for _ in range(1000):
@@ -318,14 +318,14 @@ def test_a_lone_r_outside_a_frame_reboots_the_board(simulator) -> None:
         assert ask(port, Cmd.MSP_API_VERSION).payload == bytes([0, 1, 47])
 
 
-# The profiles ---------------------------------------------------------------------------------------
+# The profiles ----------------------------------------------------------------------------------
 
 
 def test_healthy_diff_is_a_tuned_quad() -> None:
     diff = diff_all_text("healthy")
     assert (
-        "\r\n# master\r\nset motor_pwm_protocol = DSHOT600\r\nset vbat_warning_cell_voltage = 340\r\n"
-        in diff
+        "\r\n# master\r\nset motor_pwm_protocol = DSHOT600\r\n"
+        "set vbat_warning_cell_voltage = 340\r\n" in diff
     )
     assert "\r\n# profile 0\r\nset p_roll = 48\r\nset d_roll = 32\r\n" in diff
     assert diff.endswith("\r\n# save configuration\r\nsave")
@@ -340,7 +340,10 @@ def test_config_drift_has_a_missing_a_changed_and_an_extra_setting(flavour: str)
     base = "healthy" if flavour == "healthy" else flavour
     drift = "config_drift" if flavour == "healthy" else f"{flavour}+config_drift"
     golden, drifted = _set_lines(diff_all_text(base)), _set_lines(diff_all_text(drift))
-    names = lambda lines: {line.split(" = ")[0] for line in lines}
+
+    def names(lines: set[str]) -> set[str]:
+        return {line.split(" = ")[0] for line in lines}
+
     assert len(names(golden) - names(drifted)) == 1  # missing
     assert len(names(drifted) - names(golden)) == 1  # extra
     assert len(golden - drifted) == 2 and len(drifted - golden) == 2  # plus one changed

@@ -1,5 +1,8 @@
-"""A bench station end to end: `python -m firmware_checks check PORT --unit --post --token` in its
-own process, the simulator on a real socket, and a small real HTTP server standing in for the app."""
+"""A bench station end to end.
+
+`python -m firmware_checks check PORT --unit --post --token` in its own process, the simulator on a
+real socket, and a small real HTTP server standing in for the app.
+"""
 
 from __future__ import annotations
 

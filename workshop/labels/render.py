@@ -109,7 +109,9 @@ def render_pdf(contents: Sequence[LabelContent], stock: Stock, *, start: int = 1
             _draw_pdf(pdf, place(content, stock), stock.dpi, 0, 0)
         return bytes(pdf.output())
     pdf = _pdf((sheet.page_width_mm, sheet.page_height_mm))
-    for content, (page, position) in zip(contents, sheet.positions(len(contents), start)):
+    for content, (page, position) in zip(
+        contents, sheet.positions(len(contents), start), strict=True
+    ):
         if page == len(pdf.pages):
             pdf.add_page()
         _draw_pdf(pdf, place(content, stock), stock.dpi, *sheet.origin(position))

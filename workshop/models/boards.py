@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from workshop.extensions import db
+from workshop.extensions import Model
 from workshop.models.people import User
 from workshop.models.quality import BenchRun
 from workshop.models.timestamps import utcnow
@@ -18,7 +18,7 @@ from workshop.models.units import Unit
 _ACTIVE = sa.text("released_at IS NULL")
 
 
-class BoardBinding(db.Model):
+class BoardBinding(Model):
     """A board bound to a unit from `bound_at` until it is released (never deleted)."""
 
     __tablename__ = "board_bindings"
@@ -58,7 +58,7 @@ class BoardBinding(db.Model):
         return self.released_at is None
 
 
-class BoardConflict(db.Model):
+class BoardConflict(Model):
     """A run that read a board bound to another unit, or another board than the unit's own."""
 
     __tablename__ = "board_conflicts"

@@ -3,10 +3,10 @@
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from workshop.extensions import db
+from workshop.extensions import Model
 
 
-class DroneType(db.Model):
+class DroneType(Model):
     __tablename__ = "drone_types"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -32,7 +32,7 @@ class DroneType(db.Model):
         return f"<DroneType {self.prefix}>"
 
 
-class BomItem(db.Model):
+class BomItem(Model):
     """One line of a drone type's bill of materials."""
 
     __tablename__ = "bom_items"
@@ -48,7 +48,7 @@ class BomItem(db.Model):
     drone_type: so.Mapped[DroneType] = so.relationship(back_populates="bom")
 
 
-class ChecklistItem(db.Model):
+class ChecklistItem(Model):
     """One item of the checklist a volunteer ticks to finish a stage."""
 
     __tablename__ = "checklist_items"
@@ -63,7 +63,7 @@ class ChecklistItem(db.Model):
     drone_type: so.Mapped[DroneType] = so.relationship(back_populates="checklist")
 
 
-class SerialCounter(db.Model):
+class SerialCounter(Model):
     """The last serial number given per prefix and year: serials are never reused."""
 
     __tablename__ = "serial_counters"

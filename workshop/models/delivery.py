@@ -5,13 +5,13 @@ from datetime import date, datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from workshop.extensions import db
+from workshop.extensions import Model
 from workshop.models.people import User
 from workshop.models.timestamps import utcnow
 from workshop.models.units import Unit
 
 
-class Delivery(db.Model):
+class Delivery(Model):
     __tablename__ = "deliveries"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

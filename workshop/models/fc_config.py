@@ -7,13 +7,13 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from workshop.extensions import db
+from workshop.extensions import Model
 from workshop.models.catalog import DroneType
 from workshop.models.people import User
 from workshop.models.timestamps import utcnow
 
 
-class LimitsVersion(db.Model):
+class LimitsVersion(Model):
     """The complete limits (firmware_checks' Limits.to_dict()) as saved at one moment."""
 
     __tablename__ = "limits_versions"
@@ -30,7 +30,7 @@ class LimitsVersion(db.Model):
     created_by: so.Mapped[User | None] = so.relationship()
 
 
-class GoldenConfig(db.Model):
+class GoldenConfig(Model):
     """A known-good `diff all` and the patterns of its lines that differ per unit by nature."""
 
     __tablename__ = "golden_configs"

@@ -1,4 +1,4 @@
-"""People who use the app: by name or callsign, a role, a hashed PIN and a badge code. Nothing else."""
+"""People who use the app: name or callsign, a role, a hashed PIN and a badge code. Nothing else."""
 
 from datetime import datetime
 
@@ -7,12 +7,12 @@ import sqlalchemy.orm as so
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from workshop.extensions import db
+from workshop.extensions import Model
 from workshop.models.timestamps import utcnow
 from workshop.workflow import Role
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

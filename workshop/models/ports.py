@@ -5,11 +5,11 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from workshop.extensions import db
+from workshop.extensions import Model
 from workshop.models.timestamps import utcnow
 
 
-class BenchPort(db.Model):
+class BenchPort(Model):
     """A port by its pyserial URL (`COM3`, `/dev/ttyACM0`, `socket://host:port`) or
     `sim://<profile>`, an in-process simulated flight controller for trying the app."""
 

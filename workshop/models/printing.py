@@ -5,12 +5,12 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from workshop.extensions import db
+from workshop.extensions import Model
 from workshop.models.people import User
 from workshop.models.timestamps import utcnow
 
 
-class Printer(db.Model):
+class Printer(Model):
     """A printer the server sends labels to itself: a Brother QL or a ZPL (Zebra-style) printer."""
 
     __tablename__ = "printers"
@@ -36,7 +36,7 @@ class Printer(db.Model):
         return f"<Printer {self.name} {self.kind} {self.address}>"
 
 
-class PrintJob(db.Model):
+class PrintJob(Model):
     """One label (or a few copies) sent to a printer: queued, sent, or failed with the reason."""
 
     __tablename__ = "print_jobs"

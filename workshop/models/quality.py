@@ -7,7 +7,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from firmware_checks.run_document import RunKind, Verdict
-from workshop.extensions import db
+from workshop.extensions import Model
 from workshop.models.people import User
 from workshop.models.timestamps import utcnow
 from workshop.models.units import Unit
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from workshop.models.stations import StationToken
 
 
-class Review(db.Model):
+class Review(Model):
     __tablename__ = "reviews"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -35,7 +35,7 @@ class Review(db.Model):
     reviewer: so.Mapped[User] = so.relationship()
 
 
-class BenchRun(db.Model):
+class BenchRun(Model):
     """One run against a unit's flight controller, as the flight controller answered it.
 
     Written once and never edited: what was read (probe), what it was judged against
@@ -101,7 +101,7 @@ class BenchRun(db.Model):
         return f"<BenchRun {self.id} {self.kind} {self.verdict}>"
 
 
-class BenchMeasurement(db.Model):
+class BenchMeasurement(Model):
     """One measured value of a run against its limit."""
 
     __tablename__ = "bench_measurements"

@@ -3,10 +3,10 @@
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from workshop.extensions import db
+from workshop.extensions import Model
 
 
-class Setting(db.Model):
+class Setting(Model):
     """A key and its value; services.settings turns the text into a typed value."""
 
     __tablename__ = "settings"

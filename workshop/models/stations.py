@@ -5,12 +5,12 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from workshop.extensions import db
+from workshop.extensions import Model
 from workshop.models.people import User
 from workshop.models.timestamps import utcnow
 
 
-class StationToken(db.Model):
+class StationToken(Model):
     """One station's token; only its SHA-256 is kept, the token itself is shown once."""
 
     __tablename__ = "station_tokens"

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from workshop.extensions import db
+from workshop.extensions import Model
 from workshop.models.catalog import BomItem, DroneType
 from workshop.models.people import User
 from workshop.models.timestamps import utcnow
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from workshop.models.quality import Review
 
 
-class Unit(db.Model):
+class Unit(Model):
     __tablename__ = "units"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -74,7 +74,7 @@ class Unit(db.Model):
         return f"<Unit {self.serial} {self.stage}/{self.status}>"
 
 
-class UnitPart(db.Model):
+class UnitPart(Model):
     """The serial or lot code of a tracked part that went into a unit.
 
     A wrong scan or a replaced part is marked removed, never deleted: the unit's
@@ -102,7 +102,7 @@ class UnitPart(db.Model):
         return self.removed_at is None
 
 
-class StageRecord(db.Model):
+class StageRecord(Model):
     """One finished or failed stage: who, when, the checklist answers, a note. Never edited."""
 
     __tablename__ = "stage_records"
@@ -125,7 +125,7 @@ class StageRecord(db.Model):
     photos: so.Mapped[list["Photo"]] = so.relationship(back_populates="record")
 
 
-class Photo(db.Model):
+class Photo(Model):
     """A photo of a unit at a stage; the file lives in the instance folder."""
 
     __tablename__ = "photos"

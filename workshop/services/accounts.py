@@ -54,7 +54,7 @@ def _dummy_hash(method: str) -> str:
 
 
 def authenticate(name: str, pin: str) -> User | None:
-    """The account for this name and PIN, None for a wrong pair; LockedOut after too many wrong PINs.
+    """The account for this name and PIN, None for a wrong pair; LockedOut after many wrong PINs.
 
     An unknown name costs the same work and gets the same answers as a known one, so the login
     form does not tell which names exist.

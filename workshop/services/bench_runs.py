@@ -278,7 +278,8 @@ def _check_version(
     if owner != unit.drone_type_id:
         raise Invalid(
             _l(
-                "The run names a limits or golden configuration version this unit's type does not have."
+                "The run names a limits or golden configuration version "
+                "this unit's type does not have."
             )
         )
 

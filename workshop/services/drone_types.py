@@ -198,9 +198,9 @@ def _replace_checklists(drone_type: DroneType, checklists: list[ChecklistLine]) 
 
 def _has_units(drone_type: DroneType) -> bool:
     return (
-        db.session.scalar(
+        db.session.execute(
             sa.select(sa.func.count(Unit.id)).where(Unit.drone_type_id == drone_type.id)
-        )
+        ).scalar_one()
         > 0
     )
 
@@ -209,8 +209,8 @@ def _bom_item_used(item: BomItem) -> bool:
     if item.id is None:
         return False
     return (
-        db.session.scalar(
+        db.session.execute(
             sa.select(sa.func.count(UnitPart.id)).where(UnitPart.bom_item_id == item.id)
-        )
+        ).scalar_one()
         > 0
     )

@@ -263,7 +263,8 @@ def _commit_version() -> None:
         db.session.rollback()
         raise Invalid(
             _l(
-                "Someone else saved a new version a moment ago. Look at the page again and repeat your change."
+                "Someone else saved a new version a moment ago. "
+                "Look at the page again and repeat your change."
             )
         ) from None
 

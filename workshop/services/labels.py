@@ -107,7 +107,8 @@ def units_in_range(first: str, last: str) -> list[Unit]:
     if low.rsplit("-", 1)[0] != high.rsplit("-", 1)[0]:
         raise Invalid(
             _l(
-                "A range stays within one drone type and year, e.g. FPV7-2026-00001 to FPV7-2026-00040."
+                "A range stays within one drone type and year, "
+                "e.g. FPV7-2026-00001 to FPV7-2026-00040."
             )
         )
     found = list(

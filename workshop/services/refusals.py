@@ -44,7 +44,8 @@ _SENTENCES: dict[str, LazyString] = {
     "reason_text_required": _l("Write a few words about the reason."),
     "rework_stage_invalid": _l("Rework can only restart at a build stage."),
     "rework_stage_ahead": _l(
-        "That reason sends the unit forward to %(stage)s; it is at %(current)s. Choose another reason."
+        "That reason sends the unit forward to %(stage)s; it is at %(current)s. "
+        "Choose another reason."
     ),
 }
 

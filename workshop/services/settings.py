@@ -64,7 +64,7 @@ def default_printer_id() -> int | None:
 
 
 def badge_needs_pin() -> bool:
-    """Whether a scanned badge also asks for the person's PIN (it does unless the admin says not)."""
+    """Whether a scanned badge also asks for the person's PIN (it does unless the admin says no)."""
     return _flag("badge_needs_pin", True)
 
 

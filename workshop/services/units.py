@@ -1,11 +1,13 @@
 """Starting a unit at kitting and recording the tracked parts that go into it."""
 
 from datetime import UTC, datetime
+from typing import Any, cast
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.interfaces import LoaderOption
 
@@ -37,15 +39,16 @@ def _take_next_number(prefix: str, year: int) -> int:
         .where(SerialCounter.prefix == prefix, SerialCounter.year == year)
         .values(last=SerialCounter.last + 1)
     )
-    if db.session.execute(bump).rowcount == 0:
+    # An UPDATE's result is a CursorResult, which the Session's typing cannot promise.
+    if cast(CursorResult[Any], db.session.execute(bump)).rowcount == 0:
         db.session.add(SerialCounter(prefix=prefix, year=year, last=1))
         db.session.flush()
         return 1
-    return db.session.scalar(
+    return db.session.execute(
         sa.select(SerialCounter.last).where(
             SerialCounter.prefix == prefix, SerialCounter.year == year
         )
-    )
+    ).scalar_one()
 
 
 def create_unit(drone_type_id: int, actor: User, *, attempts: int = 3) -> Unit:

@@ -4,7 +4,7 @@ from typing import Any
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import get_locale
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from workshop import vocabulary
 from workshop.extensions import db, login_manager
@@ -61,7 +61,7 @@ def _error_page(code: int, template: str):
         # A 405 names the methods the address does take, as HTTP asks.
         headers = (
             {"Allow": ", ".join(error.valid_methods)}
-            if getattr(error, "valid_methods", None)
+            if isinstance(error, MethodNotAllowed) and error.valid_methods
             else {}
         )
         if _wants_json():

@@ -18,6 +18,7 @@ from workshop.forms import (
     PortForm,
     StartRunForm,
     StationForm,
+    required,
 )
 from workshop.services import (
     accounts,
@@ -75,8 +76,8 @@ def edit_type(type_id: int | None):
             )
             drone_types.save_type(
                 type_id,
-                form.name.data,
-                form.prefix.data,
+                required(form.name.data),
+                required(form.prefix.data),
                 form.active.data,
                 drone_types.parse_bom(form.bom.data or ""),
                 checklists,
@@ -97,7 +98,9 @@ def users():
     form = NewUserForm(prefix="new")
     if form.validate_on_submit():
         try:
-            accounts.create_user(form.name.data, form.role.data, form.pin.data, current_user)
+            accounts.create_user(
+                required(form.name.data), form.role.data, required(form.pin.data), current_user
+            )
         except ServiceError as error:
             flash(str(error.message), "error")
         else:
@@ -230,7 +233,7 @@ def read_golden(type_id: int):
         return jsonify(error=field_errors(form)), 400
     try:
         drone_type = drone_types.get_type(type_id)
-        job = fc_jobs.runner().start_read(drone_type, ports.get_port(int(form.port.data)))
+        job = fc_jobs.runner().start_read(drone_type, ports.get_port(int(required(form.port.data))))
     except ServiceError as error:
         return jsonify(error=str(error.message)), error.status_code
     return jsonify(job.to_dict()), 202
@@ -258,7 +261,7 @@ def stations_page():
     form, created, status = StationForm(), None, 200
     if form.validate_on_submit():
         try:
-            row, plain = stations.create_token(form.name.data, current_user)
+            row, plain = stations.create_token(required(form.name.data), current_user)
         except ServiceError as error:
             flash(str(error.message), "error")
             status = 400
@@ -290,7 +293,7 @@ def ports_page():
     form, status = PortForm(), 200
     if form.validate_on_submit():
         try:
-            ports.add_port(form.name.data, form.url.data, current_user)
+            ports.add_port(required(form.name.data), required(form.url.data), current_user)
         except ServiceError as error:
             flash(str(error.message), "error")
             status = 400

@@ -21,7 +21,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from workshop import tls
-from workshop.forms import BadgeForm, LanguageForm, LoginForm
+from workshop.forms import BadgeForm, LanguageForm, LoginForm, required
 from workshop.i18n import remember_language
 from workshop.models import User
 from workshop.services import accounts, settings
@@ -48,6 +48,7 @@ def _safe_next(target: str | None) -> str:
 def _openable(target: str) -> str:
     """`target` when a GET there shows a page (not a form's POST address), else the bench."""
     adapter = current_app.create_url_adapter(request)
+    assert adapter is not None  # there is always one for a request
     try:
         adapter.match(urlsplit(target).path, method="GET")
     except RequestRedirect:
@@ -74,7 +75,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(form.username.data, form.pin.data)
+            user = accounts.authenticate(required(form.username.data), required(form.pin.data))
         except ServiceError as error:  # locked after too many wrong PINs
             flash(str(error.message), "error")
             return render_template("auth/login.html", form=form), error.status_code
@@ -114,7 +115,7 @@ def badge_login():
     if not form.validate_on_submit():
         flash(_("Some fields need attention: %(fields)s", fields=field_errors(form)), "error")
         return _badge_page(form.code.data or "", form, 400)
-    return _badge_sign_in(form.code.data, form.pin.data or None, form)
+    return _badge_sign_in(required(form.code.data), form.pin.data or None, form)
 
 
 def _badge_page(code: str, form: BadgeForm | None = None, status: int = 200):
@@ -200,6 +201,6 @@ def logout():
 def language():
     form = LanguageForm()
     response = redirect(_openable(_safe_next(request.form.get("next"))))
-    if not form.validate_on_submit() or not remember_language(response, form.lang.data):
+    if not form.validate_on_submit() or not remember_language(response, required(form.lang.data)):
         flash(_("That language is not available."), "error")
     return response

@@ -1,5 +1,7 @@
 """The bench page: one scan box, starting new units, and the part recall search."""
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import _
 from flask_login import current_user, login_required
@@ -33,6 +35,14 @@ OPENS = {
 }
 
 
+def _opened(kind: scan.Kind, key: str) -> str:
+    """The address a scanned unit, lot or bin opens."""
+    endpoint, argument = OPENS[kind]
+    # Typed Any: a dict of str could, for all mypy knows, fill url_for's `_external` (a bool).
+    values: dict[str, Any] = {argument: key}
+    return url_for(endpoint, **values)
+
+
 @bp.route("/scan", methods=["POST"])
 def scan_code():
     """Open what a scan names. Anyone may scan a badge (it is how a volunteer logs in); what
@@ -50,8 +60,7 @@ def scan_code():
         return _refused(form, error.status_code)
     if found.kind is scan.Kind.BADGE:
         return badge_scanned(found.key)
-    endpoint, argument = OPENS[found.kind]
-    return redirect(url_for(endpoint, **{argument: found.key}))
+    return redirect(_opened(found.kind, found.key))
 
 
 def _scan_before_login(raw: str):
@@ -64,9 +73,8 @@ def _scan_before_login(raw: str):
     except ServiceError as error:
         flash(str(error.message), "error")
         return redirect(url_for("auth.login"))
-    endpoint, argument = OPENS[named.kind]
     flash(str(login_manager.login_message), "info")
-    return redirect(url_for("auth.login", next=url_for(endpoint, **{argument: named.key})))
+    return redirect(url_for("auth.login", next=_opened(named.kind, named.key)))
 
 
 def _refused(form: ScanForm, status: int):

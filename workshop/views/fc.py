@@ -18,7 +18,7 @@ from flask_wtf import FlaskForm
 
 from firmware_checks.motors import DEFAULT_SECONDS, MAX_THROTTLE_PERCENT
 from firmware_checks.run_document import RunKind, Verdict
-from workshop.forms import ApplyGoldenForm, MotorSpinForm, ReworkForm, StartRunForm
+from workshop.forms import ApplyGoldenForm, MotorSpinForm, ReworkForm, StartRunForm, required
 from workshop.models import BenchRun, Unit
 from workshop.services import bench_runs, fc_jobs, motor_checks, ports, units
 from workshop.services.bench_runs import KIND_STAGE
@@ -106,7 +106,7 @@ def start(serial: str, kind: str):
         flash(_("Some fields need attention: %(fields)s", fields=field_errors(form)), "error")
         return _start_page(unit, run_kind, form, 400)
     try:
-        port = ports.get_port(int(form.port.data))
+        port = ports.get_port(int(required(form.port.data)))
         board = form.board.data if run_kind is RunKind.APPLY else None
         job = fc_jobs.runner().start(run_kind, unit, port, current_user, confirmed_board=board)
     except ServiceError as error:
@@ -243,9 +243,9 @@ def spin(serial: str):
         message = PROPELLERS_ON if "propellers_off" in form.errors else field_errors(form)
         return jsonify(error=str(message)), 400
     try:
-        port = ports.get_port(int(form.port.data))
+        port = ports.get_port(int(required(form.port.data)))
         job = fc_jobs.runner().start(
-            RunKind.MOTORS, unit, port, current_user, motor=int(form.motor.data)
+            RunKind.MOTORS, unit, port, current_user, motor=int(required(form.motor.data))
         )
     except ServiceError as error:
         return jsonify(error=str(error.message)), error.status_code
@@ -260,7 +260,7 @@ def stop_motors(serial: str):
     if not form.validate_on_submit():
         return jsonify(error=field_errors(form)), 400
     try:
-        port = ports.get_port(int(form.port.data))
+        port = ports.get_port(int(required(form.port.data)))
     except ServiceError as error:
         return jsonify(error=str(error.message)), error.status_code
     return jsonify(stopped=fc_jobs.runner().stop_motors(port, serial.strip().upper()))

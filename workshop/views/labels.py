@@ -128,7 +128,9 @@ def _print_page(
     if sheet is None:
         pages = [[(0.0, 0.0, render_svg(content, stock))] for content in contents]
     else:
-        for content, (page, position) in zip(contents, sheet.positions(len(contents), start)):
+        for content, (page, position) in zip(
+            contents, sheet.positions(len(contents), start), strict=True
+        ):
             if page == len(pages):
                 pages.append([])
             pages[page].append((*sheet.origin(position), render_svg(content, stock)))

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from workshop import labels as label_rendering
-from workshop.forms import LabelSettingsForm, PrinterForm, SendLabelForm
+from workshop.forms import LabelSettingsForm, PrinterForm, SendLabelForm, required
 from workshop.labels.printers import BROTHER_MODELS
 from workshop.services import printing, settings, units
 from workshop.services.errors import ServiceError
@@ -174,7 +174,7 @@ def send_unit_label(serial: str):
         return redirect(url_for("units.show", serial=serial))
     try:
         unit = units.get_unit(serial.strip().upper())
-        printer = printing.get_printer(int(form.printer.data))
+        printer = printing.get_printer(int(required(form.printer.data)))
         job = printing.print_unit_label(unit, printer, current_user, fallback_base=request.url_root)
     except ServiceError as error:
         flash(str(error.message), "error")

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import _
 from flask_login import current_user
 
-from workshop.forms import ApproveForm, ReworkForm
+from workshop.forms import ApproveForm, ReworkForm, required
 from workshop.services import review
 from workshop.services.errors import ServiceError
 from workshop.services.stages import StageInput
@@ -43,7 +43,7 @@ def approve(serial: str):
             unit,
             current_user,
             Action.APPROVE,
-            StageInput(version=int(form.version.data), text=form.text.data or ""),
+            StageInput(version=int(required(form.version.data)), text=form.text.data or ""),
         ),
         _("Approved and signed off."),
         template="review/show.html",

@@ -25,6 +25,7 @@ from workshop.forms import (
     ReworkForm,
     StatusForm,
     VersionedForm,
+    required,
 )
 from workshop.models import Unit
 from workshop.services import delivery, photos, printing, stages, traveler, units
@@ -109,7 +110,7 @@ def _checked_items() -> frozenset[int]:
 
 def rework_input(form: ReworkForm) -> StageInput:
     return StageInput(
-        version=int(form.version.data),
+        version=int(required(form.version.data)),
         reason=form.reason.data,
         rework_stage=form.rework_stage.data or None,
         text=form.text.data or "",
@@ -126,7 +127,7 @@ def finish(serial: str):
             unit,
             current_user,
             StageInput(
-                version=int(form.version.data),
+                version=int(required(form.version.data)),
                 checked=_checked_items(),
                 note=form.note.data or "",
                 photo=form.photo.data or None,
@@ -157,7 +158,9 @@ def add_photo(serial: str):
         serial,
         form,
         "finish_form",
-        lambda unit: stages.add_photo(unit, current_user, int(form.version.data), form.photo.data),
+        lambda unit: stages.add_photo(
+            unit, current_user, int(required(form.version.data)), form.photo.data
+        ),
         _("Photo added."),
     )
 
@@ -181,7 +184,7 @@ def change_status(serial: str, action: str):
             unit,
             current_user,
             Action(action),
-            StageInput(version=int(form.version.data), text=form.text.data or ""),
+            StageInput(version=int(required(form.version.data)), text=form.text.data or ""),
         ),
         messages[Action(action)],
     )
@@ -194,7 +197,11 @@ def record_part(serial: str):
 
     def change(unit: Unit) -> None:
         part = units.record_part(
-            unit, int(form.bom_item.data), form.code.data, current_user, int(form.version.data)
+            unit,
+            int(required(form.bom_item.data)),
+            required(form.code.data),
+            current_user,
+            int(required(form.version.data)),
         )
         if others := units.also_in(part):
             # A lot code on many units is normal; a serial on two is a wrong scan.
@@ -219,7 +226,9 @@ def remove_part(serial: str, part_id: int):
         serial,
         form,
         "part_form",
-        lambda unit: units.remove_part(unit, part_id, current_user, int(form.version.data)),
+        lambda unit: units.remove_part(
+            unit, part_id, current_user, int(required(form.version.data))
+        ),
         _("Part removed from the unit."),
     )
 
@@ -235,9 +244,9 @@ def deliver(serial: str):
         lambda unit: delivery.hand_over(
             unit,
             current_user,
-            form.receiver_code.data,
-            form.delivered_on.data,
-            int(form.version.data),
+            required(form.receiver_code.data),
+            required(form.delivered_on.data),
+            int(required(form.version.data)),
         ),
         _("Handed over."),
     )

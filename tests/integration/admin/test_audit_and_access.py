@@ -125,7 +125,7 @@ def test_the_audit_log_shows_every_change_who_and_before_and_after(app, client):
     body = page[page.index("<tbody>") : page.index("</tbody>")]
     rows = [_words(row) for row in body.split("<tr>")[1:]]
     assert len(rows) == len(events)
-    for row, event in zip(rows, reversed(events)):  # newest first
+    for row, event in zip(rows, reversed(events), strict=True):  # newest first
         assert event.user.name in row
         assert unit.serial in row
         for side in (event.before, event.after):

@@ -10,7 +10,10 @@ from workshop.models import DroneType, UnitPart
 from workshop.services import drone_types
 from workshop.services.drone_types import ChecklistLine
 
-BOM = '1 x Frame 7" carbon\n4 x Motor 2807\n1 x Flight controller F405 *\n1 x ESC 4in1 55A *\n4 x Propeller 7"\nCamera analog*'
+BOM = (
+    '1 x Frame 7" carbon\n4 x Motor 2807\n1 x Flight controller F405 *\n1 x ESC 4in1 55A *\n'
+    '4 x Propeller 7"\nCamera analog*'
+)
 
 
 def _form(name="FPV 7 inch", prefix="fpv7", bom=BOM, active=True, **checklists) -> dict:

@@ -1,4 +1,4 @@
-"""A bench station's API: a bearer token reads a unit and its limits and posts runs; nothing else."""
+"""A bench station's API: a bearer token reads a unit and its limits, posts runs; nothing else."""
 
 import copy
 

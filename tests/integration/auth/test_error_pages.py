@@ -88,7 +88,7 @@ def test_a_get_on_a_form_address_shows_a_translated_405_page(app, client, volunt
 
 @pytest.fixture
 def broken_app(app):
-    """The app with one view that fails, as a bug would; errors reach the handler as in production."""
+    """The app with a view that fails as a bug would; errors reach the handler as in production."""
     app.config["PROPAGATE_EXCEPTIONS"] = False
 
     @app.route("/broken")

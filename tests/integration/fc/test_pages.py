@@ -116,8 +116,8 @@ def test_a_configuration_drift_is_shown_line_by_line(client, volunteer, sim_port
     )
     assert '<p class="add"><span aria-hidden="true">+</span> set gyro_lpf1_static_hz = 300' in page
     assert (
-        '<p class="del"><span aria-hidden="true">−</span> set p_roll = 48</p><p class="add"><span aria-hidden="true">+</span> set p_roll = 55</p>'
-        in page
+        '<p class="del"><span aria-hidden="true">−</span> set p_roll = 48</p>'
+        '<p class="add"><span aria-hidden="true">+</span> set p_roll = 55</p>' in page
     )
     assert "Golden configuration: version 1." in page
 

@@ -135,7 +135,8 @@ def test_a_second_run_on_a_busy_port_is_refused_and_changes_nothing(app, volunte
         fc_jobs.runner().start(RunKind.BENCH, second, port, volunteer)
 
     assert in_english(refused.value.message) == (
-        f"{port.name} is busy with a run on {first.serial}. Wait until it ends, or choose another port."
+        f"{port.name} is busy with a run on {first.serial}. "
+        "Wait until it ends, or choose another port."
     )
     assert database_state() == before
     finished(job)

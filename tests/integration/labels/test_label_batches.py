@@ -1,4 +1,4 @@
-"""A coordinator's batches: today's units, a list, a range, lots, bins, badges; PDF or print page."""
+"""Label batches: today's units, a list, a range, lots, bins, badges; PDF or print page."""
 
 from datetime import UTC, date, datetime, timedelta
 from io import BytesIO

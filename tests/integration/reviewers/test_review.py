@@ -62,7 +62,7 @@ def test_the_queue_lists_units_waiting_for_review_oldest_first(app, client, revi
     held.status = "on_hold"
     now = datetime.now(UTC)
     # The newest unit has waited longest: the queue follows the wait, not the serial.
-    for unit, hours in zip(waiting, (1, 5, 30)):
+    for unit, hours in zip(waiting, (1, 5, 30), strict=True):
         unit.stage_since = now - timedelta(hours=hours)
     db.session.commit()
     page = text(client.get("/review/"))

@@ -1,4 +1,4 @@
-"""The scan box: whatever the scanner or a person types opens the unit, lot or bin, or says why not."""
+"""The scan box: what the scanner or a person types opens the unit, lot or bin, or says why not."""
 
 import pytest
 

@@ -117,7 +117,9 @@ def test_the_part_search_finds_every_unit_with_a_code(app, client):
     units = [make_unit(builder=volunteer) for _ in range(4)]
     esc = _tracked(units[0].drone_type, "ESC")
     fc = _tracked(units[0].drone_type, "Flight controller")
-    for unit, code in zip(units, ["LOT-2407-A", "lot-2407-a", "LOT-2408-B", "LOT-2407-A"]):
+    for unit, code in zip(
+        units, ["LOT-2407-A", "lot-2407-a", "LOT-2408-B", "LOT-2407-A"], strict=True
+    ):
         assert _record(client, unit, esc, code).status_code == 302
     assert _record(client, units[2], fc, "FC-LOT-2407-A-XYZ").status_code == 302
     page = text(client.get("/parts", query_string={"q": " lot-2407-a "}))
