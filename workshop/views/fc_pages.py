@@ -75,6 +75,7 @@ class RunPage:
 
 
 def start_page(kind: RunKind) -> StartPage:
+    """The start page of a run of `kind`: what it is called, what to do, its steps."""
     return StartPage(
         kind=kind,
         title=str(RUN_KIND_NAMES[kind]),
@@ -86,6 +87,7 @@ def start_page(kind: RunKind) -> StartPage:
 
 
 def run_page(run: BenchRun, unit: Unit) -> RunPage:
+    """The run page of `run` on `unit`: its verdict and every measurement in the reader's words."""
     verdict = run.run_verdict
     total = len(run.measurements)
     if verdict is Verdict.PASS:
