@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from .limits import Limits, LimitsError, limits_from_mapping
+from .run_document import RunDocument, RunKind
 
-KINDS = ("identity", "bench")
+#: The runs a station makes: what the unit's stage asks for.
+KINDS = (RunKind.IDENTITY, RunKind.BENCH)
 HTTP_TIMEOUT_S = 15.0
 
 
@@ -33,7 +35,7 @@ class Judging:
     """What the workshop says this unit's run is judged against."""
 
     serial: str
-    kind: str  # "identity" (flashing stage) or "bench" (bench-test stage)
+    kind: RunKind  # identity (flashing stage) or bench (bench-test stage)
     limits: Limits
     limits_version: int | None
     golden: str | None
@@ -96,9 +98,12 @@ def _optional_int(document: dict[str, Any], key: str) -> int | None:
 def fetch_judging(base: str, serial: str, token: str) -> Judging:
     """Ask the workshop what this unit is judged against; StationError if it cannot say."""
     document = _call("GET", _unit_url(base, serial, "limits"), token)
-    kind = document.get("kind")
-    if kind not in KINDS:
-        raise StationError(f"the workshop sent kind {kind!r}; expected one of {', '.join(KINDS)}")
+    kind = next((k for k in KINDS if k.value == document.get("kind")), None)
+    if kind is None:
+        expected = ", ".join(k.value for k in KINDS)
+        raise StationError(
+            f"the workshop sent kind {document.get('kind')!r}; expected one of {expected}"
+        )
     golden = document.get("golden")
     if golden is not None and not isinstance(golden, str):
         raise StationError("the workshop sent a golden configuration that is not text")
@@ -116,12 +121,12 @@ def fetch_judging(base: str, serial: str, token: str) -> Judging:
     )
 
 
-def post_run(base: str, judging: Judging, document: dict[str, Any], token: str) -> dict[str, Any]:
+def post_run(base: str, judging: Judging, run: RunDocument, token: str) -> dict[str, Any]:
     """Post a run document for the unit; the workshop's answer ({"id", "verdict", "unit_url"})."""
     body = {
-        **document,
+        **run.to_json(),
         "limits_version": judging.limits_version,
         "golden_version": judging.golden_version,
-        "kind": judging.kind,
+        "kind": judging.kind.value,
     }
     return _call("POST", _unit_url(base, judging.serial, "bench-runs"), token, body)

@@ -11,7 +11,8 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale
 
 from firmware_checks.bench_run import read_identity, run_check
-from firmware_checks.identity import Uid
+from firmware_checks.identity import McuUniqueId
+from firmware_checks.run_document import RunDocument, RunKind
 from firmware_checks.simulator import SimulatorServer, uid_for
 from workshop.extensions import db
 from workshop.models import BenchRun, DroneType, Unit, User
@@ -61,8 +62,8 @@ def simulator_documents() -> dict[str, dict[str, Any]]:
     server = SimulatorServer("127.0.0.1", 0, "healthy", boot_time=0.05).start()
     try:
         return {
-            bench_runs.IDENTITY: read_identity(server.url).to_dict(),
-            bench_runs.BENCH: run_check(server.url).to_dict(),
+            RunKind.IDENTITY: read_identity(server.url).document().to_json(),
+            RunKind.BENCH: run_check(server.url).document().to_json(),
         }
     finally:
         server.stop()
@@ -70,7 +71,7 @@ def simulator_documents() -> dict[str, dict[str, Any]]:
 
 def board_uid(serial: str) -> str:
     """The MCU id the simulator gives the board of this unit (`uid_for`), as a probe reads it."""
-    return Uid(uid_for(serial)).hex
+    return McuUniqueId(uid_for(serial)).hex
 
 
 def record_passing_run(unit: Unit, who: User | None = None, kind: str | None = None) -> BenchRun:
@@ -86,8 +87,8 @@ def record_passing_run(unit: Unit, who: User | None = None, kind: str | None = N
     document["probe"]["uid"] = board_uid(unit.serial)
     return bench_runs.record_run(
         unit.serial,
-        document,
-        kind=kind,
+        RunDocument.from_json(document),
+        kind=RunKind(kind),
         actor=who,
         station=None,
         limits_version_id=None,

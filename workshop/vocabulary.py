@@ -1,9 +1,11 @@
-"""Translated names of the workflow's stages, statuses, actions, roles and reasons, and of the
-other states a page shows."""
+"""Translated names of the workflow's stages, statuses, actions, roles and reasons, of what
+a flight-controller run reports (its kinds, verdicts, steps, measurements and units), and of
+the other states a page shows."""
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
+from firmware_checks.run_document import RunKind, Verdict
 from workshop.workflow import Action, Reason, Role, Stage, Status
 
 STAGE_NAMES: dict[str, LazyString] = {
@@ -154,4 +156,72 @@ JOB_STATE_NAMES: dict[str, LazyString] = {
     "queued": _l("Waiting"),
     "sent": _l("Sent"),
     "failed": _l("Failed"),
+}
+
+RUN_KIND_NAMES: dict[RunKind, LazyString] = {
+    RunKind.IDENTITY: _l("Read flight controller"),
+    RunKind.BENCH: _l("Bench test"),
+    RunKind.APPLY: _l("Apply golden configuration"),
+    RunKind.MOTORS: _l("Motor check"),
+}
+
+VERDICT_NAMES: dict[Verdict, LazyString] = {
+    Verdict.PASS: _l("Passed"),
+    Verdict.FAIL: _l("Failed"),
+    Verdict.ERROR: _l("Could not test"),
+}
+
+#: What the volunteer sees for each step a run reports (motor_N steps are named apart).
+STEP_NAMES: dict[str, LazyString] = {
+    "connect": _l("Connect"),
+    "identity": _l("Firmware and board"),
+    "sensors": _l("Sensors"),
+    "gyro_noise": _l("Gyro noise"),
+    "battery": _l("Battery"),
+    "receiver": _l("Receiver"),
+    "config_diff": _l("Configuration"),
+    "apply": _l("Type the golden configuration"),
+    "save": _l("Save and restart"),
+}
+
+#: Each measurement of a run (motor_N_rpm and motor_N_direction are named apart).
+MEASUREMENT_NAMES: dict[str, LazyString] = {
+    "firmware_variant": _l("Firmware"),
+    "firmware_version": _l("Firmware version"),
+    "board_id": _l("Board"),
+    "target": _l("Target"),
+    "sensors": _l("Sensors"),
+    "arming_flags": _l("Arming blocked by"),
+    "attitude_tilt": _l("Tilt at rest"),
+    "gyro_noise_x": _l("Gyro noise, roll"),
+    "gyro_noise_y": _l("Gyro noise, pitch"),
+    "gyro_noise_z": _l("Gyro noise, yaw"),
+    "battery": _l("Battery"),
+    "rc_link": _l("Receiver link"),
+    "rc_channels": _l("Receiver channels"),
+    "rc_centred": _l("Sticks centred"),
+    "config_diff": _l("Configuration differences"),
+    "refused_lines": _l("Lines the board refused"),
+    "saved": _l("Saved"),
+}
+
+#: The unit codes of measurements (firmware_checks' LimitSpec.unit), as the reader writes them.
+UNIT_NAMES: dict[str, LazyString] = {
+    "V": _l("V"),
+    "deg": _l("deg"),
+    "deg/s": _l("deg/s"),
+    "us": _l("us"),
+    "rpm": _l("rpm"),
+    "%": _l("%"),
+    "channels": _l("channels"),
+    "lines": _l("lines"),
+    "differences": _l("differences"),
+}
+
+#: Measured values that are words (the receiver link, a motor's direction).
+VALUE_WORDS: dict[str, LazyString] = {
+    "ok": _l("ok"),
+    "lost": _l("lost"),
+    "as expected": _l("as expected"),
+    "reversed": _l("reversed"),
 }

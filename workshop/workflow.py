@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from firmware_checks.run_document import RunKind, Verdict
+
 
 class Stage(StrEnum):
     KITTING = "kitting"
@@ -116,7 +118,10 @@ FROM_STAGES: dict[Action, frozenset[Stage]] = {
 
 #: The flight-controller run whose latest verdict must be a pass before the stage finishes:
 #: reading its identity at flashing, the bench test at bench test.
-RUN_REQUIRED: dict[Stage, str] = {Stage.FLASHING: "identity", Stage.BENCH_TEST: "bench"}
+RUN_REQUIRED: dict[Stage, RunKind] = {
+    Stage.FLASHING: RunKind.IDENTITY,
+    Stage.BENCH_TEST: RunKind.BENCH,
+}
 
 #: Signed-off stages: nothing about the build may change without a new review.
 FROZEN_STAGES: frozenset[Stage] = frozenset({Stage.APPROVED, Stage.DELIVERED})
@@ -158,9 +163,8 @@ class Move:
     rework_stage: Stage | None = None
     #: Free text; required for SCRAP and for Reason.OTHER.
     text: str = ""
-    #: At a stage of RUN_REQUIRED: the latest such run's verdict ("pass", "fail", "error"),
-    #: None when there is none.
-    run_verdict: str | None = None
+    #: At a stage of RUN_REQUIRED: the latest such run's verdict, None when there is none.
+    run_verdict: Verdict | None = None
     #: A board conflict of the unit waits for a coordinator, or the board read last is not
     #: the one bound to the unit.
     board_conflict: bool = False
@@ -206,7 +210,7 @@ def _check_run(stage: Stage, move: Move) -> None:
     flashing = stage is Stage.FLASHING
     if move.run_verdict is None:
         raise Refused("fc_not_read" if flashing else "bench_not_run")
-    if move.run_verdict != "pass":
+    if move.run_verdict is not Verdict.PASS:
         raise Refused("fc_read_not_passed" if flashing else "bench_not_passed")
     if move.board_conflict:
         raise Refused("board_conflict")

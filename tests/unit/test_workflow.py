@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from firmware_checks.run_document import Verdict
 from workshop.workflow import (
     Action,
     Move,
@@ -87,7 +88,7 @@ def well_formed(action: Action, role: Role, actor_id: int = 99) -> Move:
     """A move with every fact in order, so only stage, status and role decide."""
     if action in (Action.FAIL, Action.REJECT, Action.TAKE_BACK):
         return Move(action, actor_id, role, reason=Reason.DAMAGED_PART, text="bent arm")
-    return Move(action, actor_id, role, text="waiting for a motor", run_verdict="pass")
+    return Move(action, actor_id, role, text="waiting for a motor", run_verdict=Verdict.PASS)
 
 
 def expected_refusal(stage: Stage, status: Status, action: Action, role: Role) -> str | None:
@@ -156,7 +157,7 @@ def test_every_move_is_allowed_or_refused_as_the_table_says(stage, status, actio
 def test_finishing_walks_the_build_stages_in_order_and_keeps_the_rework_mark(stage):
     for rework in (False, True):
         after = apply(
-            UnitState(stage, rework=rework), Move(Action.FINISH, 1, V, run_verdict="pass")
+            UnitState(stage, rework=rework), Move(Action.FINISH, 1, V, run_verdict=Verdict.PASS)
         )
         assert after == UnitState(EXPECTED_NEXT[stage], Status.ACTIVE, rework)
 
@@ -386,7 +387,7 @@ moves = st.builds(
     reason=st.none() | st.sampled_from(list(Reason)),
     rework_stage=st.none() | st.sampled_from(list(Stage)),
     text=st.sampled_from(["", " ", "waiting for ESC"]),
-    run_verdict=st.none() | st.sampled_from(["pass", "fail", "error"]),
+    run_verdict=st.none() | st.sampled_from(list(Verdict)),
     board_conflict=st.booleans(),
 )
 
@@ -419,7 +420,7 @@ def test_any_sequence_of_moves_keeps_the_invariants(start, steps):
             if state.stage is K:
                 assert not move.missing_parts
             if state.stage in (F, B):
-                assert move.run_verdict == "pass" and not move.board_conflict
+                assert move.run_verdict is Verdict.PASS and not move.board_conflict
         if move.action in RECORDING:
             assert after == state
         if after.status is not state.status:
@@ -433,7 +434,9 @@ def test_any_sequence_of_moves_keeps_the_invariants(start, steps):
 
 @pytest.mark.parametrize("stage", BUILD)
 def test_kitting_does_not_finish_until_every_tracked_part_has_a_code(stage):
-    move = Move(Action.FINISH, 1, V, missing_parts=("ESC 4in1", "Receiver"), run_verdict="pass")
+    move = Move(
+        Action.FINISH, 1, V, missing_parts=("ESC 4in1", "Receiver"), run_verdict=Verdict.PASS
+    )
     if stage is K:
         with pytest.raises(Refused) as refused:
             apply(UnitState(K), move)
@@ -458,13 +461,13 @@ def test_nothing_is_recorded_on_a_unit_on_hold_or_scrapped(action, status):
     ("stage", "verdict", "conflict", "refusal"),
     [
         (F, None, False, "fc_not_read"),
-        (F, "fail", False, "fc_read_not_passed"),
-        (F, "error", False, "fc_read_not_passed"),
-        (F, "pass", True, "board_conflict"),
+        (F, Verdict.FAIL, False, "fc_read_not_passed"),
+        (F, Verdict.ERROR, False, "fc_read_not_passed"),
+        (F, Verdict.PASS, True, "board_conflict"),
         (B, None, False, "bench_not_run"),
-        (B, "fail", False, "bench_not_passed"),
-        (B, "error", False, "bench_not_passed"),
-        (B, "pass", True, "board_conflict"),
+        (B, Verdict.FAIL, False, "bench_not_passed"),
+        (B, Verdict.ERROR, False, "bench_not_passed"),
+        (B, Verdict.PASS, True, "board_conflict"),
     ],
 )
 def test_flashing_and_bench_test_finish_only_on_a_passing_run_with_the_units_own_board(
@@ -478,13 +481,13 @@ def test_flashing_and_bench_test_finish_only_on_a_passing_run_with_the_units_own
 
 @pytest.mark.parametrize("stage", [F, B])
 def test_a_passing_run_with_the_units_own_board_lets_the_stage_finish(stage):
-    move = Move(Action.FINISH, 1, V, run_verdict="pass")
+    move = Move(Action.FINISH, 1, V, run_verdict=Verdict.PASS)
     assert apply(UnitState(stage), move) == UnitState(EXPECTED_NEXT[stage])
 
 
 @pytest.mark.parametrize("stage", [K, S])
 def test_stages_without_a_flight_controller_ignore_run_facts(stage):
-    move = Move(Action.FINISH, 1, V, run_verdict="fail", board_conflict=True)
+    move = Move(Action.FINISH, 1, V, run_verdict=Verdict.FAIL, board_conflict=True)
     assert apply(UnitState(stage), move).stage is EXPECTED_NEXT[stage]
 
 
@@ -504,7 +507,7 @@ def test_a_failed_run_never_stops_failing_the_stage(stage):
         V,
         reason=Reason.OTHER,
         text="smoke",
-        run_verdict="fail",
+        run_verdict=Verdict.FAIL,
         board_conflict=True,
     )
     assert apply(UnitState(stage), move) == UnitState(stage, rework=True)

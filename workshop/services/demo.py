@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from firmware_checks.bench_run import read_identity, run_check
 from firmware_checks.limits import DEFAULT_LIMITS
+from firmware_checks.run_document import RunKind
 from firmware_checks.simulator import SimulatorServer, diff_all_text, uid_for
 from workshop.extensions import db
 from workshop.models import DroneType, Unit, User
@@ -142,13 +143,13 @@ def _read_board(unit: Unit, volunteer: User) -> None:
     """A real run of the stage against the unit's own simulated board, recorded as the app does."""
     judging = bench_runs.judging_for(unit)
     with SimulatorServer(profile=DEMO_PROFILE, uid=uid_for(unit.serial)) as board:
-        if judging.kind == bench_runs.IDENTITY:
+        if judging.kind is RunKind.IDENTITY:
             result = read_identity(board.url, judging.limits)
         else:
             result = run_check(board.url, judging.limits, judging.golden)
     bench_runs.record_run(
         unit.serial,
-        result.to_dict(),
+        result.document(),
         kind=judging.kind,
         actor=volunteer,
         station=None,

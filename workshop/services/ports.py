@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from firmware_checks.sim_profiles import get_profile
+from firmware_checks.simulator import get_profile
 from workshop.extensions import db
 from workshop.models import BenchPort, User
 from workshop.services import audit

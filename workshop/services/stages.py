@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.attributes import flag_modified
 from werkzeug.datastructures import FileStorage
 
+from firmware_checks.run_document import Verdict
 from workshop import workflow
 from workshop.extensions import db
 from workshop.models import BenchRun, BoardBinding, BoardConflict, StageRecord, Unit, User
@@ -26,7 +27,7 @@ NOTE_MAX = 2000
 class RunFacts:
     """What the workflow asks about the flight-controller runs of a unit's current stage."""
 
-    run_verdict: str | None = None
+    run_verdict: Verdict | None = None
     board_conflict: bool = False
 
 
@@ -133,7 +134,8 @@ def run_facts(unit: Unit) -> RunFacts:
     # A conflict decided "not this unit's board" leaves the last reading on a foreign board.
     foreign = latest is not None and latest.board_uid is not None and latest.board_uid != bound
     return RunFacts(
-        run_verdict=latest.verdict if latest else None, board_conflict=bool(undecided) or foreign
+        run_verdict=Verdict(latest.verdict) if latest else None,
+        board_conflict=bool(undecided) or foreign,
     )
 
 

@@ -1,10 +1,13 @@
 """The coordinator's pages: drone types with their limits and golden configuration, accounts,
 bench stations and ports, board conflicts, the audit log."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
+from firmware_checks.golden import READ_STEPS
 from workshop import vocabulary
 from workshop.forms import (
     AuditFilterForm,
@@ -13,11 +16,22 @@ from workshop.forms import (
     GoldenForm,
     NewUserForm,
     PortForm,
+    StartRunForm,
     StationForm,
     required,
 )
-from workshop.services import accounts, audit_log, boards, drone_types, fc_config, ports, stations
-from workshop.services.errors import ServiceError
+from workshop.services import (
+    accounts,
+    audit_log,
+    boards,
+    drone_types,
+    fc_config,
+    fc_jobs,
+    ports,
+    stations,
+)
+from workshop.services.errors import Invalid, ServiceError
+from workshop.services.measurement_text import step_name
 from workshop.views.access import roles_required
 from workshop.views.form_errors import field_errors
 from workshop.workflow import WORK_STAGES, Role
@@ -206,7 +220,39 @@ def golden(type_id: int):
         sources=vocabulary.GOLDEN_SOURCES,
         versions=fc_config.golden_versions(drone_type),
         ports=ports.list_ports(),
+        read_steps=[(step, step_name(step)) for step in READ_STEPS],
     ), status
+
+
+# Reading a golden configuration from a board known to be good ------------------------------
+@bp.route("/types/<int:type_id>/golden/read", methods=["POST"])
+@roles_required(Role.ADMIN)
+def read_golden(type_id: int):
+    form = StartRunForm()
+    if not form.validate_on_submit():
+        return jsonify(error=field_errors(form)), 400
+    try:
+        drone_type = drone_types.get_type(type_id)
+        job = fc_jobs.runner().start_read(drone_type, ports.get_port(int(required(form.port.data))))
+    except ServiceError as error:
+        return jsonify(error=str(error.message)), error.status_code
+    return jsonify(job.to_dict()), 202
+
+
+@bp.route("/types/<int:type_id>/golden/read/<job_id>", methods=["POST"])
+@roles_required(Role.ADMIN)
+def save_read_golden(type_id: int, job_id: str):
+    try:
+        if not FlaskForm().validate_on_submit():
+            raise Invalid(_l("The page expired; reload it and try again."))
+        saved = fc_jobs.runner().save_read(drone_types.get_type(type_id), job_id, current_user)
+    except ServiceError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(
+            _("Golden configuration saved as version %(number)d.", number=saved.number), "success"
+        )
+    return redirect(url_for("admin.golden", type_id=type_id))
 
 
 @bp.route("/stations", methods=["GET", "POST"])

@@ -76,25 +76,8 @@ def post_bench_run(serial: str):
     station = _station()
     if station is None:
         return jsonify(BAD_TOKEN), 401
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return jsonify(error="the body must be a JSON object"), 400
-    versions = {key: body.get(key) for key in ("limits_version", "golden_version")}
-    if any(
-        v is not None and (not isinstance(v, int) or isinstance(v, bool)) for v in versions.values()
-    ):
-        return jsonify(error="limits_version and golden_version must be whole numbers or null"), 400
-    document = {k: v for k, v in body.items() if k not in {"kind", *versions}}
     try:
-        run = bench_runs.record_run(
-            serial,
-            document,
-            kind=str(body.get("kind", "")),
-            actor=None,
-            station=station,
-            limits_version_id=versions["limits_version"],
-            golden_version_id=versions["golden_version"],
-        )
+        run = bench_runs.record_posted_run(serial, request.get_json(silent=True), station)
     except ServiceError as error:
         return _refusal(error)
     unit_url = url_for("units.show", serial=run.unit.serial, _external=True)

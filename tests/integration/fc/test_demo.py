@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from firmware_checks.run_document import RunKind
 from tests.integration.fc.runs import stored
 from workshop.extensions import db
 from workshop.models import BenchRun, BoardBinding, Unit
@@ -35,8 +36,8 @@ def test_the_demo_bench_test_passes_on_the_healthy_port_and_fails_on_the_noisy_o
     unit = db.session.scalar(sa.select(Unit).where(Unit.stage == "bench_test"))
     healthy, noisy = ports.list_ports()
 
-    failed = stored(fc_jobs.runner().start("bench", unit, noisy, volunteer))
-    passed = stored(fc_jobs.runner().start("bench", unit, healthy, volunteer))
+    failed = stored(fc_jobs.runner().start(RunKind.BENCH, unit, noisy, volunteer))
+    passed = stored(fc_jobs.runner().start(RunKind.BENCH, unit, healthy, volunteer))
 
     assert failed.verdict == "fail" and {m.name for m in failed.failed_measurements} == {
         "gyro_noise_x",

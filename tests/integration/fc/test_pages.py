@@ -86,7 +86,7 @@ def test_a_failed_bench_test_offers_rework_with_the_failing_measurements(
     assert '<option value="failed_bench_test" selected>' in page
     reasons = re.search(r'<textarea[^>]*name="fail-text"[^>]*>\s*([^<]*)</textarea>', page)
     assert reasons and reasons.group(1).startswith("Gyro noise, roll: ")
-    assert "Gyro noise, yaw: " in reasons.group(1) and "(limit &lt;= 2)" in reasons.group(1)
+    assert "Gyro noise, yaw: " in reasons.group(1) and "(limit &lt;= 2 deg/s)" in reasons.group(1)
 
     response = post(
         client,

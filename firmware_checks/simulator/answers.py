@@ -14,20 +14,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import messages as m
-from .arming_flags import INAV_ARMING_DISABLE_NAMES
-from .batch import answer_batch
-from .commands import Cmd
-from .sim_profiles import MSP_SET_MOTOR, Bench, Flavour
-from .sim_settings import Settings
-from .status import (
+from .. import messages as m
+from ..arming_flags import INAV_ARMING_DISABLE_NAMES
+from ..batch import answer_batch
+from ..msp import Cmd
+from ..status import (
     BETAFLIGHT_SENSOR_BITS,
     INAV_HARDWARE_FAILURE_BIT,
     INAV_SENSOR_BITS,
     INAV_SENSOR_HEALTH,
     INAV_SENSOR_STATUS_ORDER,
 )
-from .telemetry import BATTERY_STATES
+from ..telemetry import BATTERY_STATES
+from .profiles import Bench, Flavour
+from .settings import Settings
 
 MOTOR_OUTPUTS = 8  # MSP_MOTOR always sends 8 outputs
 MOTOR_STOPPED = 1000
@@ -303,7 +303,7 @@ ANSWERS: dict[int, _Answer] = {
         b.flavour.build_option_ids,
     ).encode(),
     Cmd.MSP_NAME: lambda b, s, p: m.Name(s.craft_name).encode(),
-    Cmd.MSP_UID: lambda b, s, p: m.Uid(b.flavour.uid).encode(),
+    Cmd.MSP_UID: lambda b, s, p: m.McuUniqueId(b.flavour.uid).encode(),
     Cmd.MSP2_MCU_INFO: lambda b, s, p: m.McuInfo(0, b.flavour.mcu_name).encode(),
     Cmd.MSP_FEATURE_CONFIG: lambda b, s, p: m.FeatureConfig(b.flavour.features_mask).encode(),
     Cmd.MSP_SENSOR_CONFIG: lambda b, s, p: (
@@ -311,7 +311,7 @@ ANSWERS: dict[int, _Answer] = {
     ).encode(),
     Cmd.MSP2_SENSOR_CONFIG_ACTIVE: lambda b, s, p: _sensor_config_active(b),
     Cmd.MSP_STATUS: lambda b, s, p: (
-        _inav_status_ex(b, legacy=True) if b.flavour.is_inav else _betaflight_status(b, m.Status)
+        _inav_status_ex(b, legacy=True) if b.flavour.is_inav else _betaflight_status(b, m.FcStatus)
     ),
     Cmd.MSP_STATUS_EX: lambda b, s, p: (
         _inav_status_ex(b, legacy=False) if b.flavour.is_inav else _betaflight_status(b, m.StatusEx)
@@ -330,13 +330,13 @@ ANSWERS: dict[int, _Answer] = {
     Cmd.MSP_MOTOR_CONFIG: lambda b, s, p: _motor_config(b),
     Cmd.MSP_MOTOR_TELEMETRY: lambda b, s, p: b.motor_telemetry().encode(),
     Cmd.MSP2_INAV_ESC_RPM: lambda b, s, p: m.InavEscRpm(tuple(b.motor_telemetry().rpm)).encode(),
-    MSP_SET_MOTOR: lambda b, s, p: _set_motor(b, p),
+    Cmd.MSP_SET_MOTOR: lambda b, s, p: _set_motor(b, p),
 }
 
 
 #: Commands the flight controller answers that take arguments or act: Betaflight 2025.12 refuses
 #: them inside MSP_MULTIPLE_MSP; 4.5 would run them on an empty input (modelled as unknown).
-_NOT_BATCHABLE = frozenset({MSP_SET_MOTOR, Cmd.MSP_MULTIPLE_MSP})
+_NOT_BATCHABLE = frozenset({Cmd.MSP_SET_MOTOR, Cmd.MSP_MULTIPLE_MSP})
 
 
 def answer(board: Board, settings: Settings, cmd: int, payload: bytes) -> bytes | None:

@@ -1,6 +1,6 @@
 """The simulated flight controller's settings: defaults per firmware, values, and what `diff` shows.
 
-Betaflight's defaults come from sim_data/<flavour>.settings, copied from the SITL `dump` in
+Betaflight's defaults come from data/<flavour>.settings, copied from the SITL `dump` in
 tests/fixtures/firmware/. Each setting lives in a section: "master", "profile" (one copy per PID
 profile) or "rateprofile" (one per rate profile), like Betaflight's value table.
 """
@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
-from . import SIM_DATA_DIR
+#: The settings and `dump` text of each simulated firmware, shipped inside the package.
+DATA_DIR = Path(__file__).parent / "data"
 
 SECTIONS = ("master", "profile", "rateprofile")
 PROFILE_COUNT = 4  # Betaflight keeps 4 PID profiles and 4 rate profiles
@@ -83,14 +85,14 @@ class SettingsTable:
 
 @cache
 def load_table(settings_file: str | None) -> SettingsTable:
-    """The settings table of a flavour (its sim_data file, or the INAV list when None)."""
+    """The settings table of a flavour (its data/ file, or the INAV list when None)."""
     if settings_file is None:
         return SettingsTable(
             {name: (section, value) for section, name, value in INAV_DEFAULTS},
             INAV_FEATURES,
             frozenset(INAV_FEATURES),
         )
-    text = (SIM_DATA_DIR / f"{settings_file}.settings").read_text(encoding="utf-8")
+    text = (DATA_DIR / f"{settings_file}.settings").read_text(encoding="utf-8")
     defaults: dict[str, tuple[str, str]] = {}
     section = "master"
     for line in text.splitlines():
@@ -107,7 +109,7 @@ def load_table(settings_file: str | None) -> SettingsTable:
 
 def _dump_features(settings_file: str) -> tuple[tuple[str, ...], frozenset[str]]:
     """Every feature name (the dump's `feature -X` lines) and those on (`feature X`)."""
-    text = (SIM_DATA_DIR / f"{settings_file}.dump").read_text(encoding="utf-8")
+    text = (DATA_DIR / f"{settings_file}.dump").read_text(encoding="utf-8")
     names: list[str] = []
     enabled: set[str] = set()
     for line in text.split("# feature\n", 1)[1].split("\n\n", 1)[0].splitlines():
@@ -123,7 +125,7 @@ def _dump_features(settings_file: str) -> tuple[tuple[str, ...], frozenset[str]]
 def load_dump_block(settings_file: str) -> str:
     """The fixed part of a Betaflight `dump` (serial to rxfail), with its \r\n line ends; the
     features before it are printed from the board's state."""
-    text = (SIM_DATA_DIR / f"{settings_file}.dump").read_text(encoding="utf-8")
+    text = (DATA_DIR / f"{settings_file}.dump").read_text(encoding="utf-8")
     block = text.split("\n", 1)[1].replace("\n", "\r\n")  # the first line says where it is from
     return block[block.index("\r\n\r\n") + 2 :]  # from the blank line after the features
 

@@ -19,13 +19,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from .arming_flags import BETAFLIGHT_ARMING_DISABLE_NAMES, INAV_ARMING_DISABLE_NAMES
-from .batch import OUTBUF_SIZE, BatchRules
-from .commands import Cmd
-from .status import SensorConfig
-
-#: Betaflight answers MSP_SET_MOTOR; firmware_checks only sends it from a motor check.
-MSP_SET_MOTOR = 214
+from ..arming_flags import BETAFLIGHT_ARMING_DISABLE_NAMES, INAV_ARMING_DISABLE_NAMES
+from ..batch import OUTBUF_SIZE, BatchRules
+from ..msp import Cmd
+from ..status import SensorConfig
 
 
 class LinkFault(Enum):
@@ -62,7 +59,7 @@ class Flavour:
     features_mask: int
     min_throttle: int  # MSP_MOTOR_CONFIG's first field (0 when the firmware dropped it)
     commands: frozenset[int]  # everything else answers an error frame
-    settings_file: str | None  # sim_data/<name>.settings: defaults for get/set/diff
+    settings_file: str | None  # data/<name>.settings: defaults for get/set/diff
     task_period_s: float  # Betaflight's serial task: one request per 10 ms run; INAV ~0.5 ms
     rc_channel_count: int = 18
     motor_count: int = 4
@@ -145,7 +142,7 @@ _BETAFLIGHT_COMMANDS = frozenset(
         Cmd.MSP_STATUS_EX,
         Cmd.MSP_UID,
         Cmd.MSP2_SENSOR_CONFIG_ACTIVE,
-        MSP_SET_MOTOR,
+        Cmd.MSP_SET_MOTOR,
         Cmd.MSP_MULTIPLE_MSP,
     }
 )
@@ -242,10 +239,10 @@ INAV_9 = Flavour(
             Cmd.MSP2_INAV_STATUS,
             Cmd.MSP2_INAV_ANALOG,
             Cmd.MSP2_INAV_ESC_RPM,  # as a build with USE_ESC_SENSOR
-            MSP_SET_MOTOR,
+            Cmd.MSP_SET_MOTOR,
         }
     ),
-    settings_file=None,  # INAV's few known settings live in sim_cli.INAV_SETTINGS
+    settings_file=None,  # INAV's few known settings live in settings.INAV_DEFAULTS
     task_period_s=0.0,
     rc_channel_count=16,
 )

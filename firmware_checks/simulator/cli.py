@@ -2,7 +2,7 @@
 
 Byte for byte where tests/fixtures/firmware/*/cli_steps.json shows it: the banner, the prompt
 "\\r\\n# ", echo of every printable character, `version`, `status`, `diff all`, `get`, `set`,
-error lines, and the reboot text of `exit` / `save`. The texts themselves are in sim_cli_text.py.
+error lines, and the reboot text of `exit` / `save`. The texts themselves are in cli_text.py.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from .sim_cli_text import StatusFacts, betaflight_dump, diff_all, mcu_id, status_text, version_line
-from .sim_profiles import Bench, Flavour
-from .sim_settings import PROFILE_COUNT, Settings, check_value, range_line
+from .cli_text import StatusFacts, betaflight_dump, diff_all, mcu_id, status_text, version_line
+from .profiles import Bench, Flavour
+from .settings import PROFILE_COUNT, Settings, check_value, range_line
 
 PROMPT = "\r\n# "
 

@@ -15,22 +15,22 @@ import random
 from dataclasses import dataclass
 from enum import Enum
 
-from .msp import Frame, FrameDecoder, encode
-from .sim_answers import Board, answer
-from .sim_cli import CliEvent, SimulatedCli
-from .sim_cli_text import StatusFacts, diff_all
-from .sim_profiles import LinkFault, Profile, get_profile
-from .sim_settings import Settings, load_table
-from .telemetry import BATTERY_STATES
+from ..msp import Frame, FrameDecoder, encode
+from ..telemetry import BATTERY_STATES
+from .answers import Board, answer
+from .cli import CliEvent, SimulatedCli
+from .cli_text import StatusFacts, diff_all
+from .profiles import LinkFault, Profile, get_profile
+from .settings import Settings, load_table
 
 DEFAULT_SEED = 20251205
 #: The MCU unique id: three 32-bit words, as MSP_UID sends them.
-Uid = tuple[int, int, int]
+UniqueIdWords = tuple[int, int, int]
 REBOOT_CHARACTER = ord("R")  # Betaflight's reboot_character setting (82): bootloader
 CLI_CHARACTER = ord("#")
 
 
-def uid_for(name: str) -> Uid:
+def uid_for(name: str) -> UniqueIdWords:
     """A stable MCU unique id for a name (a unit serial, say): each name its own board."""
     digest = hashlib.sha256(name.encode("utf-8")).digest()
     return (
@@ -61,7 +61,7 @@ class SimulatedFlightController:
         profile: str | Profile = "healthy",
         *,
         seed: int = DEFAULT_SEED,
-        uid: Uid | None = None,
+        uid: UniqueIdWords | None = None,
     ) -> None:
         self.profile = get_profile(profile)
         if uid is not None:  # this board's own MCU: MSP_UID and `mcu_id` say so

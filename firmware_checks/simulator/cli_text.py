@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from .arming_flags import INAV_ARMING_DISABLE_NAMES
-from .sim_profiles import Bench, Flavour
-from .sim_settings import PROFILE_COUNT, Settings, load_dump_block
+from ..arming_flags import INAV_ARMING_DISABLE_NAMES
+from .profiles import Bench, Flavour
+from .settings import PROFILE_COUNT, Settings, load_dump_block
 
 #: INAV's CLI prints short names for the arming-disable reasons (bit -> name).
 _INAV_SHORT_ARMING_NAMES = dict(

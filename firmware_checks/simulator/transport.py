@@ -17,8 +17,8 @@ import time
 from collections.abc import Callable
 from typing import Self
 
-from .sim_fc import DEFAULT_SEED, LinkEvent, SimulatedFlightController, Uid
-from .sim_profiles import Profile
+from .flight_controller import DEFAULT_SEED, LinkEvent, SimulatedFlightController, UniqueIdWords
+from .profiles import Profile
 
 IDLE_POLL_S = 0.05  # how often an idle loop looks at the stop flag
 READ_SIZE = 4096
@@ -68,7 +68,7 @@ class _Serving:
         realistic_timing: bool,
         boot_time: float,
         seed: int,
-        uid: Uid | None = None,
+        uid: UniqueIdWords | None = None,
     ) -> None:
         self.fc = SimulatedFlightController(profile, seed=seed, uid=uid)
         self.realistic_timing = realistic_timing
@@ -120,7 +120,7 @@ class SimulatorServer(_Serving):
         realistic_timing: bool = False,
         boot_time: float = 0.2,
         seed: int = DEFAULT_SEED,
-        uid: Uid | None = None,
+        uid: UniqueIdWords | None = None,
     ) -> None:
         super().__init__(profile, realistic_timing, boot_time, seed, uid)
         self._host, self._port = host, port
@@ -243,7 +243,7 @@ class PtySimulator(_Serving):
         realistic_timing: bool,
         boot_time: float,
         seed: int,
-        uid: Uid | None = None,
+        uid: UniqueIdWords | None = None,
     ) -> None:
         super().__init__(profile, realistic_timing, boot_time, seed, uid)
         import tty  # POSIX only: imported here so firmware_checks imports on Windows
@@ -314,7 +314,7 @@ def serve_pty(
     realistic_timing: bool = False,
     boot_time: float = 0.2,
     seed: int = DEFAULT_SEED,
-    uid: Uid | None = None,
+    uid: UniqueIdWords | None = None,
 ) -> PtySimulator:
     """Start the simulator behind a new pseudo-terminal (POSIX only); `.path` to open, `.stop()`."""
     if os.name != "posix":

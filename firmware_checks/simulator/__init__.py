@@ -2,11 +2,14 @@
 
 For tests, the bench demo and the benchmark; see tests/fixtures/firmware/ for what real firmware
 says. The parts:
-- sim_profiles.py: PROFILES (firmware flavours, the healthy bench quad, named faults);
-- sim_settings.py, sim_data/: settings with their defaults, for `get`, `set`, `diff all`;
-- sim_cli.py, sim_cli_text.py: the CLI and its texts; sim_answers.py: the MSP payloads;
-- sim_fc.py: the serial loop, bytes in and out (no I/O);
-- sim_transport.py: SimulatorServer (TCP, like Betaflight SITL) and serve_pty (POSIX).
+- profiles.py: PROFILES (firmware flavours, the healthy bench quad, named faults);
+- settings.py, data/: settings with their defaults, for `get`, `set`, `diff all`;
+- cli.py, cli_text.py: the CLI and its texts; answers.py: the MSP payloads;
+- flight_controller.py: the serial loop, bytes in and out (no I/O);
+- transport.py: SimulatorServer (TCP, like Betaflight SITL) and serve_pty (POSIX).
+
+This module is the package's one entry: code outside the package (tests included) imports from
+`firmware_checks.simulator` only.
 
     with SimulatorServer(profile="noisy_gyro") as server:   # 127.0.0.1, a free port
         fc = FlightController.open(server.url)
@@ -16,8 +19,15 @@ Each simulator is one board: `uid=uid_for("UNIT-0042")` gives it its own MCU uni
 
 from __future__ import annotations
 
-from .sim_fc import DEFAULT_SEED, LinkEvent, Output, SimulatedFlightController, Uid, uid_for
-from .sim_profiles import (
+from .flight_controller import (
+    DEFAULT_SEED,
+    LinkEvent,
+    Output,
+    SimulatedFlightController,
+    UniqueIdWords,
+    uid_for,
+)
+from .profiles import (
     FAULTS,
     FLAVOURS,
     PROFILES,
@@ -27,7 +37,7 @@ from .sim_profiles import (
     Profile,
     get_profile,
 )
-from .sim_transport import PtySimulator, SimulatorServer, serve_pty
+from .transport import PtySimulator, SimulatorServer, serve_pty
 
 
 def diff_all_text(profile: str | Profile = "healthy") -> str:
@@ -37,6 +47,6 @@ def diff_all_text(profile: str | Profile = "healthy") -> str:
 
 __all__ = [
     "DEFAULT_SEED", "FAULTS", "FLAVOURS", "PROFILES", "Bench", "Flavour", "LinkEvent", "LinkFault",
-    "Output", "Profile", "PtySimulator", "SimulatedFlightController", "SimulatorServer", "Uid",
-    "diff_all_text", "get_profile", "serve_pty", "uid_for",
+    "Output", "Profile", "PtySimulator", "SimulatedFlightController", "SimulatorServer",
+    "UniqueIdWords", "diff_all_text", "get_profile", "serve_pty", "uid_for",
 ]  # fmt: skip
