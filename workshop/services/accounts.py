@@ -15,6 +15,7 @@ from workshop.extensions import db
 from workshop.models import User
 from workshop.services import audit, login_throttle, settings
 from workshop.services.errors import Invalid, NotFound, ServiceError
+from workshop.validators import text_problem
 from workshop.workflow import Role
 
 PIN = re.compile(r"^\d{4,12}$")
@@ -22,8 +23,10 @@ NAME_MAX = 64
 
 
 def _check(name: str, role: str, pin: str | None) -> None:
-    if not name or len(name) > NAME_MAX:
-        raise Invalid(_l("A name or callsign of 1 to 64 characters is needed."))
+    if not name or text_problem(name, NAME_MAX):
+        raise Invalid(
+            _l("A name or callsign of 1 to 64 characters is needed, without control characters.")
+        )
     if role not in {r.value for r in Role}:
         raise Invalid(_l("Unknown role."))
     if pin is not None and not PIN.match(pin):

@@ -24,12 +24,14 @@ from workshop.views import (
     scan,
     units,
 )
+from workshop.views.form_reading import FormReadingRequest
 
 # Error pages by status; the API answers the same errors in JSON (in English, for tools).
 ERROR_PAGES = {code: f"errors/{code}.html" for code in (400, 403, 404, 405, 413)}
 
 
 def register_blueprints(app: Flask) -> None:
+    app.request_class = FormReadingRequest
     converters.register(app)
     access.init_login(login_manager)
     access.init_idle_logout(app)

@@ -113,6 +113,9 @@ def badge(code: str):
 def badge_login():
     form = BadgeForm()
     if not form.validate_on_submit():
+        if "code" in form.errors:  # no badge could hold it: nothing to look up
+            flash(str(accounts.BADGE_INVALID), "error")
+            return redirect(url_for("auth.login"))
         flash(_("Some fields need attention: %(fields)s", fields=field_errors(form)), "error")
         return _badge_page(form.code.data or "", form, 400)
     return _badge_sign_in(required(form.code.data), form.pin.data or None, form)
@@ -147,7 +150,7 @@ def _badge_sign_in(code: str, pin: str | None, form: BadgeForm):
     return redirect(url_for("scan.index"))
 
 
-@bp.route("/accounts/<int:user_id>/badge", methods=["POST"])
+@bp.route("/accounts/<id:user_id>/badge", methods=["POST"])
 @roles_required(Role.ADMIN)
 def issue_badge(user_id: int):
     try:
@@ -166,7 +169,7 @@ def issue_badge(user_id: int):
     return redirect(url_for("admin.users"))
 
 
-@bp.route("/accounts/<int:user_id>/badge/revoke", methods=["POST"])
+@bp.route("/accounts/<id:user_id>/badge/revoke", methods=["POST"])
 @roles_required(Role.ADMIN)
 def revoke_badge(user_id: int):
     try:

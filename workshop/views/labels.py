@@ -16,14 +16,16 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional
 
+from workshop.forms import LIST_MAX, SCAN_MAX
 from workshop.labels import STOCKS, LabelContent, Stock, render_bitmap, render_pdf, render_svg
 from workshop.labels.fonts import FONT_DIR
 from workshop.labels.layouts import layout_for
 from workshop.models import Unit
 from workshop.services import drone_types, labels, units
 from workshop.services.errors import ServiceError
+from workshop.validators import PlainText
 from workshop.views.access import roles_required
 from workshop.views.form_errors import field_errors
 from workshop.workflow import Role
@@ -42,10 +44,14 @@ KINDS = {
 
 class LabelBatchForm(FlaskForm):
     kind = RadioField(_l("Labels for"), choices=list(KINDS.items()), default="today")
-    serials = TextAreaField(_l("Serials, one per line or scanned"), validators=[Length(max=20000)])
-    first = StringField(_l("From serial"), validators=[Length(max=300)])
-    last = StringField(_l("To serial"), validators=[Length(max=300)])
-    lots = TextAreaField(_l("Lot codes, one per line"), validators=[Length(max=20000)])
+    serials = TextAreaField(
+        _l("Serials, one per line or scanned"), validators=[PlainText(LIST_MAX, multiline=True)]
+    )
+    first = StringField(_l("From serial"), validators=[PlainText(SCAN_MAX, multiline=True)])
+    last = StringField(_l("To serial"), validators=[PlainText(SCAN_MAX, multiline=True)])
+    lots = TextAreaField(
+        _l("Lot codes, one per line"), validators=[PlainText(LIST_MAX, multiline=True)]
+    )
     drone_type = SelectField(_l("Drone type"), coerce=int, validators=[Optional()])
     stock = SelectField(_l("Label stock"), validators=[InputRequired()])
     start = IntegerField(

@@ -134,7 +134,7 @@ def add_printer():
     return redirect(url_for("printing.label_settings"))
 
 
-@bp.route("/admin/printers/<int:printer_id>", methods=["POST"])
+@bp.route("/admin/printers/<id:printer_id>", methods=["POST"])
 @roles_required(Role.ADMIN)
 def edit_printer(printer_id: int):
     form = _printer_form(prefix=f"p{printer_id}")
@@ -150,7 +150,7 @@ def edit_printer(printer_id: int):
     return redirect(url_for("printing.label_settings"))
 
 
-@bp.route("/admin/printers/<int:printer_id>/remove", methods=["POST"])
+@bp.route("/admin/printers/<id:printer_id>/remove", methods=["POST"])
 @roles_required(Role.ADMIN)
 def remove_printer(printer_id: int):
     if not FlaskForm().validate_on_submit():
@@ -191,7 +191,7 @@ def jobs():
     )
 
 
-@bp.route("/print-jobs/<int:job_id>/retry", methods=["POST"])
+@bp.route("/print-jobs/<id:job_id>/retry", methods=["POST"])
 @login_required
 def retry(job_id: int):
     if not FlaskForm().validate_on_submit():
