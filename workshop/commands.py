@@ -1,15 +1,17 @@
-"""`flask` commands: create-user, seed-demo, create-station-token, backup.
+"""`flask` commands: create-user, seed-demo, create-station-token, verify-audit, backup,
+restore.
 
 They answer in English, like the README.
 """
 
+from datetime import UTC
 from pathlib import Path
 
 import click
 from flask import Flask
 from flask_babel import force_locale
 
-from workshop.services import accounts, demo, stations
+from workshop.services import accounts, audit_log, demo, stations
 from workshop.services.backup import backup
 from workshop.services.errors import ServiceError
 from workshop.workflow import Role
@@ -49,6 +51,28 @@ def register(app: Flask) -> None:
             raise _failure(error) from None
         click.echo(f"Station {row.name}: {token}")
         click.echo("Give it to the station as --token; it is not shown again.")
+
+    @app.cli.command("verify-audit")
+    def verify_audit() -> None:
+        """Check the audit log's chain of hashes from the first event to the last."""
+        check = audit_log.verify()
+        if check.broken is None:
+            click.echo(f"Checked {check.checked} audit events: the chain holds.")
+            return
+        event = check.broken
+        moment = event.at.astimezone(UTC) if event.at.tzinfo else event.at  # stored in UTC
+        what = (
+            "its content was changed after it was written"
+            if check.why == "content"
+            else "it does not follow the event before it (an event was removed or slipped in)"
+        )
+        click.echo(
+            f"Audit event {event.id} ({event.action} of {event.entity} {event.entity_key}, "
+            f"{moment:%Y-%m-%d %H:%M:%S} UTC) does not hold: {what}. "
+            f"The {check.checked} events before it hold.",
+            err=True,
+        )
+        raise SystemExit(1)
 
     @app.cli.command("backup")
     @click.argument("path", type=click.Path(path_type=Path))

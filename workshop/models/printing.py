@@ -49,8 +49,11 @@ class PrintJob(Model):
     stock_id: so.Mapped[str] = so.mapped_column(sa.String(16))
     printer_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("printers.id"), index=True)
     copies: so.Mapped[int] = so.mapped_column(default=1)
-    #: "queued", "sent" or "failed".
+    #: "queued" (waiting for the print worker), "sending", "sent" or "failed".
     state: so.Mapped[str] = so.mapped_column(sa.String(8), default="queued", index=True)
+    #: Where the label points when the workshop set no label address: the address the label
+    #: was asked for from (the worker that sends it has no request of its own).
+    label_base: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
     error: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
     attempts: so.Mapped[int] = so.mapped_column(default=0)
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
