@@ -10,7 +10,6 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from workshop import vocabulary
 from workshop.extensions import db, login_manager
 from workshop.i18n import LANGUAGE_NAMES
-from workshop.services import login_throttle
 from workshop.views import (
     access,
     admin,
@@ -35,7 +34,6 @@ def register_blueprints(app: Flask) -> None:
     converters.register(app)
     access.init_login(login_manager)
     access.init_idle_logout(app)
-    login_throttle.init_app(app)
     for blueprint in (
         auth.bp,
         scan.bp,

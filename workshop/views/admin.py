@@ -32,7 +32,7 @@ from workshop.services import (
 )
 from workshop.services.errors import Invalid, ServiceError
 from workshop.services.measurement_text import step_name
-from workshop.views.access import roles_required
+from workshop.views.access import current_login, roles_required
 from workshop.views.form_errors import field_errors
 from workshop.workflow import WORK_STAGES, Role
 
@@ -123,7 +123,12 @@ def edit_user(user_id: int):
         return redirect(url_for("admin.users"))
     try:
         accounts.update_user(
-            user_id, form.role.data, form.active.data, form.pin.data or None, current_user
+            user_id,
+            form.role.data,
+            form.active.data,
+            form.pin.data or None,
+            current_user,
+            actor_login=current_login(),
         )
     except ServiceError as error:
         flash(str(error.message), "error")

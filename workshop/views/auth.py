@@ -12,21 +12,19 @@ from flask import (
     render_template,
     request,
     send_file,
-    session,
     url_for,
 )
 from flask_babel import _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from workshop import tls
 from workshop.forms import BadgeForm, LanguageForm, LoginForm, required
 from workshop.i18n import remember_language
-from workshop.models import User
 from workshop.services import accounts, settings
 from workshop.services.errors import NotFound, ServiceError
-from workshop.views.access import mark_active, roles_required
+from workshop.views.access import roles_required, sign_in, sign_out
 from workshop.views.form_errors import field_errors
 from workshop.workflow import Role
 
@@ -86,13 +84,6 @@ def login():
         return redirect(_safe_next(request.args.get("next")))
     status = 400 if form.errors else 200
     return render_template("auth/login.html", form=form), status
-
-
-def sign_in(user: User) -> None:
-    """Make `user` the one working on this tablet now, in place of whoever was."""
-    # No remember-me cookie, never a permanent session: bench tablets are shared.
-    login_user(user)
-    mark_active()
 
 
 def badge_scanned(code: str):
@@ -194,8 +185,7 @@ def certificate_authority():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    logout_user()
-    session.pop("seen", None)
+    sign_out()
     flash(_("Logged out."), "info")
     return redirect(url_for("auth.login"))
 
