@@ -1,5 +1,6 @@
 """Every address of the app, walked with an id beyond 64 bits and a NUL byte in each place a
-request can carry one (the address, the query, every form field any form has), finds no 500.
+request can carry one (the address, the query, every form field any form has), finds no 500,
+and every answer carries the Content-Security-Policy.
 
 The table is the app's own url_map: a route added later is walked without touching this test.
 """
@@ -115,6 +116,8 @@ def _walk(app: Flask, client, serial: str, token: str, admin=None) -> list[str]:
             response = client.post(attempt.path, data=form, headers=headers)
         if response.status_code >= 500:
             failures.append(f"{attempt} -> {response.status_code}")
+        if "Content-Security-Policy" not in response.headers:
+            failures.append(f"{attempt} -> no Content-Security-Policy")
         if admin and attempt.path.startswith("/logout"):
             login(client, admin)
             english(client)
