@@ -40,10 +40,12 @@ class ChainCheck:
     why: str = ""
 
 
-def verify() -> ChainCheck:
-    """Walk the whole log in the order it was written, recomputing every hash."""
+def verify(session: so.Session | None = None) -> ChainCheck:
+    """Walk the whole log (of `session`'s database, the app's by default) in the order it was
+    written, recomputing every hash."""
+    session = session or db.session()
     previous, checked = GENESIS, 0
-    for event in db.session.scalars(
+    for event in session.scalars(
         sa.select(AuditEvent)
         .order_by(AuditEvent.id)
         # What the database holds now, whatever this session read before.
@@ -55,3 +57,10 @@ def verify() -> ChainCheck:
             return ChainCheck(checked, event, "content")
         previous, checked = event.hash, checked + 1
     return ChainCheck(checked)
+
+
+def explain(check: ChainCheck) -> str:
+    """Why the broken event does not hold, in English (for the commands)."""
+    if check.why == "content":
+        return "its content was changed after it was written"
+    return "it does not follow the event before it (an event was removed or slipped in)"
