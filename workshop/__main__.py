@@ -16,7 +16,7 @@ from workshop import create_app, tls
 from workshop.commands import print_accounts
 from workshop.config import SettingError
 from workshop.instance_lock import InstanceBusy, InstanceLock
-from workshop.services import backup, demo
+from workshop.services import backup, demo, print_worker, printing
 
 FIRST_ADMIN = "flask --app workshop create-user NAME --role admin --pin PIN"
 THREADS = 8
@@ -77,6 +77,9 @@ def serve_instance(app: Flask) -> None:
             else:
                 click.echo("No accounts yet. Create the first admin, then log in with it:")
                 click.echo(f"  {FIRST_ADMIN}")
+        if waiting := printing.resume_unfinished():
+            click.echo(f"{waiting} print jobs left waiting by the last stop are sent now.")
+            print_worker.worker().wake()
     keep = app.config["BACKUP_KEEP"]
     click.echo(f"Backups at start and once a day in {app.config['BACKUP_DIR']} (the last {keep}).")
     backup.start_daily(app, click.echo)

@@ -183,11 +183,17 @@ def send_unit_label(serial: str):
     return redirect(url_for("units.show", serial=unit.serial))
 
 
+#: How often the print jobs page looks again while a job is on its way.
+FOLLOW_SECONDS = 3
+
+
 @bp.route("/print-jobs")
 @login_required
 def jobs():
+    recent = printing.recent_jobs()
+    follow = FOLLOW_SECONDS if any(job.pending for job in recent) else None
     return render_template(
-        "printing/jobs.html", jobs=printing.recent_jobs(), retry_form=FlaskForm()
+        "printing/jobs.html", jobs=recent, retry_form=FlaskForm(), follow_seconds=follow
     )
 
 

@@ -61,7 +61,10 @@ def test_upgrading_chains_the_events_already_there_and_downgrading_undoes_it(tmp
         assert [r.prev_hash for r in rows[1:]] == [r.hash for r in rows[:-1]]
         check = audit_log.verify()
         assert (check.checked, check.broken) == (3, None)
-        assert db.session.scalar(sa.text("SELECT label_base FROM print_jobs")) == ""
+        assert db.session.execute(sa.text("SELECT label_base, locale FROM print_jobs")).one() == (
+            "",
+            "uk",
+        )
         assert {"login_sessions", "login_failures"} <= set(sa.inspect(db.engine).get_table_names())
         with db.engine.connect() as connection:
             assert compare_metadata(MigrationContext.configure(connection), db.metadata) == []
@@ -72,7 +75,7 @@ def test_upgrading_chains_the_events_already_there_and_downgrading_undoes_it(tmp
 
         downgrade(revision="0006")
         assert not {"prev_hash", "hash"} & _columns("audit_events")
-        assert "label_base" not in _columns("print_jobs")
+        assert not {"label_base", "locale"} & _columns("print_jobs")
         assert not {"login_sessions", "login_failures"} & set(
             sa.inspect(db.engine).get_table_names()
         )

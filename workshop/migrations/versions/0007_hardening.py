@@ -70,8 +70,12 @@ def upgrade():
         batch_op.add_column(
             sa.Column("label_base", sa.String(length=200), nullable=False, server_default="")
         )
+        batch_op.add_column(
+            sa.Column("locale", sa.String(length=8), nullable=False, server_default="uk")
+        )
     with op.batch_alter_table("print_jobs", schema=None) as batch_op:
         batch_op.alter_column("label_base", server_default=None)
+        batch_op.alter_column("locale", server_default=None)
 
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.add_column(sa.Column("prev_hash", sa.String(length=64), nullable=True))
@@ -110,6 +114,7 @@ def downgrade():
         batch_op.drop_column("hash")
         batch_op.drop_column("prev_hash")
     with op.batch_alter_table("print_jobs", schema=None) as batch_op:
+        batch_op.drop_column("locale")
         batch_op.drop_column("label_base")
     with op.batch_alter_table("login_failures", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_login_failures_name_digest"))
