@@ -11,12 +11,14 @@ this version of the app, and the chain is checked again on what was restored.
 
 import shutil
 import sqlite3
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_migrate import upgrade
 
@@ -108,14 +110,12 @@ def _check_sqlite(source: Path) -> None:
             missing = [n for n in photos_named(session) if not (source / PHOTOS / n).is_file()]
     finally:
         engine.dispose()
-    if check.broken is not None:
-        raise Invalid(
-            _l(
-                "The backup's audit log does not hold at event %(id)d: %(why)s.",
-                id=check.broken.id,
-                why=audit_log.explain(check),
-            )
-        )
+    _refuse_a_broken_chain(
+        check,
+        lambda **named: _l(
+            "The backup's audit log does not hold at event %(id)d: %(why)s.", **named
+        ),
+    )
     if missing:
         raise Invalid(
             _l(
@@ -150,16 +150,22 @@ def _replace_photos(backed_up: Path) -> None:
     shutil.rmtree(outgoing, ignore_errors=True)
 
 
+def _refuse_a_broken_chain(
+    check: audit_log.ChainCheck, sentence: Callable[..., LazyString]
+) -> None:
+    """Invalid with `sentence(id=..., why=...)` when the chain does not hold."""
+    if check.broken is not None:
+        raise Invalid(sentence(id=check.broken.id, why=audit_log.explain(check)))
+
+
 def _report(source: Path, manifest: Manifest, kept: Path) -> RestoreReport:
     check = audit_log.verify()
-    if check.broken is not None:
-        raise Invalid(
-            _l(
-                "Restored, but the audit log does not hold at event %(id)d: %(why)s.",
-                id=check.broken.id,
-                why=audit_log.explain(check),
-            )
-        )
+    _refuse_a_broken_chain(
+        check,
+        lambda **named: _l(
+            "Restored, but the audit log does not hold at event %(id)d: %(why)s.", **named
+        ),
+    )
     notes = []
     last = db.session.scalar(sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
     if manifest.last_audit_hash is not None and last != manifest.last_audit_hash:

@@ -6,6 +6,7 @@ while the app is served, and refuses a backup that does not hold, changing nothi
 import os
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,42 +23,36 @@ from workshop.models import Photo
 from workshop.services import backup
 
 
-def _instance_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str) -> Flask:
-    """The app with an instance folder, photos and backups of its own under tmp_path."""
-    monkeypatch.setenv("WORKSHOP_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = _test_app(url, tmp_path)
+@contextmanager
+def _instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str | None) -> Iterator[Flask]:
+    """The app migrated, with an instance folder, photos and backups of its own under
+    tmp_path; on the PostgreSQL database `url`, else on a SQLite file in the instance folder."""
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    monkeypatch.setenv("WORKSHOP_INSTANCE_PATH", str(instance))
+    if url:
+        _reset_postgres(url)
+    app = _test_app(url or f"sqlite:///{(instance / 'workshop.sqlite').as_posix()}", tmp_path)
     app.config["BACKUP_KEEP"] = 14
-    return app
+    with app.app_context():
+        upgrade()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture
 def instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
     """On the suite's database: PostgreSQL with DATABASE_URL, else a SQLite file."""
-    url = _postgres_url()
-    if url:
-        _reset_postgres(url)
-    else:
-        url = f"sqlite:///{(tmp_path / 'instance' / 'workshop.sqlite').as_posix()}"
-        (tmp_path / "instance").mkdir()
-    app = _instance_app(tmp_path, monkeypatch, url)
-    with app.app_context():
-        upgrade()
+    with _instance(tmp_path, monkeypatch, _postgres_url()) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture
 def sqlite_instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
     """On a SQLite file whatever the suite runs on: for what only a SQLite backup has."""
-    (tmp_path / "instance").mkdir()
-    url = f"sqlite:///{(tmp_path / 'instance' / 'workshop.sqlite').as_posix()}"
-    app = _instance_app(tmp_path, monkeypatch, url)
-    with app.app_context():
-        upgrade()
+    with _instance(tmp_path, monkeypatch, None) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _photos(app: Flask) -> set[str]:

@@ -22,6 +22,15 @@ def _opens_the_app(client, serial: str) -> bool:
     return client.get(f"/u/{serial}").status_code == 200
 
 
+def _change_account(coordinator, person, role: str, active: bool, pin: str = "") -> None:
+    """What a coordinator sends from the accounts page."""
+    prefix = f"u{person.id}-"
+    form = {f"{prefix}role": role, f"{prefix}pin": pin} | (
+        {f"{prefix}active": "y"} if active else {}
+    )
+    assert post(coordinator, f"/admin/users/{person.id}", form).status_code == 302
+
+
 def _ends() -> list[str | None]:
     db.session.expire_all()
     return list(db.session.scalars(sa.select(LoginSession.end_reason).order_by(LoginSession.id)))
@@ -57,16 +66,7 @@ def test_a_new_pin_ends_the_login_on_every_tablet(app, client):
     copy = _copy_of(client, app)
     coordinator = app.test_client()
     login(coordinator, make_user(Role.ADMIN))
-    answer = post(
-        coordinator,
-        f"/admin/users/{volunteer.id}",
-        {
-            f"u{volunteer.id}-role": "volunteer",
-            f"u{volunteer.id}-active": "y",
-            f"u{volunteer.id}-pin": "48213",
-        },
-    )
-    assert answer.status_code == 302
+    _change_account(coordinator, volunteer, "volunteer", active=True, pin="48213")
     assert not _opens_the_app(client, unit.serial)
     assert not _opens_the_app(copy, unit.serial)
     assert "pin" in _ends()
@@ -79,16 +79,7 @@ def test_a_coordinator_who_changes_their_own_pin_stays_logged_in_here_only(app, 
     login(client, coordinator)
     elsewhere = app.test_client()
     login(elsewhere, coordinator)
-    answer = post(
-        client,
-        f"/admin/users/{coordinator.id}",
-        {
-            f"u{coordinator.id}-role": "admin",
-            f"u{coordinator.id}-active": "y",
-            f"u{coordinator.id}-pin": "7373",
-        },
-    )
-    assert answer.status_code == 302
+    _change_account(client, coordinator, "admin", active=True, pin="7373")
     assert client.get("/admin/users").status_code == 200
     assert elsewhere.get("/admin/users").status_code == 302
 
@@ -100,7 +91,7 @@ def test_retiring_an_account_ends_its_logins(app, client):
     copy = _copy_of(client, app)
     coordinator = app.test_client()
     login(coordinator, make_user(Role.ADMIN))
-    post(coordinator, f"/admin/users/{volunteer.id}", {f"u{volunteer.id}-role": "volunteer"})
+    _change_account(coordinator, volunteer, "volunteer", active=False)
     assert not _opens_the_app(client, unit.serial)
     assert not _opens_the_app(copy, unit.serial)
     assert _ends()[0] == "retired"

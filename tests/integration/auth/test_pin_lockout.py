@@ -22,6 +22,12 @@ def _log_in(client, name: str, pin: str):
     )
 
 
+def _after_a_restart(app, tmp_path):
+    """A tablet of a new app on the same database: what a restart of the workshop computer
+    gives (each of its requests runs in that app's own context)."""
+    return _test_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path).test_client()
+
+
 def _logged_in(client) -> bool:
     return client.get("/").status_code == 200
 
@@ -126,12 +132,9 @@ def test_a_lock_survives_a_restart_of_the_app(app, client, tmp_path):
     make_user(name="Orel")
     for _ in range(5):
         _log_in(client, "Orel", WRONG)
-    # The same database, a new app: what a restart of the workshop computer gives.
-    restarted = _test_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path)
-    tablet = restarted.test_client()
-    with restarted.app_context():
-        english(tablet)
-        response = _log_in(tablet, "Orel", PIN)
+    tablet = _after_a_restart(app, tmp_path)
+    english(tablet)
+    response = _log_in(tablet, "Orel", PIN)
     assert response.status_code == 429 and LOCKED.format(15) in text(response)
 
 
@@ -139,7 +142,4 @@ def test_four_wrong_pins_before_a_restart_and_one_after_lock_the_name(app, clien
     make_user(name="Orel")
     for _ in range(4):
         _log_in(client, "Orel", WRONG)
-    restarted = _test_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path)
-    tablet = restarted.test_client()
-    with restarted.app_context():
-        assert _log_in(tablet, "Orel", WRONG).status_code == 429
+    assert _log_in(_after_a_restart(app, tmp_path), "Orel", WRONG).status_code == 429
