@@ -86,9 +86,10 @@ def backups(directory: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.is_dir() and p.name.startswith(PREFIX))
 
 
-def make_backup(directory: Path | None = None, *, note: str = "") -> Path:
+def make_backup(directory: Path | None = None, *, note: str = "", prune_old: bool = True) -> Path:
     """A new backup folder in `directory` (the configured one by default); the oldest beyond
-    WORKSHOP_BACKUP_KEEP are deleted. `note` ends the folder's name (e.g. "before-restore")."""
+    WORKSHOP_BACKUP_KEEP are deleted unless `prune_old` is False. `note` ends the folder's name
+    (e.g. "before-restore")."""
     directory = directory or backup_dir()
     directory.mkdir(parents=True, exist_ok=True)
     now = datetime.now(UTC)
@@ -109,7 +110,8 @@ def make_backup(directory: Path | None = None, *, note: str = "") -> Path:
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
-    prune(directory, current_app.config["BACKUP_KEEP"])
+    if prune_old:
+        prune(directory, current_app.config["BACKUP_KEEP"])
     return directory / name
 
 

@@ -80,7 +80,8 @@ def restore(source: Path, instance: Path) -> RestoreReport:
     elif not (source / DUMP_FILE).is_file():
         raise Invalid(_l("The backup has no %(file)s.", file=DUMP_FILE))
     with InstanceLock(instance):
-        kept = make_backup(note="before-restore")
+        # Nothing is pruned now: the backup being restored may be the oldest one kept.
+        kept = make_backup(note="before-restore", prune_old=False)
         db.session.remove()
         db.engine.dispose()
         if dialect == "sqlite":

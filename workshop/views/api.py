@@ -82,7 +82,7 @@ def post_bench_run(serial: str):
     try:
         body = read_json(RUN_DOCUMENT_MAX_BYTES)
     except UnreadableBody as problem:
-        return jsonify(error=str(problem)), 400
+        return jsonify(error=str(problem)), problem.status
     try:
         run = bench_runs.record_posted_run(serial, body, station)
     except ServiceError as error:

@@ -6,6 +6,7 @@ import json
 import re
 
 from flask import request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 #: Deeper than any document the app reads (a run document is about six levels deep).
 MAX_DEPTH = 32
@@ -17,6 +18,12 @@ _NOT_A_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
 
 class UnreadableBody(ValueError):
     """The body is not JSON the app reads; str() says why, in English (tools read the API)."""
+
+    status = 400
+
+
+class BodyTooLarge(UnreadableBody):
+    status = 413
 
 
 def nesting_depth(raw: bytes, stop_at: int = MAX_DEPTH) -> int:
@@ -32,10 +39,13 @@ def nesting_depth(raw: bytes, stop_at: int = MAX_DEPTH) -> int:
 
 
 def read_json(max_bytes: int) -> object:
-    """The request's JSON body; werkzeug answers 413 past `max_bytes`, UnreadableBody says what
-    else is wrong."""
+    """The request's JSON body; UnreadableBody (BodyTooLarge past `max_bytes`) says what is
+    wrong with it."""
     request.max_content_length = max_bytes
-    raw = request.get_data(cache=False)
+    try:
+        raw = request.get_data(cache=False)
+    except RequestEntityTooLarge:
+        raise BodyTooLarge(f"the body is larger than {max_bytes} bytes") from None
     if nesting_depth(raw) > MAX_DEPTH:
         raise UnreadableBody(f"the JSON nests deeper than {MAX_DEPTH} levels")
     try:

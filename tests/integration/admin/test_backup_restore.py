@@ -119,6 +119,17 @@ def test_the_app_works_on_after_a_restore(instance):
     assert _run(instance, "verify-audit").exit_code == 0
 
 
+def test_the_oldest_backup_kept_restores_too(instance):
+    instance.config["BACKUP_KEEP"] = 2
+    _some_work(instance)
+    oldest = _backup(instance)
+    _some_work(instance)
+    _backup(instance)
+    result = _run(instance, "restore", str(oldest))
+    assert result.exit_code == 0, result.output
+    assert "  1 units," in result.stdout and oldest.is_dir()
+
+
 def test_a_restore_refuses_while_the_app_is_served(instance):
     _some_work(instance)
     written = _backup(instance)

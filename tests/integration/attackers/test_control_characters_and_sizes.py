@@ -187,7 +187,7 @@ def test_a_run_reason_of_five_million_characters_is_refused_by_its_size(app, sta
     before = database_state()
     response = station_post(_document(reason="x" * 5_000_000))
     assert response.status_code == 413
-    assert response.get_json() == {"error": "request entity too large"}
+    assert response.get_json() == {"error": "the body is larger than 1048576 bytes"}
     assert database_state() == before
 
 
