@@ -4,6 +4,7 @@ it raises: what RunDocument.from_json and the measurement specs are built from."
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -53,11 +54,35 @@ def list_of(value: object, where: str) -> list[Any]:
     return value
 
 
-def text(value: object, where: str, longest: int | None = None) -> str:
+def is_control(character: str) -> bool:
+    """A control character (C0, DEL, C1), or half of a surrogate pair (UTF-8 cannot hold one)."""
+    return unicodedata.category(character) in ("Cc", "Cs")
+
+
+#: What a multi-line text (a reason, a detail) may hold beyond printable characters.
+LINE_BREAKS = frozenset("\n\r\t")
+
+
+def text(value: object, where: str, longest: int | None = None, *, multiline: bool = False) -> str:
+    """Text of at most `longest` characters without control characters (line breaks and tabs
+    allowed when `multiline`)."""
     if not isinstance(value, str):
         raise DocumentError(f"{where} must be text, not {_type_name(value)}")
     if longest is not None and len(value) > longest:
         raise DocumentError(f"{where} must be text of at most {longest} characters")
+    allowed = LINE_BREAKS if multiline else frozenset()
+    if any(is_control(c) and c not in allowed for c in value):
+        raise DocumentError(f"{where} must not hold control characters")
+    return value
+
+
+def raw_text(value: object, where: str) -> str:
+    """Text as it came off a wire (a transcript's line), control characters and all; only what
+    no text can store (half a surrogate pair) is refused."""
+    if not isinstance(value, str):
+        raise DocumentError(f"{where} must be text, not {_type_name(value)}")
+    if any(unicodedata.category(c) == "Cs" for c in value):
+        raise DocumentError(f"{where} must not hold half a surrogate pair")
     return value
 
 
@@ -105,13 +130,17 @@ def enum_member(kind: type[_E], value: object, where: str) -> _E:
     raise DocumentError(f"{where} must be one of {known}, not {value!r}")
 
 
-def finite_everywhere(value: object, where: str) -> None:
-    """Refuse NaN and infinity anywhere inside an open-ended part (the probe)."""
+def plain_everywhere(value: object, where: str) -> None:
+    """Refuse NaN, infinity and control characters anywhere inside an open-ended part (the
+    probe, the limits)."""
     if isinstance(value, float):
         number(value, where)
+    elif isinstance(value, str):
+        text(value, where)
     elif isinstance(value, dict):
         for key, inner in value.items():
-            finite_everywhere(inner, f"{where}.{key}")
+            text(key, f"{where} key")
+            plain_everywhere(inner, f"{where}.{key}")
     elif isinstance(value, list):
         for index, inner in enumerate(value):
-            finite_everywhere(inner, f"{where}[{index}]")
+            plain_everywhere(inner, f"{where}[{index}]")

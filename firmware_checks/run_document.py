@@ -29,10 +29,11 @@ from .json_reading import (
     boolean,
     enum_member,
     fields_of,
-    finite_everywhere,
     list_of,
     mapping,
     number,
+    plain_everywhere,
+    raw_text,
     text,
     value_of,
 )
@@ -120,7 +121,7 @@ class Measurement:
             unit=text(fields["unit"], f"{where}.unit", 16),
             limit=text(fields["limit"], f"{where}.limit", 300),
             passed=boolean(fields["passed"], f"{where}.passed"),
-            detail=text(fields.get("detail", ""), f"{where}.detail"),
+            detail=text(fields.get("detail", ""), f"{where}.detail", DETAIL_MAX, multiline=True),
             limit_spec=None
             if limit_spec is None
             else LimitSpec.from_json(limit_spec, f"{where}.limit_spec"),
@@ -139,6 +140,12 @@ def verdict_of(measurements: Sequence[Measurement]) -> tuple[Verdict, str]:
         )
     return Verdict.PASS, f"all {len(measurements)} measurements within limits"
 
+
+#: The longest reason, detail and port address a document may carry: a sentence or a few, and
+#: what a pyserial URL needs.
+REASON_MAX = 2000
+DETAIL_MAX = 2000
+URL_MAX = 200
 
 _DOCUMENT_KEYS = ("url", "verdict", "reason", "measurements", "limits", "transcript")
 _CHANGE_KINDS = ("missing", "extra", "changed")
@@ -200,15 +207,16 @@ class RunDocument:
         )
         if verdict is Verdict.PASS and any(not m.passed for m in measurements):
             raise DocumentError("verdict: a run with a failed measurement cannot pass")
+        plain_everywhere(fields["limits"], "limits")
         try:
             limits = limits_from_mapping(mapping(fields["limits"], "limits"))
         except LimitsError as error:
             raise DocumentError(f"limits: {error}") from None
         changes = fields.get("config_changes")
         return cls(
-            url=text(fields["url"], "url"),
+            url=text(fields["url"], "url", URL_MAX),
             verdict=verdict,
-            reason=text(fields["reason"], "reason"),
+            reason=text(fields["reason"], "reason", REASON_MAX, multiline=True),
             limits=limits,
             transcript=tuple(
                 _entry(e, f"transcript[{i}]")
@@ -232,7 +240,7 @@ def _probe(value: object) -> dict[str, Any] | None:
     uid = probe.get("uid")
     if uid is not None:
         text(uid, "probe.uid", 48)
-    finite_everywhere(probe, "probe")
+    plain_everywhere(probe, "probe")
     return probe
 
 
@@ -244,7 +252,10 @@ def _entry(value: object, where: str) -> TranscriptEntry:
     if kind not in KINDS:
         raise DocumentError(f"{where}.kind must be one of {', '.join(KINDS)}")
     return TranscriptEntry(
-        number(fields["t"], f"{where}.t"), direction, kind, text(fields["data"], f"{where}.data")
+        number(fields["t"], f"{where}.t"),
+        direction,
+        kind,
+        raw_text(fields["data"], f"{where}.data"),
     )
 
 

@@ -1,7 +1,7 @@
 """Flask-WTF forms: CSRF on every one, validation messages in the volunteer's language."""
 
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -16,12 +16,36 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from workshop import vocabulary
+from workshop.models import (
+    AuditEvent,
+    BenchPort,
+    BoardBinding,
+    DroneType,
+    Printer,
+    Review,
+    StageRecord,
+    StationToken,
+    Unit,
+    UnitPart,
+    User,
+)
+from workshop.models.delivery import Delivery
+from workshop.services.fc_config import GOLDEN_MAX
+from workshop.validators import Id, PlainText, column_length
 from workshop.workflow import WORK_STAGES, Reason, Role
 
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp"]
+#: What a scan box takes: a label's address or a serial, with room to spare.
+SCAN_MAX = 300
+#: A list typed one item a line (a bill of materials, a checklist, serials or lots).
+LIST_MAX = 20_000
+#: The address printed on the labels (workshop.services.settings checks it further).
+LABEL_ADDRESS_MAX = 100
+#: The audit log's pages: far more than it will ever have.
+PAGE_MAX = 1_000_000
 
 T = TypeVar("T")
 
@@ -36,8 +60,25 @@ def required(data: T | None) -> T:
     return data
 
 
+def _note(column: Any) -> PlainText:
+    """A multi-line note stored in `column`."""
+    return PlainText(column_length(column), multiline=True)
+
+
+def _lines(longest: int) -> PlainText:
+    """A list typed one item a line."""
+    return PlainText(longest, multiline=True)
+
+
+def _scanned(longest: int) -> PlainText:
+    """A code a scanner types: it may end it with Enter or Tab, which the services strip."""
+    return PlainText(longest, multiline=True)
+
+
 class LoginForm(FlaskForm):
-    username = StringField(_l("Name or callsign"), validators=[DataRequired(), Length(max=64)])
+    username = StringField(
+        _l("Name or callsign"), validators=[DataRequired(), PlainText(column_length(User.name))]
+    )
     pin = PasswordField(
         _l("PIN"),
         validators=[DataRequired(), Regexp(r"^\d{4,12}$", message=_l("A PIN is 4 to 12 digits."))],
@@ -45,13 +86,13 @@ class LoginForm(FlaskForm):
 
 
 class ScanForm(FlaskForm):
-    code = StringField(_l("Scan a label or type a serial"), validators=[Length(max=300)])
+    code = StringField(_l("Scan a label or type a serial"), validators=[_scanned(SCAN_MAX)])
 
 
 class BadgeForm(FlaskForm):
     """A scanned badge, and the PIN when the workshop asks for one."""
 
-    code = HiddenField(validators=[InputRequired(), Length(max=16)])
+    code = HiddenField(validators=[InputRequired(), PlainText(column_length(User.badge_code))])
     pin = PasswordField(
         _l("PIN"),
         validators=[Optional(), Regexp(r"^\d{4,12}$", message=_l("A PIN is 4 to 12 digits."))],
@@ -59,22 +100,25 @@ class BadgeForm(FlaskForm):
 
 
 class NewUnitForm(FlaskForm):
-    drone_type = SelectField(_l("Drone type"), coerce=int, validators=[InputRequired()])
+    drone_type = SelectField(_l("Drone type"), coerce=int, validators=[InputRequired(), Id()])
 
 
 class VersionedForm(FlaskForm):
     """Every form that changes a unit carries the version the person saw."""
 
-    version = HiddenField(validators=[InputRequired(), Regexp(r"^\d+$")])
+    version = HiddenField(validators=[InputRequired(), Id()])
 
 
 class PartForm(VersionedForm):
-    bom_item = HiddenField(validators=[InputRequired(), Regexp(r"^\d+$")])
-    code = StringField(_l("Serial or lot code"), validators=[DataRequired(), Length(max=64)])
+    bom_item = HiddenField(validators=[InputRequired(), Id()])
+    code = StringField(
+        _l("Serial or lot code"),
+        validators=[DataRequired(), _scanned(column_length(UnitPart.code))],
+    )
 
 
 class FinishForm(VersionedForm):
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    note = TextAreaField(_l("Note"), validators=[Optional(), _note(StageRecord.note)])
     photo = FileField(
         _l("Photo"), validators=[FileAllowed(PHOTO_TYPES, _l("Photos only: JPEG, PNG or WebP."))]
     )
@@ -97,22 +141,27 @@ class ReworkForm(VersionedForm):
     rework_stage = SelectField(
         _l("Back to stage (with “Other”)"), choices=stage_choices, validators=[Optional()]
     )
-    text = TextAreaField(_l("Details"), validators=[Optional(), Length(max=2000)])
+    text = TextAreaField(_l("Details"), validators=[Optional(), _note(StageRecord.note)])
 
 
 class StatusForm(VersionedForm):
     """Hold, release or scrap, with the person's words."""
 
-    text = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+    text = TextAreaField(_l("Reason"), validators=[Optional(), _note(Unit.status_note)])
 
 
 class ApproveForm(VersionedForm):
-    text = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    text = TextAreaField(_l("Note"), validators=[Optional(), _note(Review.note)])
 
 
 class DeliveryForm(VersionedForm):
     receiver_code = StringField(
-        _l("Receiving unit's code"), validators=[DataRequired(), Length(min=2, max=32)]
+        _l("Receiving unit's code"),
+        validators=[
+            DataRequired(),
+            Length(min=2),
+            PlainText(column_length(Delivery.receiver_code)),
+        ],
     )
     delivered_on = DateField(_l("Date"), default=date.today, validators=[InputRequired()])
 
@@ -121,11 +170,15 @@ class PartSearchForm(FlaskForm):
     class Meta:
         csrf = False  # a read-only search by GET
 
-    q = StringField(_l("Part serial or lot"), validators=[Optional(), Length(max=64)])
+    q = StringField(
+        _l("Part serial or lot"), validators=[Optional(), _scanned(column_length(UnitPart.code))]
+    )
 
 
 class DroneTypeForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    name = StringField(
+        _l("Name"), validators=[DataRequired(), PlainText(column_length(DroneType.name))]
+    )
     prefix = StringField(
         _l("Serial prefix"),
         validators=[
@@ -134,18 +187,18 @@ class DroneTypeForm(FlaskForm):
         ],
     )
     active = BooleanField(_l("In production"), default=True)
-    bom = TextAreaField(_l("Bill of materials"), validators=[Length(max=20000)])
+    bom = TextAreaField(_l("Bill of materials"), validators=[_lines(LIST_MAX)])
     checklist_kitting = TextAreaField(
-        vocabulary.STAGE_NAMES["kitting"], validators=[Length(max=20000)]
+        vocabulary.STAGE_NAMES["kitting"], validators=[_lines(LIST_MAX)]
     )
     checklist_soldering = TextAreaField(
-        vocabulary.STAGE_NAMES["soldering"], validators=[Length(max=20000)]
+        vocabulary.STAGE_NAMES["soldering"], validators=[_lines(LIST_MAX)]
     )
     checklist_flashing = TextAreaField(
-        vocabulary.STAGE_NAMES["flashing"], validators=[Length(max=20000)]
+        vocabulary.STAGE_NAMES["flashing"], validators=[_lines(LIST_MAX)]
     )
     checklist_bench_test = TextAreaField(
-        vocabulary.STAGE_NAMES["bench_test"], validators=[Length(max=20000)]
+        vocabulary.STAGE_NAMES["bench_test"], validators=[_lines(LIST_MAX)]
     )
 
 
@@ -154,7 +207,9 @@ def role_choices() -> list[tuple[str, str]]:
 
 
 class NewUserForm(FlaskForm):
-    name = StringField(_l("Name or callsign"), validators=[DataRequired(), Length(max=64)])
+    name = StringField(
+        _l("Name or callsign"), validators=[DataRequired(), PlainText(column_length(User.name))]
+    )
     role = SelectField(_l("Role"), choices=role_choices)
     pin = PasswordField(
         _l("PIN"),
@@ -172,22 +227,32 @@ class EditUserForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    lang = HiddenField(validators=[InputRequired()])
+    lang = HiddenField(validators=[InputRequired(), PlainText(8)])
 
 
 class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    key = StringField(_l("Serial or id"), validators=[Optional(), Length(max=40)])
-    page = IntegerField(default=1, validators=[Optional()])
+    key = StringField(
+        _l("Serial or id"),
+        validators=[Optional(), PlainText(column_length(AuditEvent.entity_key))],
+    )
+    page = IntegerField(
+        _l("Page"),
+        default=1,
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=PAGE_MAX, message=_l("a page number from 1 to %(max)s")),
+        ],
+    )
 
 
 class LabelSettingsForm(FlaskForm):
     """The admin's label and badge settings; choices are filled in by the view."""
 
     label_base_url = StringField(
-        _l("Address on the labels"), validators=[Optional(), Length(max=100)]
+        _l("Address on the labels"), validators=[Optional(), PlainText(LABEL_ADDRESS_MAX)]
     )
     default_stock = SelectField(_l("Label stock"))
     default_printer = SelectField(_l("Default printer"), validators=[Optional()])
@@ -198,29 +263,33 @@ class LabelSettingsForm(FlaskForm):
 class PrinterForm(FlaskForm):
     """A label printer; choices are filled in by the view."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=64)])
+    name = StringField(
+        _l("Name"), validators=[DataRequired(), PlainText(column_length(Printer.name))]
+    )
     kind = SelectField(_l("Kind"))
-    address = StringField(_l("Address"), validators=[DataRequired(), Length(max=200)])
+    address = StringField(
+        _l("Address"), validators=[DataRequired(), PlainText(column_length(Printer.address))]
+    )
     model = SelectField(_l("Brother QL model"), validators=[Optional()])
     stock = SelectField(_l("Label stock loaded"))
     dpi = IntegerField(_l("Resolution (dpi, ZPL only)"), validators=[Optional()])
 
 
 class SendLabelForm(FlaskForm):
-    printer = HiddenField(validators=[InputRequired(), Regexp(r"^\d+$")])
+    printer = HiddenField(validators=[InputRequired(), Id()])
 
 
 class StartRunForm(FlaskForm):
     """Start a flight-controller run on one of the bench ports."""
 
-    port = HiddenField(validators=[InputRequired(), Regexp(r"^\d+$")])
+    port = HiddenField(validators=[InputRequired(), Id()])
 
 
 class ApplyGoldenForm(StartRunForm):
     """Applying overwrites the board's settings: the person confirms which unit and board."""
 
     #: The board the person was shown; applying is refused if another one is bound by now.
-    board = HiddenField(validators=[InputRequired(), Length(max=48)])
+    board = HiddenField(validators=[InputRequired(), PlainText(column_length(BoardBinding.uid))])
     confirm = BooleanField(
         _l("I checked the unit and the board named above"), validators=[DataRequired()]
     )
@@ -238,18 +307,25 @@ class MotorSpinForm(StartRunForm):
 class GoldenForm(FlaskForm):
     """A golden `diff all`, pasted or as a file, and the lines that differ per unit."""
 
-    text = TextAreaField(_l("Paste the `diff all`"), validators=[Optional(), Length(max=200_000)])
+    text = TextAreaField(_l("Paste the `diff all`"), validators=[Optional(), _lines(GOLDEN_MAX)])
     upload = FileField(_l("…or choose its file"))
     ignore = TextAreaField(
         _l("Per-unit lines to ignore, one pattern a line"),
-        validators=[Optional(), Length(max=10_000)],
+        validators=[Optional(), _lines(10_000)],
     )
 
 
 class StationForm(FlaskForm):
-    name = StringField(_l("Station name"), validators=[DataRequired(), Length(max=64)])
+    name = StringField(
+        _l("Station name"),
+        validators=[DataRequired(), PlainText(column_length(StationToken.name))],
+    )
 
 
 class PortForm(FlaskForm):
-    name = StringField(_l("Port name"), validators=[DataRequired(), Length(max=64)])
-    url = StringField(_l("Address"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(
+        _l("Port name"), validators=[DataRequired(), PlainText(column_length(BenchPort.name))]
+    )
+    url = StringField(
+        _l("Address"), validators=[DataRequired(), PlainText(column_length(BenchPort.url))]
+    )

@@ -154,6 +154,7 @@ GOLDEN_SOURCES: dict[str, LazyString] = {
 #: How a print job's state reads on the print jobs page.
 JOB_STATE_NAMES: dict[str, LazyString] = {
     "queued": _l("Waiting"),
+    "sending": _l("Sending"),
     "sent": _l("Sent"),
     "failed": _l("Failed"),
 }

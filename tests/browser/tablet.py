@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import ConsoleMessage, Page, expect
 
 from workshop.extensions import db
 from workshop.models import Unit
@@ -26,6 +26,19 @@ CHROMIUM_ARGS = [
 VOLUNTEER = ("Sokil", "1111")
 REVIEWER = ("Lisa", "2222")
 ADMIN = ("Koordynator", "3333")
+
+
+def watch_csp(page: Page) -> list[str]:
+    """What the consoles of the page, and of every page it opens, say the
+    Content-Security-Policy refused (empty: nothing)."""
+    refused: list[str] = []
+
+    def note(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            refused.append(message.text)
+
+    page.context.on("console", note)
+    return refused
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from tests.browser.tablet import (
     demo_unit_at,
     log_in,
     screenshot,
+    watch_csp,
 )
 from workshop.extensions import db
 from workshop.models import User
@@ -172,6 +173,7 @@ def test_the_camera_reads_a_label_live(
     browser = browser_type.launch(**(browser_type_launch_args | {"args": CHROMIUM_ARGS + camera}))
     try:
         page = browser.new_page(viewport=TABLET_PORTRAIT)
+        refused = watch_csp(page)
         log_in(page, live_server, VOLUNTEER)
         page.goto(live_server("/parts"))
 
@@ -179,5 +181,6 @@ def test_the_camera_reads_a_label_live(
 
         expect(page).to_have_url(live_server(f"/u/{serial}"))
         expect(page.locator("h1.serial")).to_have_text(serial)
+        assert refused == []
     finally:
         browser.close()

@@ -21,7 +21,6 @@ from tests.helpers import login, make_drone_type, make_unit, make_user
 from tests.integration.support import english, text
 from workshop.extensions import db
 from workshop.models import (
-    AuditEvent,
     Delivery,
     DroneType,
     Photo,
@@ -32,7 +31,7 @@ from workshop.models import (
     User,
 )
 from workshop.models.timestamps import utcnow
-from workshop.services import drone_types, units
+from workshop.services import audit, drone_types, units
 from workshop.services.drone_types import BomLine
 from workshop.workflow import Role, Stage
 
@@ -150,15 +149,13 @@ def grow_traveler(unit: Unit, n: int) -> None:
                 return_reason="damaged_part",
             )
         )
-        db.session.add(
-            AuditEvent(
-                user_id=person.id,
-                action="unit.fail",
-                entity="unit",
-                entity_key=unit.serial,
-                before={"stage": "soldering"},
-                after={"stage": "soldering", "reason": "cold_joint"},
-            )
+        audit.record(
+            person,
+            "unit.fail",
+            "unit",
+            unit.serial,
+            {"stage": "soldering"},
+            {"stage": "soldering", "reason": "cold_joint"},
         )
     db.session.commit()
 
@@ -241,14 +238,7 @@ def test_the_review_queue_costs_the_same_for_2_and_for_12_waiting_units(app, cli
 def test_the_audit_log_costs_the_same_for_events_by_2_and_by_30_people(app, client):
     def events_by_new_people(count: int) -> None:
         for person in [make_user(name=f"Person {uuid.uuid4().hex[:6]}") for _ in range(count)]:
-            db.session.add(
-                AuditEvent(
-                    user_id=person.id,
-                    action="user.update",
-                    entity="user",
-                    entity_key=str(person.id),
-                )
-            )
+            audit.record(person, "user.update", "user", person.id)
         db.session.commit()
 
     events_by_new_people(2)

@@ -5,6 +5,7 @@ from workshop.models.boards import BoardBinding, BoardConflict
 from workshop.models.catalog import BomItem, ChecklistItem, DroneType, SerialCounter
 from workshop.models.delivery import Delivery
 from workshop.models.fc_config import GoldenConfig, LimitsVersion
+from workshop.models.logins import LoginFailure, LoginSession
 from workshop.models.people import User
 from workshop.models.ports import BenchPort
 from workshop.models.printing import Printer, PrintJob
@@ -26,6 +27,8 @@ __all__ = [
     "DroneType",
     "GoldenConfig",
     "LimitsVersion",
+    "LoginFailure",
+    "LoginSession",
     "Photo",
     "PrintJob",
     "Printer",

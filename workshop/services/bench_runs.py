@@ -31,6 +31,7 @@ from workshop.models import (
 from workshop.services import audit, fc_config, measurement_text, stages, units
 from workshop.services.errors import Conflict, Invalid, NotFound
 from workshop.services.transaction import unit_change
+from workshop.validators import is_id
 from workshop.workflow import RUN_REQUIRED, Reason, Stage, Status
 
 #: The stage each kind of run is done at.
@@ -170,10 +171,14 @@ def record_posted_run(serial: str, body: object, station: StationToken) -> Bench
     if not isinstance(body, dict):
         raise Invalid(_l("The run document is not valid: %(problem)s", problem="not an object"))
     versions = {key: body.get(key) for key in ("limits_version", "golden_version")}
-    if any(
-        v is not None and (not isinstance(v, int) or isinstance(v, bool)) for v in versions.values()
-    ):
-        raise Invalid(_l("limits_version and golden_version must be whole numbers or null."))
+    for key, value in versions.items():
+        if value is not None and not is_id(value):
+            raise Invalid(
+                _l(
+                    "%(field)s must be the number of a saved version or null.",
+                    field=key,
+                )
+            )
     kind = next((k for k in RunKind if k.value == body.get("kind")), None)
     if kind is None:
         problem = f"unknown kind {body.get('kind')!r}"

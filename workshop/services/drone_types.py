@@ -15,6 +15,12 @@ from workshop.workflow import WORK_STAGES
 
 #: Digits and capital Latin letters only: safe under any scanner keyboard layout.
 PREFIX = re.compile(r"^[A-Z0-9]{2,8}$")
+#: The most of one part a drone takes (screws included).
+QUANTITY_MAX = 999
+BOM_NAME_MAX = 120
+#: `4 x Motor 2807`: a number (signed or not, whole or not, to refuse what is not a quantity),
+#: an x (Latin, Cyrillic or the multiplication sign) and the part.
+COUNTED_LINE = re.compile(r"^([-+−]?)\s*(\d+(?:[.,]\d+)?)\s*[xх×]\s*(.+)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,9 @@ def get_type(type_id: int) -> DroneType:
 
 
 def parse_bom(text: str) -> list[BomLine]:
-    """One part a line: `quantity x name`, a trailing `*` marks it tracked."""
+    """One part a line: `quantity x name`, a trailing `*` marks it tracked; without a quantity,
+    one. A line that starts with a number and an x means a quantity: a negative, fractional or
+    absurd one is refused, never taken into the part's name."""
     lines = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -62,9 +70,20 @@ def parse_bom(text: str) -> list[BomLine]:
             continue
         tracked = line.endswith("*")
         line = line.rstrip("*").strip()
-        match = re.match(r"^(\d{1,4})\s*[xх×]\s*(.+)$", line, re.IGNORECASE)
-        quantity, name = (int(match.group(1)), match.group(2).strip()) if match else (1, line)
-        if not name or len(name) > 120 or quantity < 1:
+        quantity, name = 1, line
+        if match := COUNTED_LINE.match(line):
+            sign, count, name = match.group(1), match.group(2), match.group(3).strip()
+            if sign or not count.isdigit() or not 1 <= int(count) <= QUANTITY_MAX:
+                raise Invalid(
+                    _l(
+                        "Bill of materials, line %(number)d: the quantity is a whole number "
+                        "from 1 to %(max)d.",
+                        number=number,
+                        max=QUANTITY_MAX,
+                    )
+                )
+            quantity = int(count)
+        if not name or len(name) > BOM_NAME_MAX:
             raise Invalid(
                 _l("Bill of materials, line %(number)d is not “quantity x part”.", number=number)
             )

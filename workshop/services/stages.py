@@ -18,9 +18,11 @@ from workshop.services import audit, photos
 from workshop.services.errors import Conflict, Forbidden, Invalid
 from workshop.services.refusals import explain
 from workshop.services.transaction import CONFLICT, unit_change
+from workshop.validators import NOTE_MAX, column_length
 from workshop.workflow import RUN_REQUIRED, Action, Move, Reason, Refused, Role, Stage
 
-NOTE_MAX = 2000
+#: A hold or scrap reason is kept on the unit itself, in a shorter column than a note.
+STATUS_NOTE_MAX = column_length(Unit.status_note)
 
 
 @dataclass(frozen=True)
@@ -284,6 +286,10 @@ def fail_after_run(unit: Unit, actor: User | None, reason: Reason, note: str) ->
 def change_status(unit: Unit, actor: User, action: Action, data: StageInput) -> None:
     """Put on hold, take off hold, or scrap, with the person's words as the reason."""
     _check_note(data)
+    if len(data.text.strip()) > STATUS_NOTE_MAX:
+        raise Invalid(
+            _l("The reason is too long (at most %(max)d characters).", max=STATUS_NOTE_MAX)
+        )
     new = decide(unit, actor, action, data)
     unit.status_note = data.text.strip()
     commit_move(unit, actor, action, new, details={"text": unit.status_note})

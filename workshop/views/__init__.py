@@ -10,7 +10,6 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from workshop import vocabulary
 from workshop.extensions import db, login_manager
 from workshop.i18n import LANGUAGE_NAMES
-from workshop.services import login_throttle
 from workshop.views import (
     access,
     admin,
@@ -18,22 +17,25 @@ from workshop.views import (
     auth,
     converters,
     fc,
+    headers,
     labels,
     printing,
     review,
     scan,
     units,
 )
+from workshop.views.form_reading import FormReadingRequest
 
 # Error pages by status; the API answers the same errors in JSON (in English, for tools).
 ERROR_PAGES = {code: f"errors/{code}.html" for code in (400, 403, 404, 405, 413)}
 
 
 def register_blueprints(app: Flask) -> None:
+    app.request_class = FormReadingRequest
     converters.register(app)
+    headers.init_app(app)
     access.init_login(login_manager)
     access.init_idle_logout(app)
-    login_throttle.init_app(app)
     for blueprint in (
         auth.bp,
         scan.bp,
@@ -74,14 +76,14 @@ def _wants_json() -> bool:
 def _error_page(code: int, template: str):
     def handler(error: HTTPException) -> Any:
         # A 405 names the methods the address does take, as HTTP asks.
-        headers = (
+        allow = (
             {"Allow": ", ".join(error.valid_methods)}
             if isinstance(error, MethodNotAllowed) and error.valid_methods
             else {}
         )
         if _wants_json():
-            return jsonify(error=error.name.lower()), code, headers
-        return render_template(template, error=error), code, headers
+            return jsonify(error=error.name.lower()), code, allow
+        return render_template(template, error=error), code, allow
 
     return handler
 

@@ -32,7 +32,7 @@ from workshop.services import (
 )
 from workshop.services.errors import Invalid, ServiceError
 from workshop.services.measurement_text import step_name
-from workshop.views.access import roles_required
+from workshop.views.access import current_login, roles_required
 from workshop.views.form_errors import field_errors
 from workshop.workflow import WORK_STAGES, Role
 
@@ -58,7 +58,7 @@ def _type_form(type_id: int | None) -> DroneTypeForm:
 
 
 @bp.route("/types/new", methods=["GET", "POST"], defaults={"type_id": None})
-@bp.route("/types/<int:type_id>", methods=["GET", "POST"])
+@bp.route("/types/<id:type_id>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def edit_type(type_id: int | None):
     try:
@@ -114,7 +114,7 @@ def users():
     ), status
 
 
-@bp.route("/users/<int:user_id>", methods=["POST"])
+@bp.route("/users/<id:user_id>", methods=["POST"])
 @roles_required(Role.ADMIN)
 def edit_user(user_id: int):
     form = EditUserForm(prefix=f"u{user_id}")
@@ -123,7 +123,12 @@ def edit_user(user_id: int):
         return redirect(url_for("admin.users"))
     try:
         accounts.update_user(
-            user_id, form.role.data, form.active.data, form.pin.data or None, current_user
+            user_id,
+            form.role.data,
+            form.active.data,
+            form.pin.data or None,
+            current_user,
+            actor_login=current_login(),
         )
     except ServiceError as error:
         flash(str(error.message), "error")
@@ -136,13 +141,14 @@ def edit_user(user_id: int):
 @roles_required(Role.ADMIN)
 def audit():
     form = AuditFilterForm(request.args)
-    page = audit_log.page(
-        form.key.data or "", max(form.page.data or 1, 1) if form.validate() else 1
-    )
+    if not form.validate():
+        flash(_("Some fields need attention: %(fields)s", fields=field_errors(form)), "error")
+        return render_template("admin/audit.html", form=form, page=audit_log.page("", 1)), 400
+    page = audit_log.page(form.key.data or "", form.page.data or 1)
     return render_template("admin/audit.html", form=form, page=page)
 
 
-@bp.route("/types/<int:type_id>/limits", methods=["GET", "POST"])
+@bp.route("/types/<id:type_id>/limits", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def limits(type_id: int):
     try:
@@ -176,7 +182,7 @@ def limits(type_id: int):
     ), status
 
 
-@bp.route("/types/<int:type_id>/golden", methods=["GET", "POST"])
+@bp.route("/types/<id:type_id>/golden", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def golden(type_id: int):
     try:
@@ -225,7 +231,7 @@ def golden(type_id: int):
 
 
 # Reading a golden configuration from a board known to be good ------------------------------
-@bp.route("/types/<int:type_id>/golden/read", methods=["POST"])
+@bp.route("/types/<id:type_id>/golden/read", methods=["POST"])
 @roles_required(Role.ADMIN)
 def read_golden(type_id: int):
     form = StartRunForm()
@@ -239,7 +245,7 @@ def read_golden(type_id: int):
     return jsonify(job.to_dict()), 202
 
 
-@bp.route("/types/<int:type_id>/golden/read/<job_id>", methods=["POST"])
+@bp.route("/types/<id:type_id>/golden/read/<job_id>", methods=["POST"])
 @roles_required(Role.ADMIN)
 def save_read_golden(type_id: int, job_id: str):
     try:
@@ -275,7 +281,7 @@ def stations_page():
     ), status
 
 
-@bp.route("/stations/<int:token_id>/revoke", methods=["POST"])
+@bp.route("/stations/<id:token_id>/revoke", methods=["POST"])
 @roles_required(Role.ADMIN)
 def revoke_station(token_id: int):
     try:
@@ -307,7 +313,7 @@ def ports_page():
     ), status
 
 
-@bp.route("/ports/<int:port_id>/<any(use, rest, remove):change>", methods=["POST"])
+@bp.route("/ports/<id:port_id>/<any(use, rest, remove):change>", methods=["POST"])
 @roles_required(Role.ADMIN)
 def change_port(port_id: int, change: str):
     try:
@@ -330,7 +336,7 @@ def conflicts():
     )
 
 
-@bp.route("/conflicts/<int:conflict_id>/<any(accept, reject):decision>", methods=["POST"])
+@bp.route("/conflicts/<id:conflict_id>/<any(accept, reject):decision>", methods=["POST"])
 @roles_required(Role.ADMIN)
 def decide_conflict(conflict_id: int, decision: str):
     try:

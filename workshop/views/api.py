@@ -11,11 +11,14 @@ from workshop.extensions import csrf
 from workshop.models import StationToken
 from workshop.services import bench_runs, stations, unit_reports, units
 from workshop.services.errors import ServiceError
+from workshop.views.json_body import UnreadableBody, read_json
 from workshop.workflow import Stage
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 LOGIN_REQUIRED = {"error": "login required"}
+#: A run document with its whole transcript is some 15 kB; this leaves room for a long one.
+RUN_DOCUMENT_MAX_BYTES = 1024 * 1024
 BAD_TOKEN = {"error": "invalid or revoked station token"}
 
 
@@ -77,7 +80,11 @@ def post_bench_run(serial: str):
     if station is None:
         return jsonify(BAD_TOKEN), 401
     try:
-        run = bench_runs.record_posted_run(serial, request.get_json(silent=True), station)
+        body = read_json(RUN_DOCUMENT_MAX_BYTES)
+    except UnreadableBody as problem:
+        return jsonify(error=str(problem)), problem.status
+    try:
+        run = bench_runs.record_posted_run(serial, body, station)
     except ServiceError as error:
         return _refusal(error)
     unit_url = url_for("units.show", serial=run.unit.serial, _external=True)

@@ -12,21 +12,19 @@ from flask import (
     render_template,
     request,
     send_file,
-    session,
     url_for,
 )
 from flask_babel import _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from workshop import tls
 from workshop.forms import BadgeForm, LanguageForm, LoginForm, required
 from workshop.i18n import remember_language
-from workshop.models import User
 from workshop.services import accounts, settings
 from workshop.services.errors import NotFound, ServiceError
-from workshop.views.access import mark_active, roles_required
+from workshop.views.access import roles_required, sign_in, sign_out
 from workshop.views.form_errors import field_errors
 from workshop.workflow import Role
 
@@ -88,13 +86,6 @@ def login():
     return render_template("auth/login.html", form=form), status
 
 
-def sign_in(user: User) -> None:
-    """Make `user` the one working on this tablet now, in place of whoever was."""
-    # No remember-me cookie, never a permanent session: bench tablets are shared.
-    login_user(user)
-    mark_active()
-
-
 def badge_scanned(code: str):
     """A badge scanned into a scan box: its holder works here from now on, after their PIN
     when the workshop asks for one."""
@@ -113,6 +104,9 @@ def badge(code: str):
 def badge_login():
     form = BadgeForm()
     if not form.validate_on_submit():
+        if "code" in form.errors:  # no badge could hold it: nothing to look up
+            flash(str(accounts.BADGE_INVALID), "error")
+            return redirect(url_for("auth.login"))
         flash(_("Some fields need attention: %(fields)s", fields=field_errors(form)), "error")
         return _badge_page(form.code.data or "", form, 400)
     return _badge_sign_in(required(form.code.data), form.pin.data or None, form)
@@ -147,7 +141,7 @@ def _badge_sign_in(code: str, pin: str | None, form: BadgeForm):
     return redirect(url_for("scan.index"))
 
 
-@bp.route("/accounts/<int:user_id>/badge", methods=["POST"])
+@bp.route("/accounts/<id:user_id>/badge", methods=["POST"])
 @roles_required(Role.ADMIN)
 def issue_badge(user_id: int):
     try:
@@ -166,7 +160,7 @@ def issue_badge(user_id: int):
     return redirect(url_for("admin.users"))
 
 
-@bp.route("/accounts/<int:user_id>/badge/revoke", methods=["POST"])
+@bp.route("/accounts/<id:user_id>/badge/revoke", methods=["POST"])
 @roles_required(Role.ADMIN)
 def revoke_badge(user_id: int):
     try:
@@ -191,8 +185,7 @@ def certificate_authority():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    logout_user()
-    session.pop("seen", None)
+    sign_out()
     flash(_("Logged out."), "info")
     return redirect(url_for("auth.login"))
 

@@ -168,7 +168,7 @@ def _rework_form(run: BenchRun) -> ReworkForm:
     return form
 
 
-@bp.route("/runs/<int:run_id>")
+@bp.route("/runs/<id:run_id>")
 @login_required
 def run(run_id: int):
     found = _run(run_id)
@@ -193,7 +193,7 @@ def run(run_id: int):
     )
 
 
-@bp.route("/runs/<int:run_id>/transcript.txt")
+@bp.route("/runs/<id:run_id>/transcript.txt")
 @login_required
 def transcript(run_id: int):
     found = _run(run_id)

@@ -134,7 +134,7 @@ def add_printer():
     return redirect(url_for("printing.label_settings"))
 
 
-@bp.route("/admin/printers/<int:printer_id>", methods=["POST"])
+@bp.route("/admin/printers/<id:printer_id>", methods=["POST"])
 @roles_required(Role.ADMIN)
 def edit_printer(printer_id: int):
     form = _printer_form(prefix=f"p{printer_id}")
@@ -150,7 +150,7 @@ def edit_printer(printer_id: int):
     return redirect(url_for("printing.label_settings"))
 
 
-@bp.route("/admin/printers/<int:printer_id>/remove", methods=["POST"])
+@bp.route("/admin/printers/<id:printer_id>/remove", methods=["POST"])
 @roles_required(Role.ADMIN)
 def remove_printer(printer_id: int):
     if not FlaskForm().validate_on_submit():
@@ -183,15 +183,21 @@ def send_unit_label(serial: str):
     return redirect(url_for("units.show", serial=unit.serial))
 
 
+#: How often the print jobs page looks again while a job is on its way.
+FOLLOW_SECONDS = 3
+
+
 @bp.route("/print-jobs")
 @login_required
 def jobs():
+    recent = printing.recent_jobs()
+    follow = FOLLOW_SECONDS if any(job.pending for job in recent) else None
     return render_template(
-        "printing/jobs.html", jobs=printing.recent_jobs(), retry_form=FlaskForm()
+        "printing/jobs.html", jobs=recent, retry_form=FlaskForm(), follow_seconds=follow
     )
 
 
-@bp.route("/print-jobs/<int:job_id>/retry", methods=["POST"])
+@bp.route("/print-jobs/<id:job_id>/retry", methods=["POST"])
 @login_required
 def retry(job_id: int):
     if not FlaskForm().validate_on_submit():

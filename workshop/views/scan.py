@@ -92,7 +92,7 @@ def lot(code: str):
     return render_template("scan/parts.html", form=form, found=units.units_with_part(code))
 
 
-@bp.route("/bins/<int:item_id>")
+@bp.route("/bins/<id:item_id>")
 @login_required
 def part_bin(item_id: int):
     """A bin label: the part in it and which drone types' bills of materials use it."""

@@ -218,7 +218,7 @@ def record_part(serial: str):
     return act_on_unit(serial, form, "part_form", change, _("Part recorded."))
 
 
-@bp.route("/u/<serial:serial>/parts/<int:part_id>/remove", methods=["POST"])
+@bp.route("/u/<serial:serial>/parts/<id:part_id>/remove", methods=["POST"])
 @login_required
 def remove_part(serial: str, part_id: int):
     form = VersionedForm(prefix="part")

@@ -181,7 +181,7 @@ def test_refusals_say_why_in_english_and_store_nothing(app, client, station):
             f"/api/units/{flashing.serial}/bench-runs",
             good | {"limits_version": "1"},
             400,
-            "whole numbers",
+            "limits_version must be the number of a saved version or null",
         ),
         (f"/api/units/{flashing.serial}/bench-runs", good | {"kind": "smoke"}, 400, "unknown kind"),
         (
