@@ -1,7 +1,7 @@
 """Moving a unit through its build stages: finish, fail as rework, hold, release, scrap."""
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -9,16 +9,37 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.attributes import flag_modified
 from werkzeug.datastructures import FileStorage
 
-from firmware_checks.run_document import Verdict
+from firmware_checks.run_document import RunKind, Verdict
 from workshop import workflow
 from workshop.extensions import db
-from workshop.models import BenchRun, BoardBinding, BoardConflict, StageRecord, Unit, User
+from workshop.models import (
+    BenchRun,
+    BoardBinding,
+    BoardConflict,
+    Photo,
+    StageRecord,
+    Unit,
+    UnitPart,
+    User,
+)
 from workshop.models.timestamps import utcnow
-from workshop.services import audit, photos
+from workshop.services import audit, evidence, photos
 from workshop.services.errors import Conflict, Forbidden, Invalid
+from workshop.services.evidence import LatestRun, Proof
 from workshop.services.refusals import explain
 from workshop.services.transaction import CONFLICT, unit_change
-from workshop.workflow import RUN_REQUIRED, Action, Move, Reason, Refused, Role, Stage
+from workshop.workflow import (
+    RUN_REQUIRED,
+    Action,
+    ChecklistEntry,
+    ChecklistGaps,
+    Evidence,
+    Move,
+    Reason,
+    Refused,
+    Role,
+    Stage,
+)
 
 NOTE_MAX = 2000
 
@@ -29,6 +50,22 @@ class RunFacts:
 
     run_verdict: Verdict | None = None
     board_conflict: bool = False
+
+
+@dataclass(frozen=True)
+class FinishFacts:
+    """What finishing the unit's current stage depends on, gathered once: its checklist, the
+    evidence the app holds, the parts still without a code, the runs the stage needs."""
+
+    entries: tuple[ChecklistEntry, ...] = ()
+    proofs: Mapping[Evidence, Proof] = field(default_factory=dict)
+    missing_parts: tuple[str, ...] = ()
+    runs: RunFacts = RunFacts()
+    #: The latest run of each kind since the unit came to the stage.
+    latest_runs: Mapping[RunKind, LatestRun] = field(default_factory=dict)
+
+    def gaps(self, ticks: frozenset[int]) -> ChecklistGaps:
+        return workflow.checklist_gaps(self.entries, ticks, self.proofs)
 
 
 @dataclass(frozen=True)
@@ -44,16 +81,51 @@ class StageInput:
     photo: FileStorage | None = None
 
 
+def checklist_entries(unit: Unit) -> tuple[ChecklistEntry, ...]:
+    """The checklist of the unit's current stage as the workflow sees it."""
+    return tuple(
+        ChecklistEntry(key=i.id, text=i.text, required=i.required, evidence=i.proved_by)
+        for i in unit.drone_type.checklist_for(unit.stage)
+    )
+
+
+def finish_facts(unit: Unit) -> FinishFacts:
+    runs = evidence.latest_runs(unit)
+    return FinishFacts(
+        entries=checklist_entries(unit),
+        proofs=evidence.proofs(unit, runs),
+        missing_parts=unit.missing_parts(),
+        runs=run_facts(unit, runs),
+        latest_runs=runs,
+    )
+
+
+def finish_move(
+    unit: Unit, actor: User, facts: FinishFacts, ticks: frozenset[int] = frozenset()
+) -> Move:
+    """The move of finishing the unit's stage with these ticks, every fact filled in."""
+    gaps = facts.gaps(ticks)
+    return Move(
+        action=Action.FINISH,
+        actor_id=actor.id,
+        actor_role=actor.role_enum,
+        missing_required=gaps.missing,
+        missing_proofs=gaps.unproved,
+        unproved_ticks=gaps.ticked_unproved,
+        missing_parts=facts.missing_parts,
+        run_verdict=facts.runs.run_verdict,
+        board_conflict=facts.runs.board_conflict,
+    )
+
+
 def decide(
     unit: Unit,
     actor: User,
     action: Action,
     data: StageInput,
-    missing_required: tuple[str, ...] = (),
-    missing_parts: tuple[str, ...] = (),
-    runs: RunFacts = RunFacts(),
+    facts: FinishFacts | None = None,
 ) -> workflow.UnitState:
-    """Ask the workflow; turn a refusal into a translated `Forbidden`."""
+    """Ask the workflow; turn a refusal into a translated `Forbidden`. Finishing needs `facts`."""
     if unit.version != data.version:
         # A stale page: say so, rather than judge the move against a state it never saw.
         raise Conflict(CONFLICT)
@@ -62,65 +134,80 @@ def decide(
         rework_stage = Stage(data.rework_stage) if data.rework_stage else None
     except ValueError:
         raise Invalid(_l("That reason or stage is not one of the choices.")) from None
-    move = Move(
-        action=action,
-        actor_id=actor.id,
-        actor_role=actor.role_enum,
-        builders=builders(unit),
-        reason=reason,
-        rework_stage=rework_stage,
-        text=data.text,
-        missing_required=missing_required,
-        missing_parts=missing_parts,
-        run_verdict=runs.run_verdict,
-        board_conflict=runs.board_conflict,
-    )
+    if action is Action.FINISH:
+        move = finish_move(unit, actor, facts or finish_facts(unit), data.checked)
+    else:
+        move = Move(
+            action=action,
+            actor_id=actor.id,
+            actor_role=actor.role_enum,
+            builders=builders(unit),
+            reason=reason,
+            rework_stage=rework_stage,
+            text=data.text,
+        )
     try:
         return workflow.apply(unit.state, move)
     except Refused as refused:
         raise Forbidden(explain(refused)) from None
 
 
-def _checklist_answers(unit: Unit, checked: frozenset[int]) -> tuple[list[dict], tuple[str, ...]]:
-    items = unit.drone_type.checklist_for(unit.stage)
-    answers = [
-        {"item_id": i.id, "text": i.text, "required": i.required, "checked": i.id in checked}
-        for i in items
-    ]
-    missing = tuple(i.text for i in items if i.required and i.id not in checked)
-    return answers, missing
+def _checklist_answers(
+    unit: Unit, checked: frozenset[int], proofs: Mapping[Evidence, Proof]
+) -> list[dict[str, Any]]:
+    """The checklist as it stands, for the stage record: an item tied to evidence says which
+    evidence ticked it and the run that holds it."""
+    answers = []
+    for item in unit.drone_type.checklist_for(unit.stage):
+        entry = ChecklistEntry(item.id, item.text, item.required, item.proved_by)
+        answer: dict[str, Any] = {
+            "item_id": item.id,
+            "text": item.text,
+            "required": item.required,
+            "checked": workflow.is_ticked(entry, checked, proofs),
+        }
+        if entry.evidence is not None:
+            answer["evidence"] = entry.evidence.value
+            proof = proofs.get(entry.evidence)
+            if proof is not None and proof.run_id is not None:
+                answer["run_id"] = proof.run_id
+        answers.append(answer)
+    return answers
+
+
+def builders_of(unit_ids: list[int]) -> dict[int, frozenset[int]]:
+    """Everyone who did a step on each unit (started it, finished or failed a stage, recorded a
+    part, added a photo, ran its flight controller from the app): they may not sign it off."""
+    if not unit_ids:
+        return {}
+    steps: sa.CompoundSelect[int, int] = sa.union(
+        sa.select(Unit.id, Unit.created_by_id).where(Unit.id.in_(unit_ids)),
+        sa.select(StageRecord.unit_id, StageRecord.user_id).where(
+            StageRecord.unit_id.in_(unit_ids)
+        ),
+        sa.select(UnitPart.unit_id, UnitPart.recorded_by_id).where(UnitPart.unit_id.in_(unit_ids)),
+        sa.select(Photo.unit_id, Photo.uploaded_by_id).where(Photo.unit_id.in_(unit_ids)),
+        sa.select(BenchRun.unit_id, BenchRun.user_id).where(
+            BenchRun.unit_id.in_(unit_ids), BenchRun.user_id.is_not(None)
+        ),
+    )
+    found: dict[int, set[int]] = {unit_id: set() for unit_id in unit_ids}
+    for unit_id, user_id in db.session.execute(steps):
+        found[unit_id].add(user_id)
+    return {unit_id: frozenset(people) for unit_id, people in found.items()}
 
 
 def builders(unit: Unit) -> frozenset[int]:
-    """Everyone who did a step on the unit, a flight-controller run from the app included:
-    they may not sign it off."""
-    ran = db.session.scalars(
-        sa.select(BenchRun.user_id)
-        .where(BenchRun.unit_id == unit.id, BenchRun.user_id.is_not(None))
-        .distinct()
-    )
-    return unit.builder_ids() | frozenset(user_id for user_id in ran if user_id is not None)
+    """Everyone who did a step on the unit: they may not sign it off."""
+    return builders_of([unit.id])[unit.id]
 
 
-def run_facts(unit: Unit) -> RunFacts:
-    """The latest verdict of the run the unit's stage needs, and whether its board is in doubt.
-
-    Only runs since the unit came to this stage count: a unit sent back through flashing as
-    rework is read again, not waved through on the reading of its first visit.
-    """
+def run_facts(unit: Unit, runs: Mapping[RunKind, LatestRun]) -> RunFacts:
+    """The latest verdict of the run the unit's stage needs, and whether its board is in doubt."""
     kind = RUN_REQUIRED.get(Stage(unit.stage))
     if kind is None:
         return RunFacts()
-    latest = db.session.execute(
-        sa.select(BenchRun.verdict, BenchRun.board_uid)
-        .where(
-            BenchRun.unit_id == unit.id,
-            BenchRun.kind == kind,
-            BenchRun.at >= unit.stage_since,
-        )
-        .order_by(BenchRun.id.desc())
-        .limit(1)
-    ).first()
+    latest = runs.get(kind)
     undecided = db.session.scalar(
         sa.select(sa.func.count(BoardConflict.id)).where(
             BoardConflict.unit_id == unit.id, BoardConflict.decision.is_(None)
@@ -134,7 +221,7 @@ def run_facts(unit: Unit) -> RunFacts:
     # A conflict decided "not this unit's board" leaves the last reading on a foreign board.
     foreign = latest is not None and latest.board_uid is not None and latest.board_uid != bound
     return RunFacts(
-        run_verdict=Verdict(latest.verdict) if latest else None,
+        run_verdict=latest.verdict if latest else None,
         board_conflict=bool(undecided) or foreign,
     )
 
@@ -184,26 +271,21 @@ def commit_move(
 
 
 def finish_stage(unit: Unit, actor: User, data: StageInput) -> StageRecord:
-    """Finish the unit's current stage with its checklist answers, note and photo."""
+    """Finish the unit's current stage with its checklist answers, note and photo; an item
+    tied to evidence is ticked by the evidence, never by hand."""
     _check_note(data)
-    answers, missing = _checklist_answers(unit, data.checked)
-    new = decide(
-        unit,
-        actor,
-        Action.FINISH,
-        data,
-        missing_required=missing,
-        missing_parts=unit.missing_parts(),
-        runs=run_facts(unit),
-    )
+    facts = finish_facts(unit)
+    new = decide(unit, actor, Action.FINISH, data, facts)
+    answers = _checklist_answers(unit, data.checked, facts.proofs)
     return _write_record(unit, actor, data, new, answers, Action.FINISH)
 
 
 def fail_stage(unit: Unit, actor: User, data: StageInput) -> StageRecord:
     """Fail the current stage with a reason: the unit goes back as rework."""
     _check_note(data)
-    answers, _missing = _checklist_answers(unit, data.checked)
+    facts = finish_facts(unit)
     new = decide(unit, actor, Action.FAIL, data)
+    answers = _checklist_answers(unit, data.checked, facts.proofs)
     return _write_record(unit, actor, data, new, answers, Action.FAIL)
 
 
