@@ -69,8 +69,10 @@ class VersionedForm(FlaskForm):
 
 
 class PartForm(VersionedForm):
-    bom_item = HiddenField(validators=[InputRequired(), Regexp(r"^\d+$")])
-    code = StringField(_l("Serial or lot code"), validators=[DataRequired(), Length(max=64)])
+    """A code scanned or typed at kitting; `bom_item` names the part when the person chose it."""
+
+    bom_item = HiddenField(validators=[Optional(), Regexp(r"^\d+$")])
+    code = StringField(_l("Serial or lot code"), validators=[DataRequired(), Length(max=300)])
 
 
 class FinishForm(VersionedForm):

@@ -52,7 +52,7 @@ def test_a_bench_test_reads_in_ukrainian_with_no_english_limit_text(client, volu
 
     rows = _rows(page)
     assert "одне з: BTFL, INAV" in rows["firmware_variant"]
-    assert "містить: gyro, acc" in rows["sensors"]
+    assert "містить: гіроскоп, акселерометр" in rows["sensors"]
     assert "лише дозволені прапорці" in rows["arming_flags"]
     assert "≤ 2 °/с" in rows["gyro_noise_x"]
     assert "стандартне відхилення за 50 вимірами в спокої" in rows["gyro_noise_x"]
@@ -74,7 +74,7 @@ def test_the_same_run_reads_in_english_as_firmware_checks_words_it(client, volun
     rows = _rows(text(client.get(f"/runs/{run.id}")))
 
     assert "one of BTFL, INAV" in rows["firmware_variant"]
-    assert "includes gyro, acc" in rows["sensors"]
+    assert "includes gyro, accelerometer" in rows["sensors"]
     assert "&lt;= 2 deg/s" in rows["gyro_noise_x"]
     assert "standard deviation over 50 samples at rest" in rows["gyro_noise_x"]
     assert "USB only (&lt; 1 V) or 3.50-4.35 V/cell" in rows["battery"]
