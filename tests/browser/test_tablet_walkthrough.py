@@ -66,8 +66,11 @@ def _log_in_by_badge(bench: Bench, server: LiveServer, account: tuple[str, str])
     expect(bench.page.locator(".top .user")).to_have_text(account[0])
 
 
-def _log_out(bench: Bench, t) -> None:
-    bench.tap(bench.page.get_by_role("button", name=t("Log out")))
+def _hand_the_tablet_to(bench: Bench, server: LiveServer, t, account: tuple[str, str]) -> None:
+    """The one working here logs out, the next one scans their badge."""
+    with bench.stage("log in"):
+        bench.tap(bench.page.get_by_role("button", name=t("Log out")))
+        _log_in_by_badge(bench, server, account)
 
 
 def _hand_over_a_unit_before(reviewer: str, coordinator: str) -> None:
@@ -155,9 +158,7 @@ def _walk(page: Page, server: LiveServer, t, recent_code: bool, upright: bool) -
         bench.tap(page.locator("#finish-button"))
         expect(page.locator(".stage-line .badge").first).to_have_text(t("Review"))
 
-    with bench.stage("log in"):
-        _log_out(bench, t)
-        _log_in_by_badge(bench, server, REVIEWER)
+    _hand_the_tablet_to(bench, server, t, REVIEWER)
     with bench.stage("review"):
         bench.scan(serial)
         bench.tap(page.get_by_role("link", name=t("Open the review")))
@@ -168,9 +169,7 @@ def _walk(page: Page, server: LiveServer, t, recent_code: bool, upright: bool) -
         bench.tap(page.get_by_role("button", name=t("Approve"), exact=True))
         expect(page.locator(".stage-line .badge").first).to_have_text(t("Approved"))
 
-    with bench.stage("log in"):
-        _log_out(bench, t)
-        _log_in_by_badge(bench, server, ADMIN)
+    _hand_the_tablet_to(bench, server, t, ADMIN)
     with bench.stage("handover"):
         bench.scan(serial)
         if recent_code:

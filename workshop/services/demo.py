@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from firmware_checks.bench_run import read_identity, run_check
 from firmware_checks.limits import DEFAULT_LIMITS
-from firmware_checks.motors import check_motors, motor_check_document
+from firmware_checks.motors import check_motors
 from firmware_checks.run_document import RunKind
 from firmware_checks.simulator import SimulatorServer, diff_all_text, uid_for
 from workshop.extensions import db
@@ -75,7 +75,7 @@ _CHECKLISTS = {
     Stage.FLASHING: [
         "Прошивку записано #reading",
         "?Еталонну конфігурацію застосовано #golden",
-        "?Назву апарата задано",
+        "?Назву дрона в прошивці задано",
     ],
     Stage.BENCH_TEST: [
         "Гіроскоп і акселерометр відповідають #bench",
@@ -189,13 +189,4 @@ def _check_motors(unit: Unit, volunteer: User) -> None:
         for motor in range(1, motor_checks.MOTOR_COUNT + 1):
             result, _spins = check_motors(board.url, [motor - 1], seconds=DEMO_SPIN_S)
             spins.append((motor, result.document(), True))
-    judging = bench_runs.judging_for(unit)
-    bench_runs.record_run(
-        unit.serial,
-        motor_check_document(spins),
-        kind=RunKind.MOTORS,
-        actor=volunteer,
-        station=None,
-        limits_version_id=judging.limits_version_id,
-        golden_version_id=None,
-    )
+    motor_checks.record_spins(unit, volunteer, spins)

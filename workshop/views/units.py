@@ -238,60 +238,63 @@ def _kitting_refusal(serial: str, form: FlaskForm, message: str, status: int):
     return render_unit(serial, status=status, part_form=form)
 
 
+def _on_kitting(serial: str, form: FlaskForm, change: Callable[[Unit], Any]):
+    """Validate `form`, then answer with `change(unit)`; a refusal is answered as kitting.js or
+    the page without JavaScript expects it."""
+    try:
+        unit = units.get_unit(serial)
+    except ServiceError:
+        abort(404)
+    if not form.validate_on_submit():
+        message = _("Some fields need attention: %(fields)s", fields=field_errors(form))
+        return _kitting_refusal(unit.serial, form, message, 400)
+    try:
+        return change(unit)
+    except ServiceError as error:
+        return _kitting_refusal(unit.serial, form, str(error.message), error.status_code)
+
+
 @bp.route("/u/<serial:serial>/parts", methods=["POST"])
 @login_required
 def record_part(serial: str):
     """A code scanned or typed at kitting: a part's code goes into the unit where it belongs
     (the part named, or the one the code is for); another unit's label, a badge or a bin opens."""
     form = PartForm(prefix="part")
-    try:
-        unit = units.get_unit(serial)
-    except ServiceError:
-        abort(404)
-    if not form.validate_on_submit():
-        message = _("Some fields need attention: %(fields)s", fields=field_errors(form))
-        return _kitting_refusal(unit.serial, form, message, 400)
-    line = int(form.bom_item.data) if form.bom_item.data else None
-    try:
-        done = kitting.scanned(
-            unit, required(form.code.data), current_user, int(required(form.version.data)), line
-        )
-    except ServiceError as error:
-        return _kitting_refusal(unit.serial, form, str(error.message), error.status_code)
-    if done.opens is not None:
-        where = opened(done.opens.kind, done.opens.key)
-        return jsonify(open=where) if _wants_json() else redirect(where)
-    part = required(done.part)
-    if others := units.also_in(part):
-        # A lot code on many units is normal; a serial on two is a wrong scan.
-        message = _(
-            "%(part)s: %(code)s. It is also recorded on %(units)s: fine for a lot code, "
-            "a wrong scan for a serial number.",
-            part=part.bom_item.name,
-            code=part.code,
-            units=", ".join(others[:5]) + (" …" if len(others) > 5 else ""),
-        )
-        return _kitting_answer(unit.serial, message, "info")
-    message = _("Part recorded: %(part)s, %(code)s.", part=part.bom_item.name, code=part.code)
-    return _kitting_answer(unit.serial, message, "success")
+
+    def change(unit: Unit):
+        line = int(form.bom_item.data) if form.bom_item.data else None
+        version = int(required(form.version.data))
+        done = kitting.scanned(unit, required(form.code.data), current_user, version, line)
+        if done.opens is not None:
+            where = opened(done.opens.kind, done.opens.key)
+            return jsonify(open=where) if _wants_json() else redirect(where)
+        part = required(done.part)
+        if others := units.also_in(part):
+            # A lot code on many units is normal; a serial on two is a wrong scan.
+            message = _(
+                "%(part)s: %(code)s. It is also recorded on %(units)s: fine for a lot code, "
+                "a wrong scan for a serial number.",
+                part=part.bom_item.name,
+                code=part.code,
+                units=", ".join(others[:5]) + (" …" if len(others) > 5 else ""),
+            )
+            return _kitting_answer(unit.serial, message, "info")
+        message = _("Part recorded: %(part)s, %(code)s.", part=part.bom_item.name, code=part.code)
+        return _kitting_answer(unit.serial, message, "success")
+
+    return _on_kitting(serial, form, change)
 
 
 @bp.route("/u/<serial:serial>/parts/<int:part_id>/remove", methods=["POST"])
 @login_required
 def remove_part(serial: str, part_id: int):
     form = VersionedForm(prefix="part")
-    try:
-        unit = units.get_unit(serial)
-    except ServiceError:
-        abort(404)
-    if not form.validate_on_submit():
-        message = _("Some fields need attention: %(fields)s", fields=field_errors(form))
-        return _kitting_refusal(unit.serial, form, message, 400)
-    try:
+
+    def change(unit: Unit):
         units.remove_part(unit, part_id, current_user, int(required(form.version.data)))
-    except ServiceError as error:
-        return _kitting_refusal(unit.serial, form, str(error.message), error.status_code)
-    return _kitting_answer(unit.serial, _("Part removed from the unit."), "warning")
+        return _kitting_answer(unit.serial, _("Part removed from the unit."), "warning")
+
+    return _on_kitting(serial, form, change)
 
 
 @bp.route("/u/<serial:serial>/deliver", methods=["POST"])

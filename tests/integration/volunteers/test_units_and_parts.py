@@ -304,3 +304,22 @@ def test_a_code_already_on_another_unit_is_recorded_with_a_warning(app, client):
     page = text(client.get(response.headers["Location"]))
     assert f"ESC: LOT-77. It is also recorded on {first.serial}" in page
     assert [p.code for p in reload(second).parts] == ["LOT-77"]
+
+
+def test_the_tablet_remembers_the_drone_type_it_started_last(app, client):
+    first, second = make_drone_type("AA1", name="Type A"), make_drone_type("BB2", name="Type B")
+    login(client, make_user())
+    english(client)
+    selected = re.compile(r'<option selected value="(\d+)">')
+    assert selected.search(text(client.get("/"))) is None  # nothing started here yet
+
+    _start(client, second)
+
+    chosen = selected.search(text(client.get("/")))
+    assert chosen and int(chosen.group(1)) == second.id
+    _start(client, first)
+    chosen = selected.search(text(client.get("/")))
+    assert chosen and int(chosen.group(1)) == first.id
+    # A type retired since is not offered, so nothing is preselected.
+    client.set_cookie("last_type", "999")
+    assert selected.search(text(client.get("/"))) is None
