@@ -5,7 +5,8 @@ import sqlalchemy.orm as so
 
 from workshop.extensions import db
 from workshop.models import Review, Unit, User
-from workshop.services.stages import StageInput, builders_of, commit_move, decide
+from workshop.services.stage_facts import builders_of
+from workshop.services.stages import StageInput, commit_move, decide
 from workshop.workflow import Action, Stage, Status
 
 

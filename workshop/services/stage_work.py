@@ -12,7 +12,7 @@ from flask_babel import ngettext
 from firmware_checks.run_document import RunKind, Verdict
 from workshop import vocabulary, workflow
 from workshop.models import Unit, User
-from workshop.services import bench_runs, stages
+from workshop.services import bench_runs, stage_facts
 from workshop.services.evidence import LatestRun
 from workshop.services.refusals import explain
 from workshop.workflow import EVIDENCE_RUN, RUN_REQUIRED, Evidence, Stage
@@ -68,7 +68,7 @@ class StageWork:
     main_run: RunKind | None
 
 
-def _needed_evidence(unit: Unit, facts: stages.FinishFacts) -> list[Evidence]:
+def _needed_evidence(unit: Unit, facts: stage_facts.FinishFacts) -> list[Evidence]:
     """Evidence the stage cannot finish without and does not hold, in the order it is gathered."""
     needed = []
     kind = RUN_REQUIRED.get(Stage(unit.stage))
@@ -80,7 +80,7 @@ def _needed_evidence(unit: Unit, facts: stages.FinishFacts) -> list[Evidence]:
     return sorted(set(needed), key=list(Evidence).index)
 
 
-def _rows(facts: stages.FinishFacts) -> list[ChecklistRow]:
+def _rows(facts: stage_facts.FinishFacts) -> list[ChecklistRow]:
     rows = []
     for entry in facts.entries:
         proof = facts.proofs.get(entry.evidence) if entry.evidence else None
@@ -98,7 +98,7 @@ def _rows(facts: stages.FinishFacts) -> list[ChecklistRow]:
     return rows
 
 
-def _needs(unit: Unit, facts: stages.FinishFacts, needed: list[Evidence]) -> list[str]:
+def _needs(unit: Unit, facts: stage_facts.FinishFacts, needed: list[Evidence]) -> list[str]:
     needs = []
     if facts.missing_parts:
         count = len(facts.missing_parts)
@@ -109,7 +109,9 @@ def _needs(unit: Unit, facts: stages.FinishFacts, needed: list[Evidence]) -> lis
     return needs
 
 
-def _next_step(unit: Unit, facts: stages.FinishFacts, needed: list[Evidence], to_tick: int) -> str:
+def _next_step(
+    unit: Unit, facts: stage_facts.FinishFacts, needed: list[Evidence], to_tick: int
+) -> str:
     steps = [] if facts.proofs else [str(vocabulary.NEXT_STEP[unit.stage])]
     steps += [str(vocabulary.EVIDENCE_TODO[e]) for e in needed]
     steps += [
@@ -147,14 +149,14 @@ def _to_tick(count: int) -> str:
 
 def build(unit: Unit, user: User) -> StageWork:
     """The work of the unit's stage for `user`; the unit must be at a build stage."""
-    facts = stages.finish_facts(unit)
+    facts = stage_facts.finish_facts(unit)
     needed = _needed_evidence(unit, facts)
     manual = [e for e in facts.entries if e.evidence is None]
     to_tick = len([e for e in manual if e.required])
     # The workflow decides whether the stage could finish once the person's ticks are given.
     ticked_all = frozenset(e.key for e in manual)
     refusals = workflow.finish_refusals(
-        unit.state, stages.finish_move(unit, user, facts, ticked_all)
+        unit.state, stage_facts.finish_move(unit, user, facts, ticked_all)
     )
     needs = _needs(unit, facts, needed)
     if refusals and not needs:

@@ -22,7 +22,7 @@ from workshop.models import (
     UnitPart,
     User,
 )
-from workshop.services import bench_runs, run_summary, stage_work, stages, units
+from workshop.services import bench_runs, run_summary, stage_facts, stage_work, units
 from workshop.services.refusals import explain
 from workshop.workflow import Action, Refused, Role, Stage, Status
 
@@ -214,7 +214,7 @@ def build(unit: Unit, user: User) -> TravelerView:
     state = unit.state
     can = unit_actions(state, user.role_enum)
     refusal = None
-    worked_on = user.id in stages.builders(unit)
+    worked_on = user.id in stage_facts.builders(unit)
     if worked_on and (can.approve or can.reject):
         # Four eyes: whoever worked on the unit neither approves nor rejects it.
         refusal = explain(Refused("four_eyes"))

@@ -40,6 +40,7 @@
   }
 
   function show(answer) {
+    if (!answer) { return; }
     if (answer.open) { window.location.assign(answer.open); return; }
     if (answer.version) { setVersion(answer.version); }
     if (answer.parts_html) { document.getElementById("kitting-parts").innerHTML = answer.parts_html; }
@@ -56,7 +57,15 @@
         method: "POST", body: data, credentials: "same-origin",
         headers: { "Accept": "application/json" }
       })
-        .then(function (response) { return response.json(); })
+        .then(function (response) {
+          // Not an answer for this script (a login that ran out, an expired form): the page
+          // itself says what happened.
+          if ((response.headers.get("Content-Type") || "").indexOf("application/json") < 0) {
+            window.location.reload();
+            return null;
+          }
+          return response.json();
+        })
         .then(show)
         .catch(function () { say(card.dataset.offline, "error"); })
         .then(function () {
