@@ -12,6 +12,7 @@ from flask_babel import force_locale
 
 from firmware_checks.bench_run import read_identity, run_check
 from firmware_checks.identity import McuUniqueId
+from firmware_checks.motors import check_motors, motor_check_document
 from firmware_checks.run_document import RunDocument, RunKind
 from firmware_checks.simulator import SimulatorServer, uid_for
 from workshop.extensions import db
@@ -19,7 +20,7 @@ from workshop.models import BenchRun, DroneType, Unit, User
 from workshop.services import accounts, bench_runs, drone_types, units
 from workshop.services.drone_types import BomLine, ChecklistLine
 from workshop.services.stages import StageInput, finish_stage
-from workshop.workflow import RUN_REQUIRED, WORK_STAGES, Role, Stage
+from workshop.workflow import RUN_REQUIRED, WORK_STAGES, Evidence, Role, Stage
 
 _names = count(1)
 PIN = "1234"
@@ -45,7 +46,12 @@ def make_drone_type(prefix: str = "T7", name: str | None = None) -> DroneType:
 
 
 def required_ids(unit: Unit) -> frozenset[int]:
-    return frozenset(i.id for i in unit.drone_type.checklist_for(unit.stage) if i.required)
+    """The required items of the unit's stage that a person ticks (evidence ticks the others)."""
+    return frozenset(
+        i.id
+        for i in unit.drone_type.checklist_for(unit.stage)
+        if i.required and i.proved_by is None
+    )
 
 
 def record_parts(unit: Unit, who: User) -> None:
@@ -57,13 +63,19 @@ def record_parts(unit: Unit, who: User) -> None:
 
 @functools.cache
 def simulator_documents() -> dict[str, dict[str, Any]]:
-    """A real identity reading and a real bench test of the healthy simulated flight
-    controller over a socket, made once per test session (each run takes a moment)."""
+    """A real identity reading, bench test and motor check (each motor seen turning the right
+    way) of the healthy simulated flight controller over a socket, made once per test session
+    (each run takes a moment)."""
     server = SimulatorServer("127.0.0.1", 0, "healthy", boot_time=0.05).start()
     try:
+        spins = [
+            (motor, check_motors(server.url, [motor - 1], seconds=0.1)[0].document(), True)
+            for motor in (1, 2, 3, 4)
+        ]
         return {
             RunKind.IDENTITY: read_identity(server.url).document().to_json(),
             RunKind.BENCH: run_check(server.url).document().to_json(),
+            RunKind.MOTORS: motor_check_document(spins).to_json(),
         }
     finally:
         server.stop()
@@ -84,7 +96,8 @@ def record_passing_run(unit: Unit, who: User | None = None, kind: str | None = N
     kind = kind or RUN_REQUIRED[Stage(unit.stage)]
     document = copy.deepcopy(simulator_documents()[kind])
     assert document["verdict"] == "pass", document["reason"]
-    document["probe"]["uid"] = board_uid(unit.serial)
+    if document.get("probe"):
+        document["probe"]["uid"] = board_uid(unit.serial)
     return bench_runs.record_run(
         unit.serial,
         RunDocument.from_json(document),
@@ -97,9 +110,13 @@ def record_passing_run(unit: Unit, who: User | None = None, kind: str | None = N
 
 
 def pass_checks(unit: Unit, who: User | None = None) -> None:
-    """Before finishing: a passing run where the unit's stage needs one (flashing, bench test)."""
+    """Before finishing: a passing run where the unit's stage needs one (flashing, bench test),
+    and a passing motor check where a required item of the stage asks for one."""
     if Stage(unit.stage) in RUN_REQUIRED:
         record_passing_run(unit, who)
+    asked = {i.proved_by for i in unit.drone_type.checklist_for(unit.stage) if i.required}
+    if Evidence.MOTORS_CHECKED in asked:
+        record_passing_run(unit, who, RunKind.MOTORS)
 
 
 def make_unit(

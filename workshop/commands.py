@@ -107,3 +107,4 @@ def print_accounts(created: list[demo.DemoAccount]) -> None:
     click.echo("Demo accounts (name / PIN / role):")
     for account in created:
         click.echo(f"  {account.name:<12} {account.pin}  {account.role.value}")
+    click.echo("Each has a badge, printed from the labels page: a scan instead of the name.")

@@ -110,11 +110,13 @@ class VersionedForm(FlaskForm):
 
 
 class PartForm(VersionedForm):
-    bom_item = HiddenField(validators=[InputRequired(), Id()])
-    code = StringField(
-        _l("Serial or lot code"),
-        validators=[DataRequired(), _scanned(column_length(UnitPart.code))],
-    )
+    """A code scanned or typed at kitting; `bom_item` names the part when the person chose it.
+
+    A whole label address may be scanned here, so the field takes more than the stored code;
+    the kitting service refuses a code longer than its column."""
+
+    bom_item = HiddenField(validators=[Optional(), Id()])
+    code = StringField(_l("Serial or lot code"), validators=[DataRequired(), _scanned(300)])
 
 
 class FinishForm(VersionedForm):

@@ -6,7 +6,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from firmware_checks.run_document import RunKind, Verdict
-from workshop.workflow import Action, Reason, Role, Stage, Status
+from workshop.workflow import Action, Evidence, Reason, Role, Stage, Status
 
 STAGE_NAMES: dict[str, LazyString] = {
     Stage.KITTING: _l("Kitting"),
@@ -55,15 +55,34 @@ REASON_NAMES: dict[str, LazyString] = {
     Reason.OTHER: _l("Other"),
 }
 
-#: What the person at the bench should do next, by stage.
+#: What the person at the bench does at each build stage before anything is proved; after
+#: the build stages, where the unit stands.
 NEXT_STEP: dict[str, LazyString] = {
-    Stage.KITTING: _l("Pick the parts, scan the tracked ones, tick the checklist."),
-    Stage.SOLDERING: _l("Solder, check for shorts, tick the checklist."),
-    Stage.FLASHING: _l("Flash the firmware and configuration, tick the checklist."),
-    Stage.BENCH_TEST: _l("Run the bench test, tick the checklist."),
+    Stage.KITTING: _l("pick the parts"),
+    Stage.SOLDERING: _l("solder and check for shorts"),
+    Stage.FLASHING: _l("flash the firmware"),
+    Stage.BENCH_TEST: _l("battery on, propellers off"),
     Stage.REVIEW: _l("Waiting for a reviewer to sign it off."),
     Stage.APPROVED: _l("Ready to hand over."),
     Stage.DELIVERED: _l("Handed over."),
+}
+
+#: What proves a checklist item tied to evidence, as the page names it.
+EVIDENCE_NAMES: dict[str, LazyString] = {
+    Evidence.PARTS_SCANNED: _l("every tracked part scanned"),
+    Evidence.FC_READ: _l("a passing reading of the flight controller"),
+    Evidence.GOLDEN_APPLIED: _l("the golden configuration applied"),
+    Evidence.BENCH_PASSED: _l("a passing bench test"),
+    Evidence.MOTORS_CHECKED: _l("a passing motor check"),
+}
+
+#: What a person does to gather each evidence, for the "next" line of a unit.
+EVIDENCE_TODO: dict[str, LazyString] = {
+    Evidence.PARTS_SCANNED: _l("scan the tracked parts"),
+    Evidence.FC_READ: _l("read the flight controller on a bench port"),
+    Evidence.GOLDEN_APPLIED: _l("apply the golden configuration"),
+    Evidence.BENCH_PASSED: _l("run the bench test"),
+    Evidence.MOTORS_CHECKED: _l("run the motor check"),
 }
 
 #: How each audit action reads in a unit's history.
@@ -219,10 +238,20 @@ UNIT_NAMES: dict[str, LazyString] = {
     "differences": _l("differences"),
 }
 
-#: Measured values that are words (the receiver link, a motor's direction).
+#: Measured values that are words (the receiver link, a motor's direction, the sensors
+#: firmware_checks names).
 VALUE_WORDS: dict[str, LazyString] = {
     "ok": _l("ok"),
     "lost": _l("lost"),
     "as expected": _l("as expected"),
     "reversed": _l("reversed"),
+    "gyro": _l("gyro"),
+    "acc": _l("accelerometer"),
+    "baro": _l("barometer"),
+    "mag": _l("magnetometer"),
+    "gps": _l("GPS"),
+    "rangefinder": _l("rangefinder"),
+    "opflow": _l("optical flow"),
+    "pitot": _l("pitot tube"),
+    "temp": _l("temperature"),
 }

@@ -1,13 +1,14 @@
 """The stage state machine of a unit: the one place that knows which moves are allowed.
 
 Pure: plain data in, plain data out, no Flask, no database. Services gather the
-facts (who acts, who built the unit, which required items are unticked) and ask
-`apply()`; it answers with the new state or raises `Refused` with a code that
-the web layer turns into a translated sentence.
+facts (who acts, who built the unit, which evidence the app holds, which items
+were ticked) and ask `apply()`; it answers with the new state or raises `Refused`
+with a code that the web layer turns into a translated sentence.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -61,6 +62,21 @@ class Reason(StrEnum):
     WRONG_FIRMWARE = "wrong_firmware"
     FAILED_BENCH_TEST = "failed_bench_test"
     OTHER = "other"
+
+
+class Evidence(StrEnum):
+    """What the app proves by itself, so that a checklist item tied to it ticks itself."""
+
+    #: Every tracked part has its serial or lot code.
+    PARTS_SCANNED = "parts_scanned"
+    #: The latest reading of the flight controller passed.
+    FC_READ = "fc_read"
+    #: The latest application of the golden configuration passed.
+    GOLDEN_APPLIED = "golden_applied"
+    #: The latest bench test passed.
+    BENCH_PASSED = "bench_passed"
+    #: The latest motor check passed (every motor turned the right way).
+    MOTORS_CHECKED = "motors_checked"
 
 
 #: The stages a volunteer works through with a checklist, in order.
@@ -123,6 +139,23 @@ RUN_REQUIRED: dict[Stage, RunKind] = {
     Stage.BENCH_TEST: RunKind.BENCH,
 }
 
+#: The stage whose checklist each kind of evidence can prove: it is gathered there only.
+EVIDENCE_STAGE: dict[Evidence, Stage] = {
+    Evidence.PARTS_SCANNED: Stage.KITTING,
+    Evidence.FC_READ: Stage.FLASHING,
+    Evidence.GOLDEN_APPLIED: Stage.FLASHING,
+    Evidence.BENCH_PASSED: Stage.BENCH_TEST,
+    Evidence.MOTORS_CHECKED: Stage.BENCH_TEST,
+}
+
+#: The flight-controller run whose latest pass (since the unit came to the stage) is the evidence.
+EVIDENCE_RUN: dict[Evidence, RunKind] = {
+    Evidence.FC_READ: RunKind.IDENTITY,
+    Evidence.GOLDEN_APPLIED: RunKind.APPLY,
+    Evidence.BENCH_PASSED: RunKind.BENCH,
+    Evidence.MOTORS_CHECKED: RunKind.MOTORS,
+}
+
 #: Signed-off stages: nothing about the build may change without a new review.
 FROZEN_STAGES: frozenset[Stage] = frozenset({Stage.APPROVED, Stage.DELIVERED})
 
@@ -136,6 +169,9 @@ RECORDING_ACTIONS: frozenset[Action] = frozenset(
 
 #: Actions that need a reason (from `Reason`) naming where rework restarts.
 REWORK_ACTIONS: frozenset[Action] = frozenset({Action.FAIL, Action.REJECT, Action.TAKE_BACK})
+
+#: Sign-offs: never by someone who worked on the unit (four eyes), whichever way they go.
+SIGN_OFF_ACTIONS: frozenset[Action] = frozenset({Action.APPROVE, Action.REJECT})
 
 
 @dataclass(frozen=True)
@@ -154,8 +190,12 @@ class Move:
     actor_role: Role
     #: People who finished or failed any build stage of this unit.
     builders: frozenset[int] = frozenset()
-    #: Required checklist items of the current stage left unticked.
+    #: Required checklist items of the current stage left unticked (items a person ticks).
     missing_required: tuple[str, ...] = ()
+    #: Required items tied to evidence the app does not hold yet.
+    missing_proofs: tuple[str, ...] = ()
+    #: Items tied to evidence that the person ticked although the evidence is missing.
+    unproved_ticks: tuple[str, ...] = ()
     #: Tracked parts with no serial or lot code recorded (checked when kitting finishes).
     missing_parts: tuple[str, ...] = ()
     reason: Reason | None = None
@@ -177,6 +217,54 @@ class Refused(Exception):
         super().__init__(code)
         self.code = code
         self.params = params
+
+
+@dataclass(frozen=True)
+class ChecklistEntry:
+    """One checklist item as the rules see it: `key` is what a tick names."""
+
+    key: int
+    text: str
+    required: bool = True
+    evidence: Evidence | None = None
+
+
+@dataclass(frozen=True)
+class ChecklistGaps:
+    """What a checklist still lacks, given the ticks a person gave and the evidence held."""
+
+    #: Required items a person ticks, unticked.
+    missing: tuple[str, ...] = ()
+    #: Required items tied to evidence that is not there yet.
+    unproved: tuple[str, ...] = ()
+    #: Items tied to evidence, ticked by hand without it.
+    ticked_unproved: tuple[str, ...] = ()
+
+
+def is_ticked(entry: ChecklistEntry, ticks: Iterable[int], proved: Iterable[Evidence]) -> bool:
+    """An item tied to evidence is ticked by that evidence alone; any other by a person."""
+    if entry.evidence is not None:
+        return entry.evidence in frozenset(proved)
+    return entry.key in frozenset(ticks)
+
+
+def checklist_gaps(
+    entries: Iterable[ChecklistEntry], ticks: Iterable[int], proved: Iterable[Evidence]
+) -> ChecklistGaps:
+    """What keeps the checklist from being complete, for `Move` (and for the page to say)."""
+    ticks, proved = frozenset(ticks), frozenset(proved)
+    entries = tuple(entries)
+    return ChecklistGaps(
+        missing=tuple(
+            e.text for e in entries if e.required and e.evidence is None and e.key not in ticks
+        ),
+        unproved=tuple(
+            e.text for e in entries if e.required and e.evidence and e.evidence not in proved
+        ),
+        ticked_unproved=tuple(
+            e.text for e in entries if e.evidence and e.key in ticks and e.evidence not in proved
+        ),
+    )
 
 
 def next_stage(stage: Stage) -> Stage:
@@ -204,16 +292,39 @@ def rework_target(state: UnitState, move: Move) -> Stage:
     return target
 
 
-def _check_run(stage: Stage, move: Move) -> None:
+def _run_refusal(stage: Stage, move: Move) -> Refused | None:
     """A stage judged by the flight controller finishes only on its latest run's pass, and
     only with the unit's own board: a swapped board must not pass unnoticed."""
     flashing = stage is Stage.FLASHING
     if move.run_verdict is None:
-        raise Refused("fc_not_read" if flashing else "bench_not_run")
+        return Refused("fc_not_read" if flashing else "bench_not_run")
     if move.run_verdict is not Verdict.PASS:
-        raise Refused("fc_read_not_passed" if flashing else "bench_not_passed")
+        return Refused("fc_read_not_passed" if flashing else "bench_not_passed")
     if move.board_conflict:
-        raise Refused("board_conflict")
+        return Refused("board_conflict")
+    return None
+
+
+def finish_refusals(state: UnitState, move: Move) -> list[Refused]:
+    """Every reason the current stage may not finish yet, the one to tell first first.
+
+    `apply` refuses with the first; a page lists them all, so a person sees at once what is
+    left (the unit and stage themselves are assumed right: `allowed` says so).
+    """
+    refusals = []
+    if move.unproved_ticks:
+        # A tick may not stand in for a run that did not pass.
+        refusals.append(Refused("unproved_ticks", items=", ".join(move.unproved_ticks)))
+    if move.missing_required:
+        refusals.append(Refused("required_items", items=", ".join(move.missing_required)))
+    if state.stage is Stage.KITTING and move.missing_parts:
+        # A unit without its part codes would be invisible to a recall.
+        refusals.append(Refused("parts_missing", items=", ".join(move.missing_parts)))
+    if state.stage in RUN_REQUIRED and (run := _run_refusal(state.stage, move)) is not None:
+        refusals.append(run)
+    if move.missing_proofs:
+        refusals.append(Refused("proofs_missing", items=", ".join(move.missing_proofs)))
+    return refusals
 
 
 def apply(state: UnitState, move: Move) -> UnitState:
@@ -236,18 +347,13 @@ def apply(state: UnitState, move: Move) -> UnitState:
 
     if action in RECORDING_ACTIONS:
         return state
+    if action in SIGN_OFF_ACTIONS and move.actor_id in move.builders:
+        raise Refused("four_eyes")
     if action is Action.FINISH:
-        if move.missing_required:
-            raise Refused("required_items", items=", ".join(move.missing_required))
-        if state.stage is Stage.KITTING and move.missing_parts:
-            # A unit without its part codes would be invisible to a recall.
-            raise Refused("parts_missing", items=", ".join(move.missing_parts))
-        if state.stage in RUN_REQUIRED:
-            _check_run(state.stage, move)
+        if refusals := finish_refusals(state, move):
+            raise refusals[0]
         return replace(state, stage=next_stage(state.stage))
     if action is Action.APPROVE:
-        if move.actor_id in move.builders:
-            raise Refused("four_eyes")
         return replace(state, stage=Stage.APPROVED, rework=False)
     if action is Action.DELIVER:
         return replace(state, stage=Stage.DELIVERED)

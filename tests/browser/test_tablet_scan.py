@@ -82,7 +82,8 @@ def test_a_scanner_typing_on_any_page_opens_the_unit(page: Page, live_server):
 
 
 def test_a_scan_into_a_focused_field_is_left_to_that_field(page: Page, live_server, t):
-    serial = demo_unit_at("kitting").serial
+    unit = demo_unit_at("kitting")
+    serial, first = unit.serial, next(i.name for i in unit.drone_type.bom if i.tracked)
     log_in(page, live_server, VOLUNTEER)
     page.goto(live_server(f"/u/{serial}"))
 
@@ -91,7 +92,9 @@ def test_a_scan_into_a_focused_field_is_left_to_that_field(page: Page, live_serv
     page.keyboard.type("FC-405-A0193")
     page.keyboard.press("Enter")
 
-    expect(page.locator(".flash.success")).to_have_text(t("Part recorded."))
+    expect(page.locator("#kitting-message")).to_have_text(
+        t("Part recorded: %(part)s, %(code)s.", part=first, code="FC-405-A0193")
+    )
     expect(page).to_have_url(live_server(f"/u/{serial}"))
 
 

@@ -38,7 +38,8 @@ START_POLLS = 600  # x 0.1 s: how long a (re)start may take before the test give
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 VERSION = re.compile(r'name="version"[^>]*value="(\d+)"')
 ITEM = re.compile(r'name="item" value="(\d+)"')
-PART_ITEM = re.compile(r'name="part-bom_item" value="(\d+)"')
+#: A tracked part waiting at kitting (its bill-of-materials line's id), one scan each.
+PART_ITEM = re.compile(r'class="part-row[^"]*" id="part-(\d+)"')
 STAGE = re.compile(r'class="badge stage-([a-z_]+)"')
 TYPE_OPTION = re.compile(r'<option[^>]*value="(\d+)"')
 FINISH_FORM = 'id="finish-form"'

@@ -14,7 +14,12 @@ from hypothesis import strategies as st
 
 from firmware_checks.run_document import Verdict
 from workshop.workflow import (
+    EVIDENCE_RUN,
+    EVIDENCE_STAGE,
     Action,
+    ChecklistEntry,
+    ChecklistGaps,
+    Evidence,
     Move,
     Reason,
     Refused,
@@ -24,6 +29,9 @@ from workshop.workflow import (
     UnitState,
     allowed,
     apply,
+    checklist_gaps,
+    finish_refusals,
+    is_ticked,
     reasons_for,
 )
 
@@ -197,9 +205,18 @@ def test_another_reviewer_approves_and_the_rework_mark_clears(role):
     assert apply(UnitState(R, rework=True), move) == UnitState(A, Status.ACTIVE, False)
 
 
-def test_a_builder_may_still_reject():
-    # Four-eyes guards the sign-off; sending one's own unit back is always safe.
-    move = Move(Action.REJECT, 7, RV, builders=frozenset({7}), reason=Reason.SHORT)
+@pytest.mark.parametrize("stage", [R, A])
+def test_a_reviewer_who_built_any_step_cannot_reject_or_reopen_either(stage):
+    # A sign-off either way is another person's: a builder rejecting her own unit would
+    # decide its review herself.
+    move = Move(Action.REJECT, 7, RV, builders=frozenset({3, 7}), reason=Reason.SHORT)
+    with pytest.raises(Refused) as caught:
+        apply(UnitState(stage), move)
+    assert caught.value.code == "four_eyes"
+
+
+def test_another_reviewer_rejects_a_unit_others_built():
+    move = Move(Action.REJECT, 8, RV, builders=frozenset({3, 7}), reason=Reason.SHORT)
     assert apply(UnitState(R), move) == UnitState(S, rework=True)
 
 
@@ -511,3 +528,98 @@ def test_a_failed_run_never_stops_failing_the_stage(stage):
         board_conflict=True,
     )
     assert apply(UnitState(stage), move) == UnitState(stage, rework=True)
+
+
+# Evidence ---------------------------------------------------------------------
+
+#: Which stage's checklist each evidence proves, written out from the issue (13): the parts at
+#: kitting, the reading and the golden configuration at flashing, the bench test and the motor
+#: check at the bench test.
+EXPECTED_EVIDENCE_STAGE = {
+    Evidence.PARTS_SCANNED: K,
+    Evidence.FC_READ: F,
+    Evidence.GOLDEN_APPLIED: F,
+    Evidence.BENCH_PASSED: B,
+    Evidence.MOTORS_CHECKED: B,
+}
+
+BENCH_ITEMS = (
+    ChecklistEntry(1, "Gyro answers", True, Evidence.BENCH_PASSED),
+    ChecklistEntry(2, "Video in the goggles", True),
+    ChecklistEntry(3, "Motors turn the right way", True, Evidence.MOTORS_CHECKED),
+    ChecklistEntry(4, "Golden configuration", False, Evidence.GOLDEN_APPLIED),
+    ChecklistEntry(5, "Craft name", False),
+)
+
+
+def test_each_evidence_belongs_to_the_stage_whose_work_makes_it():
+    assert EVIDENCE_STAGE == EXPECTED_EVIDENCE_STAGE
+    assert set(EVIDENCE_RUN) == set(Evidence) - {Evidence.PARTS_SCANNED}
+
+
+@pytest.mark.parametrize("ticks", [frozenset(), frozenset({1, 3, 4})])
+def test_an_item_tied_to_evidence_is_ticked_by_the_evidence_alone(ticks):
+    proved = {Evidence.BENCH_PASSED}
+    assert [is_ticked(e, ticks | {2}, proved) for e in BENCH_ITEMS] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
+
+
+def test_the_gaps_name_unticked_items_unproved_items_and_ticks_without_proof():
+    gaps = checklist_gaps(BENCH_ITEMS, ticks={3, 4}, proved={Evidence.BENCH_PASSED})
+    assert gaps.missing == ("Video in the goggles",)
+    assert gaps.unproved == ("Motors turn the right way",)  # the optional one is not missing
+    assert gaps.ticked_unproved == ("Motors turn the right way", "Golden configuration")
+
+
+def test_a_proved_checklist_with_its_ticks_has_no_gaps():
+    proved = {Evidence.BENCH_PASSED, Evidence.MOTORS_CHECKED}
+    assert checklist_gaps(BENCH_ITEMS, ticks={2}, proved=proved) == ChecklistGaps()
+
+
+def test_a_hand_tick_of_an_unproved_item_is_refused_before_anything_else():
+    move = Move(
+        Action.FINISH,
+        1,
+        V,
+        missing_required=("Video",),
+        unproved_ticks=("Motors turn the right way",),
+        run_verdict=Verdict.PASS,
+    )
+    with pytest.raises(Refused) as caught:
+        apply(UnitState(B), move)
+    assert caught.value.code == "unproved_ticks"
+    assert caught.value.params["items"] == "Motors turn the right way"
+
+
+def test_a_required_item_without_its_evidence_keeps_the_stage_from_finishing():
+    move = Move(Action.FINISH, 1, V, missing_proofs=("Motors",), run_verdict=Verdict.PASS)
+    with pytest.raises(Refused) as caught:
+        apply(UnitState(B), move)
+    assert caught.value.code == "proofs_missing"
+
+
+def test_finish_refusals_list_every_reason_in_the_order_they_are_told():
+    move = Move(
+        Action.FINISH,
+        1,
+        V,
+        missing_required=("Video",),
+        missing_proofs=("Motors",),
+        board_conflict=True,
+        run_verdict=Verdict.FAIL,
+    )
+    refusals = finish_refusals(UnitState(B), move)
+    assert [r.code for r in refusals] == ["required_items", "bench_not_passed", "proofs_missing"]
+    assert finish_refusals(UnitState(B), Move(Action.FINISH, 1, V, run_verdict=Verdict.PASS)) == []
+
+
+def test_failing_a_stage_needs_no_evidence():
+    move = Move(
+        Action.FAIL, 1, V, missing_proofs=("Motors",), unproved_ticks=("x",), reason=Reason.SHORT
+    )
+    assert apply(UnitState(B), move) == UnitState(S, rework=True)

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from workshop.extensions import Model
+from workshop.workflow import Evidence
 
 
 class DroneType(Model):
@@ -59,8 +60,15 @@ class ChecklistItem(Model):
     text: so.Mapped[str] = so.mapped_column(sa.String(200))
     required: so.Mapped[bool] = so.mapped_column(default=True)
     position: so.Mapped[int] = so.mapped_column(default=0)
+    #: A workflow.Evidence: what ticks the item by itself (a passing run, the parts scanned);
+    #: None for an item a person ticks.
+    evidence: so.Mapped[str | None] = so.mapped_column(sa.String(16))
 
     drone_type: so.Mapped[DroneType] = so.relationship(back_populates="checklist")
+
+    @property
+    def proved_by(self) -> Evidence | None:
+        return Evidence(self.evidence) if self.evidence else None
 
 
 class SerialCounter(Model):

@@ -56,15 +56,6 @@ class Unit(Model):
     def state(self) -> UnitState:
         return UnitState(stage=Stage(self.stage), status=Status(self.status), rework=self.rework)
 
-    def builder_ids(self) -> frozenset[int]:
-        """Everyone who did any step on the unit: they may not sign it off."""
-        return frozenset(
-            [self.created_by_id]
-            + [record.user_id for record in self.records]
-            + [part.recorded_by_id for part in self.parts]
-            + [photo.uploaded_by_id for photo in self.photos]
-        )
-
     def missing_parts(self) -> tuple[str, ...]:
         """Tracked parts of the unit's type with no code recorded in it."""
         recorded = {p.bom_item_id for p in self.parts if p.in_unit}

@@ -111,6 +111,22 @@ def latest_run(unit: Unit, kind: RunKind) -> BenchRun | None:
     )
 
 
+def latest_of_each_kind(unit: Unit, kinds: tuple[RunKind, ...]) -> list[BenchRun]:
+    """The newest run of each of `kinds` on the unit (in that order), measurements loaded."""
+    newest = (
+        sa.select(sa.func.max(BenchRun.id))
+        .where(BenchRun.unit_id == unit.id, BenchRun.kind.in_(kinds))
+        .group_by(BenchRun.kind)
+    )
+    found = {
+        run.run_kind: run
+        for run in db.session.scalars(
+            sa.select(BenchRun).where(BenchRun.id.in_(newest)).options(*RUN_LOADS)
+        ).unique()
+    }
+    return [found[kind] for kind in kinds if kind in found]
+
+
 def runs_for(unit: Unit) -> list[BenchRun]:
     """Every run on the unit, newest first, with measurements, who or which station, conflict."""
     return list(

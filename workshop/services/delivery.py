@@ -3,8 +3,10 @@
 import re
 from datetime import date
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from workshop.extensions import db
 from workshop.models import Delivery, Unit, User
 from workshop.models.timestamps import utcnow
 from workshop.services.errors import Invalid
@@ -13,6 +15,21 @@ from workshop.workflow import Action
 
 #: A receiving unit's code: letters, digits, dashes. Never a name, phone or place.
 RECEIVER_CODE = re.compile(r"^[\w-]{2,32}$")
+#: How many receiving units' codes the handover form offers as buttons.
+RECENT_RECEIVERS = 6
+
+
+def recent_receiver_codes(limit: int = RECENT_RECEIVERS) -> list[str]:
+    """The codes of the receiving units handed over to last, the latest first."""
+    latest = sa.func.max(Delivery.id)
+    return list(
+        db.session.scalars(
+            sa.select(Delivery.receiver_code)
+            .group_by(Delivery.receiver_code)
+            .order_by(latest.desc())
+            .limit(limit)
+        )
+    )
 
 
 def hand_over(

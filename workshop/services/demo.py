@@ -7,11 +7,20 @@ import sqlalchemy as sa
 
 from firmware_checks.bench_run import read_identity, run_check
 from firmware_checks.limits import DEFAULT_LIMITS
+from firmware_checks.motors import check_motors
 from firmware_checks.run_document import RunKind
 from firmware_checks.simulator import SimulatorServer, diff_all_text, uid_for
 from workshop.extensions import db
 from workshop.models import DroneType, Unit, User
-from workshop.services import accounts, bench_runs, drone_types, fc_config, ports, units
+from workshop.services import (
+    accounts,
+    bench_runs,
+    drone_types,
+    fc_config,
+    motor_checks,
+    ports,
+    units,
+)
 from workshop.services.drone_types import BomLine, ChecklistLine
 from workshop.services.stages import StageInput, finish_stage
 from workshop.workflow import Role, Stage
@@ -50,10 +59,12 @@ _BOM_10 = [
     BomLine("Камера аналогова", 1, tracked=True),
     BomLine('Пропелер 10"', 4),
 ]
+#: The checklists as a coordinator types them: `?` optional, a trailing mark (`#bench`, ...)
+#: ticks the item from what the app has proved itself.
 _CHECKLISTS = {
     Stage.KITTING: [
         "Усі деталі за специфікацією на місці",
-        "Серійні номери відскановано",
+        "Серійні номери відскановано #parts",
         "?Фото комплекту",
     ],
     Stage.SOLDERING: [
@@ -61,29 +72,37 @@ _CHECKLISTS = {
         "Живлення перевірено мультиметром на КЗ",
         "Полярність XT60 перевірена",
     ],
-    Stage.FLASHING: ["Прошивка записана", "Конфігурацію застосовано", "?Назву апарата задано"],
+    Stage.FLASHING: [
+        "Прошивку записано #reading",
+        "?Еталонну конфігурацію застосовано #golden",
+        "?Назву дрона в прошивці задано",
+    ],
     Stage.BENCH_TEST: [
-        "Гіроскоп і акселерометр відповідають",
+        "Гіроскоп і акселерометр відповідають #bench",
         "Приймач прив'язаний, канали по центру",
-        "Мотори крутяться в правильний бік (без пропелерів)",
-        "Відео є на окулярах",
+        "Мотори крутяться в правильний бік (без пропелерів) #motors",
+        "Відео є в окулярах",
     ],
 }
 
 
-#: Bench ports served by the in-process simulator: a healthy board, and one that fails.
-PORTS = (("Simulator (healthy)", "sim://healthy"), ("Simulator (noisy gyro)", "sim://noisy_gyro"))
+#: Bench ports served by the in-process simulator: a healthy board, and one that fails. Named
+#: in the workshop's language, as a coordinator names the ports of a real bench.
+PORTS = (
+    ("Симулятор (справний)", "sim://healthy"),
+    ("Симулятор (шумний гіроскоп)", "sim://noisy_gyro"),
+)
 #: The simulated board all demo units are built with (Betaflight's software-in-the-loop).
 DEMO_BOARD = {"board_id": "SITL", "target": "SITL"}
 DEMO_PROFILE = "healthy"
+#: A demo motor check spins each simulated motor this long (s): enough to read its speed.
+DEMO_SPIN_S = 0.2
 
 
 def _checklists() -> list[ChecklistLine]:
-    return [
-        ChecklistLine(stage=stage.value, text=text.lstrip("?"), required=not text.startswith("?"))
-        for stage, texts in _CHECKLISTS.items()
-        for text in texts
-    ]
+    return drone_types.parse_checklists(
+        {stage.value: "\n".join(texts) for stage, texts in _CHECKLISTS.items()}
+    )
 
 
 def is_empty() -> bool:
@@ -92,13 +111,13 @@ def is_empty() -> bool:
 
 def seed() -> list[DemoAccount]:
     """Fill an empty database; returns the accounts so the caller can print them."""
-    for account in ACCOUNTS:
-        accounts.create_user(account.name, account.role.value, account.pin)
+    people = [accounts.create_user(a.name, a.role.value, a.pin) for a in ACCOUNTS]
+    volunteer, coordinator = people[0], people[2]
+    for person in people:
+        # A badge each, printed from the labels page: a scan logs in (after the PIN).
+        accounts.issue_badge(person.id, coordinator)
     seven = drone_types.save_type(None, 'FPV 7"', "FPV7", True, _BOM_7, _checklists(), None)
     ten = drone_types.save_type(None, 'FPV 10"', "FPV10", True, _BOM_10, _checklists(), None)
-    volunteer = accounts.find_by_name(ACCOUNTS[0].name)
-    coordinator = accounts.find_by_name(ACCOUNTS[2].name)
-    assert volunteer is not None and coordinator is not None
     for name, url in PORTS:
         ports.add_port(name, url, coordinator)
     for drone_type in (seven, ten):
@@ -135,7 +154,12 @@ def _build(drone_type: DroneType, volunteer: User, finished: int) -> None:
                     )
         if unit.stage in (Stage.FLASHING, Stage.BENCH_TEST):
             _read_board(unit, volunteer)
-        checked = frozenset(i.id for i in drone_type.checklist_for(unit.stage))
+        if unit.stage == Stage.BENCH_TEST.value:
+            _check_motors(unit, volunteer)
+        # The items a person ticks; the others tick themselves from the runs above.
+        checked = frozenset(
+            i.id for i in drone_type.checklist_for(unit.stage) if i.proved_by is None
+        )
         finish_stage(unit, volunteer, StageInput(version=unit.version, checked=checked))
 
 
@@ -156,3 +180,13 @@ def _read_board(unit: Unit, volunteer: User) -> None:
         limits_version_id=judging.limits_version_id,
         golden_version_id=judging.golden_version_id,
     )
+
+
+def _check_motors(unit: Unit, volunteer: User) -> None:
+    """A motor check of the unit's simulated board, each motor seen turning the right way."""
+    spins = []
+    with SimulatorServer(profile=DEMO_PROFILE, uid=uid_for(unit.serial)) as board:
+        for motor in range(1, motor_checks.MOTOR_COUNT + 1):
+            result, _spins = check_motors(board.url, [motor - 1], seconds=DEMO_SPIN_S)
+            spins.append((motor, result.document(), True))
+    motor_checks.record_spins(unit, volunteer, spins)

@@ -11,7 +11,7 @@ from workshop.extensions import db
 from workshop.models import BomItem, ChecklistItem, DroneType, Unit, UnitPart, User
 from workshop.services import audit
 from workshop.services.errors import Invalid, NotFound
-from workshop.workflow import WORK_STAGES
+from workshop.workflow import EVIDENCE_STAGE, WORK_STAGES, Evidence
 
 #: Digits and capital Latin letters only: safe under any scanner keyboard layout.
 PREFIX = re.compile(r"^[A-Z0-9]{2,8}$")
@@ -35,6 +35,19 @@ class ChecklistLine:
     stage: str
     text: str
     required: bool = True
+    evidence: Evidence | None = None
+
+
+#: The mark at the end of a checklist line that ties the item to evidence: Latin letters, so a
+#: coordinator types them the same in any interface language.
+EVIDENCE_MARKS: dict[str, Evidence] = {
+    "#parts": Evidence.PARTS_SCANNED,
+    "#reading": Evidence.FC_READ,
+    "#golden": Evidence.GOLDEN_APPLIED,
+    "#bench": Evidence.BENCH_PASSED,
+    "#motors": Evidence.MOTORS_CHECKED,
+}
+MARK_OF = {evidence: mark for mark, evidence in EVIDENCE_MARKS.items()}
 
 
 def active_types() -> list[DroneType]:
@@ -92,7 +105,8 @@ def parse_bom(text: str) -> list[BomLine]:
 
 
 def parse_checklist(stage: str, text: str) -> list[ChecklistLine]:
-    """One item a line; a leading `?` marks it optional."""
+    """One item a line; a leading `?` marks it optional, a trailing mark (`#bench`, ...) ties
+    it to the evidence that ticks it."""
     lines = []
     for raw in text.splitlines():
         line = raw.strip()
@@ -100,9 +114,21 @@ def parse_checklist(stage: str, text: str) -> list[ChecklistLine]:
             continue
         optional = line.startswith("?")
         line = line.lstrip("?").strip()
+        words = line.rsplit(maxsplit=1)
+        proof = EVIDENCE_MARKS.get(words[-1].lower()) if len(words) == 2 else None
+        if proof is not None:
+            if EVIDENCE_STAGE[proof].value != stage:
+                raise Invalid(
+                    _l(
+                        "“%(mark)s” cannot prove an item of this checklist: %(item)s",
+                        mark=MARK_OF[proof],
+                        item=words[0],
+                    )
+                )
+            line = words[0]
         if len(line) > 200:
             raise Invalid(_l("A checklist item is at most 200 characters."))
-        lines.append(ChecklistLine(stage=stage, text=line, required=not optional))
+        lines.append(ChecklistLine(stage=stage, text=line, required=not optional, evidence=proof))
     return lines
 
 
@@ -121,7 +147,8 @@ def render_bom(drone_type: DroneType) -> str:
 
 def render_checklist(drone_type: DroneType, stage: str) -> str:
     return "\n".join(
-        f"{'' if i.required else '? '}{i.text}" for i in drone_type.checklist_for(stage)
+        f"{'' if i.required else '? '}{i.text}{f' {MARK_OF[i.proved_by]}' if i.proved_by else ''}"
+        for i in drone_type.checklist_for(stage)
     )
 
 
@@ -211,6 +238,7 @@ def _replace_checklists(drone_type: DroneType, checklists: list[ChecklistLine]) 
             stage=line.stage, text=line.text
         )
         item.required, item.position = line.required, position
+        item.evidence = line.evidence.value if line.evidence else None
         kept.append(item)
     drone_type.checklist = kept
 

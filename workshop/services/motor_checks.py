@@ -34,6 +34,12 @@ def record(unit: Unit, actor: User, answers: dict[int, tuple[str, bool]]) -> Ben
                 _l("Spin motor %(number)s again: its spin is not known here.", number=motor)
             )
         spins.append((motor, job.document, as_expected))
+    return record_spins(unit, actor, spins)
+
+
+def record_spins(unit: Unit, actor: User, spins: list[tuple[int, RunDocument, bool]]) -> BenchRun:
+    """Record one motor check from its spins: (motor, the spin's document, direction as
+    expected), judged by firmware_checks.motors.motor_check_document."""
     judging = bench_runs.judging_for(unit)
     return bench_runs.record_run(
         unit.serial,

@@ -17,6 +17,13 @@ _SENTENCES: dict[str, LazyString] = {
     "not_on_hold": _l("This unit is not on hold."),
     "on_hold": _l("This unit is on hold. Take it off hold first."),
     "required_items": _l("Tick every required item first. Still unticked: %(items)s."),
+    "unproved_ticks": _l(
+        "These items tick themselves when the app has proved them; they cannot be ticked by "
+        "hand: %(items)s."
+    ),
+    "proofs_missing": _l(
+        "Not proved yet: %(items)s. These items tick themselves once their run has passed."
+    ),
     "parts_missing": _l(
         "Scan or type the code of every tracked part first. Still missing: %(items)s."
     ),

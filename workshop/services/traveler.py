@@ -1,18 +1,19 @@
 """The traveler: everything about one unit, gathered for its page and the review page."""
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from sqlalchemy.orm.attributes import set_committed_value
 
+from firmware_checks.run_document import RunKind
 from workshop import vocabulary, workflow
 from workshop.extensions import db
 from workshop.models import (
     AuditEvent,
-    ChecklistItem,
+    BenchRun,
     Delivery,
     DroneType,
     Review,
@@ -21,7 +22,7 @@ from workshop.models import (
     UnitPart,
     User,
 )
-from workshop.services import stages, units
+from workshop.services import bench_runs, run_summary, stage_facts, stage_work, units
 from workshop.services.refusals import explain
 from workshop.workflow import Action, Refused, Role, Stage, Status
 
@@ -90,10 +91,35 @@ def unit_actions(state: workflow.UnitState, role: Role) -> UnitActions:
     )
 
 
+@dataclass(frozen=True)
+class RunEvidence:
+    """The latest run of one kind, as the reviewer sees it beside the build record."""
+
+    run: BenchRun
+    page: run_summary.RunPage
+    #: Lines that differ from the golden configuration; None when none was compared.
+    differences: int | None
+
+
+#: The runs a reviewer weighs: the board read, the bench test, the motors seen turning.
+REVIEW_RUNS = (RunKind.IDENTITY, RunKind.BENCH, RunKind.MOTORS)
+
+
+def fc_evidence(unit: Unit) -> list[RunEvidence]:
+    """The latest reading, bench test and motor check of the unit, in the reader's words."""
+    return [
+        RunEvidence(
+            run=run,
+            page=run_summary.run_page(run),
+            differences=None if run.config_changes is None else len(run.config_changes),
+        )
+        for run in bench_runs.latest_of_each_kind(unit, REVIEW_RUNS)
+    ]
+
+
 @dataclass
 class TravelerView:
     unit: Unit
-    checklist: list[ChecklistItem]
     can: UnitActions
     history: list[HistoryEntry]
     reasons: list[str]
@@ -109,8 +135,18 @@ class TravelerView:
     status_reason: str | None
     #: The stage reads the flight controller, or has read it: its panel and runs are shown.
     shows_fc_panel: bool
+    #: The work of the current build stage (checklist, Finish, runs) when this person may do it.
+    work: stage_work.StageWork | None = None
+    #: Why the unit is back as rework (the latest failure, rejection or return), while it is.
+    rework_reason: str | None = None
+    #: The label is part of the stage's work (kitting): its buttons stand in the unit's card.
+    labels_first: bool = False
     #: Why this person may not sign the unit off, when that is so.
     sign_off_refusal: str | None = None
+    #: This person did a step on the unit (the review queue and page say so).
+    worked_on: bool = False
+    #: While the unit waits for review: its latest flight-controller runs.
+    fc_evidence: list[RunEvidence] = field(default_factory=list)
     tracked_parts: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -156,12 +192,33 @@ def history(unit: Unit) -> list[HistoryEntry]:
     ]
 
 
+def rework_reason(unit: Unit) -> str | None:
+    """Why the unit is back as rework, from the latest failed stage, rejection or return."""
+    if not unit.rework:
+        return None
+    sent_back = [(r.at, r.reason) for r in unit.records if r.failed]
+    sent_back += [(r.at, r.reason) for r in unit.reviews if not r.approved]
+    sent_back += [(d.returned_at, d.return_reason) for d in unit.deliveries if d.returned_at]
+    if not sent_back:
+        return None
+    _at, reason = max(sent_back, key=lambda pair: _comparable(pair[0]))
+    return str(vocabulary.REASON_NAMES.get(reason or "", reason or ""))
+
+
+def _comparable(at: datetime) -> datetime:
+    """SQLite hands back naive times, PostgreSQL aware ones: all are UTC."""
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
 def build(unit: Unit, user: User) -> TravelerView:
     state = unit.state
     can = unit_actions(state, user.role_enum)
     refusal = None
-    if can.approve and user.id in stages.builders(unit):
+    worked_on = user.id in stage_facts.builders(unit)
+    if worked_on and (can.approve or can.reject):
+        # Four eyes: whoever worked on the unit neither approves nor rejects it.
         refusal = explain(Refused("four_eyes"))
+        can = replace(can, open_review=False, approve=False, reject=False, reopen=False)
     parts = [
         {
             "item": item,
@@ -171,9 +228,13 @@ def build(unit: Unit, user: User) -> TravelerView:
         if item.tracked
     ]
     active = state.status is Status.ACTIVE
+    work = stage_work.build(unit, user) if can.finish else None
+    if work is not None:
+        next_step: str | None = work.next_step
+    else:
+        next_step = str(vocabulary.NEXT_STEP[state.stage]) if active else None
     return TravelerView(
         unit=unit,
-        checklist=unit.drone_type.checklist_for(unit.stage),
         can=can,
         history=history(unit),
         reasons=[r.value for r in workflow.reasons_for(state.stage)],
@@ -181,9 +242,14 @@ def build(unit: Unit, user: User) -> TravelerView:
         awaits_review=state.stage is Stage.REVIEW,
         on_hold=state.status is Status.ON_HOLD,
         shown_status=None if active else state.status.value,
-        next_step=str(vocabulary.NEXT_STEP[state.stage]) if active else None,
+        next_step=next_step,
         status_reason=None if active else unit.status_note or None,
         shows_fc_panel=state.stage not in (Stage.KITTING, Stage.SOLDERING),
+        work=work,
+        rework_reason=rework_reason(unit),
+        labels_first=state.stage is Stage.KITTING,
         sign_off_refusal=refusal,
+        worked_on=worked_on,
+        fc_evidence=fc_evidence(unit) if state.stage is Stage.REVIEW else [],
         tracked_parts=parts,
     )

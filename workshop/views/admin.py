@@ -34,7 +34,7 @@ from workshop.services.errors import Invalid, ServiceError
 from workshop.services.measurement_text import step_name
 from workshop.views.access import current_login, roles_required
 from workshop.views.form_errors import field_errors
-from workshop.workflow import WORK_STAGES, Role
+from workshop.workflow import EVIDENCE_STAGE, WORK_STAGES, Role
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -85,11 +85,24 @@ def edit_type(type_id: int | None):
             )
         except ServiceError as error:
             flash(str(error.message), "error")
-            return render_template("admin/type_form.html", form=form, type_id=type_id), 400
+            return _type_page(form, type_id, 400)
         flash(_("Drone type saved."), "success")
         return redirect(url_for("admin.types"))
-    status = 400 if form.errors else 200
-    return render_template("admin/type_form.html", form=form, type_id=type_id), status
+    return _type_page(form, type_id, 400 if form.errors else 200)
+
+
+def _type_page(form: DroneTypeForm, type_id: int | None, status: int):
+    """The drone type form, with the marks that tie a checklist item to evidence explained."""
+    marks = [
+        (
+            mark,
+            vocabulary.EVIDENCE_NAMES[evidence],
+            vocabulary.STAGE_NAMES[EVIDENCE_STAGE[evidence]],
+        )
+        for mark, evidence in drone_types.EVIDENCE_MARKS.items()
+    ]
+    page = render_template("admin/type_form.html", form=form, type_id=type_id, marks=marks)
+    return page, status
 
 
 @bp.route("/users", methods=["GET", "POST"])

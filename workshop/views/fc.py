@@ -18,16 +18,33 @@ from flask_wtf import FlaskForm
 
 from firmware_checks.motors import DEFAULT_SECONDS, MAX_THROTTLE_PERCENT
 from firmware_checks.run_document import RunKind, Verdict
-from workshop.forms import ApplyGoldenForm, MotorSpinForm, ReworkForm, StartRunForm, required
+from workshop.forms import (
+    ApplyGoldenForm,
+    FinishForm,
+    MotorSpinForm,
+    ReworkForm,
+    StartRunForm,
+    required,
+)
 from workshop.models import BenchRun, Unit
-from workshop.services import bench_runs, fc_jobs, motor_checks, ports, units
+from workshop.services import (
+    bench_runs,
+    fc_jobs,
+    motor_checks,
+    ports,
+    run_summary,
+    stage_work,
+    traveler,
+    units,
+)
 from workshop.services.bench_runs import KIND_STAGE
 from workshop.services.errors import Invalid, ServiceError
 from workshop.services.measurement_text import failed_text, step_name
+from workshop.services.stage_work import StageWork
 from workshop.views import fc_pages
 from workshop.views.form_errors import field_errors
 from workshop.vocabulary import RUN_KIND_NAMES, STAGE_NAMES, VERDICT_NAMES
-from workshop.workflow import Reason, Stage, Status
+from workshop.workflow import EVIDENCE_RUN, Evidence, Reason, Stage, Status
 
 bp = Blueprint("fc", __name__)
 
@@ -168,6 +185,26 @@ def _rework_form(run: BenchRun) -> ReworkForm:
     return form
 
 
+def _stage_work(run: BenchRun, unit: Unit, latest: BenchRun | None) -> StageWork | None:
+    """The stage's checklist and Finish, on the result of the latest run of the unit's stage,
+    when this person may finish it: a passed run leads straight on."""
+    current = latest is not None and latest.id == run.id and run.stage == unit.stage
+    can = traveler.unit_actions(unit.state, current_user.role_enum)
+    return stage_work.build(unit, current_user) if current and can.finish else None
+
+
+def run_start_url(serial: str, kind: RunKind) -> str:
+    """The page that starts a run of `kind` on the unit."""
+    if kind is RunKind.MOTORS:
+        return url_for("fc.motors", serial=serial)
+    return url_for("fc.new_run", serial=serial, kind=kind.value)
+
+
+def evidence_links(serial: str) -> dict[Evidence, str]:
+    """Where a person starts the run each run-made evidence comes from, for this unit."""
+    return {evidence: run_start_url(serial, kind) for evidence, kind in EVIDENCE_RUN.items()}
+
+
 @bp.route("/runs/<id:run_id>")
 @login_required
 def run(run_id: int):
@@ -182,14 +219,21 @@ def run(run_id: int):
         and latest is not None
         and latest.id == found.id
     )
+    work = _stage_work(found, unit, latest)
+    finish_form = FinishForm(formdata=None)
+    finish_form.version.data = str(unit.version)
     return render_template(
         "fc/run.html",
         run=found,
         unit=unit,
-        page=fc_pages.run_page(found, unit),
+        page=run_summary.run_page(found),
         latest=latest,
         rework_form=_rework_form(found) if offer_rework else None,
-        view={"reasons": [Reason.FAILED_BENCH_TEST.value, Reason.OTHER.value]},
+        view={"reasons": [Reason.FAILED_BENCH_TEST.value, Reason.OTHER.value], "work": work},
+        finish_form=finish_form,
+        checked=frozenset(),
+        evidence_links=evidence_links(unit.serial),
+        next_run_url=run_start_url(unit.serial, work.main_run) if work and work.main_run else None,
     )
 
 

@@ -1,5 +1,6 @@
 """The scan page: one scan box, starting new units, and the part recall search."""
 
+from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -14,10 +15,18 @@ from workshop.views.auth import badge_scanned
 
 bp = Blueprint("scan", __name__)
 
+#: The drone type this tablet last started a unit of: the next new unit is likely one too.
+LAST_TYPE_COOKIE = "last_type"
+LAST_TYPE_AGE = timedelta(days=365)
+
 
 def _new_unit_form() -> NewUnitForm:
     form = NewUnitForm()
-    form.drone_type.choices = [(t.id, t.name) for t in drone_types.active_types()]
+    types = drone_types.active_types()
+    form.drone_type.choices = [(t.id, t.name) for t in types]
+    last = request.cookies.get(LAST_TYPE_COOKIE, "")
+    if request.method == "GET" and last.isdigit() and int(last) in {t.id for t in types}:
+        form.drone_type.data = int(last)
     return form
 
 
@@ -32,11 +41,12 @@ OPENS = {
     scan.Kind.UNIT: ("units.show", "serial"),
     scan.Kind.LOT: ("scan.lot", "code"),
     scan.Kind.BIN: ("scan.part_bin", "item_id"),
+    scan.Kind.BADGE: ("auth.badge", "code"),
 }
 
 
-def _opened(kind: scan.Kind, key: str) -> str:
-    """The address a scanned unit, lot or bin opens."""
+def opened(kind: scan.Kind, key: str) -> str:
+    """The address a scanned unit, lot, bin or badge opens."""
     endpoint, argument = OPENS[kind]
     # Typed Any: a dict of str could, for all mypy knows, fill url_for's `_external` (a bool).
     values: dict[str, Any] = {argument: key}
@@ -60,7 +70,7 @@ def scan_code():
         return _refused(form, error.status_code)
     if found.kind is scan.Kind.BADGE:
         return badge_scanned(found.key)
-    return redirect(_opened(found.kind, found.key))
+    return redirect(opened(found.kind, found.key))
 
 
 def _scan_before_login(raw: str):
@@ -74,7 +84,7 @@ def _scan_before_login(raw: str):
         flash(str(error.message), "error")
         return redirect(url_for("auth.login"))
     flash(str(login_manager.login_message), "info")
-    return redirect(url_for("auth.login", next=_opened(named.kind, named.key)))
+    return redirect(url_for("auth.login", next=opened(named.kind, named.key)))
 
 
 def _refused(form: ScanForm, status: int):
@@ -119,7 +129,15 @@ def new_unit():
     flash(_("New unit %(serial)s started at kitting.", serial=unit.serial), "success")
     if job := printing.auto_print_new_unit(unit, current_user, fallback_base=request.url_root):
         flash(*printing.outcome(job))
-    return redirect(url_for("units.show", serial=unit.serial))
+    response = redirect(url_for("units.show", serial=unit.serial))
+    response.set_cookie(
+        LAST_TYPE_COOKIE,
+        str(unit.drone_type_id),
+        max_age=LAST_TYPE_AGE,
+        samesite="Lax",
+        httponly=True,
+    )
+    return response
 
 
 @bp.route("/parts")

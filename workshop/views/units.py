@@ -2,11 +2,13 @@
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from flask import (
     Blueprint,
     abort,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -28,11 +30,13 @@ from workshop.forms import (
     required,
 )
 from workshop.models import Unit
-from workshop.services import delivery, photos, printing, stages, traveler, units
+from workshop.services import delivery, kitting, photos, printing, stages, traveler, units
 from workshop.services.errors import ServiceError
 from workshop.services.stages import StageInput
 from workshop.views.access import roles_required
+from workshop.views.fc import evidence_links
 from workshop.views.form_errors import field_errors
+from workshop.views.scan import opened
 from workshop.workflow import Action, Role
 
 bp = Blueprint("units", __name__)
@@ -51,9 +55,8 @@ def _forms() -> dict[str, FlaskForm]:
     }
 
 
-def render_unit(
-    serial: str, template: str = "units/show.html", status: int = 200, **forms: FlaskForm
-):
+def unit_context(serial: str, **forms: FlaskForm) -> dict[str, Any]:
+    """What the unit page and its parts (the stage's work, the kitting list) are drawn from."""
     unit = traveler.load(serial)
     view = traveler.build(unit, current_user)
     context = _forms() | forms
@@ -63,10 +66,20 @@ def render_unit(
             form.version.data = str(unit.version)
     # A refused finish shows the page again with the volunteer's ticks still in place.
     checked = _checked_items() if request.method == "POST" else frozenset()
-    printers = printing.active_printers()  # the "print on" buttons, one per printer
-    return render_template(
-        template, unit=unit, view=view, checked=checked, printers=printers, **context
-    ), status
+    return context | {
+        "unit": unit,
+        "view": view,
+        "checked": checked,
+        "printers": printing.active_printers(),  # the "print on" buttons, one per printer
+        "evidence_links": evidence_links(unit.serial),
+        "recent_receivers": delivery.recent_receiver_codes() if view.can.deliver else [],
+    }
+
+
+def render_unit(
+    serial: str, template: str = "units/show.html", status: int = 200, **forms: FlaskForm
+):
+    return render_template(template, **unit_context(serial, **forms)), status
 
 
 @bp.route("/u/<serial:serial>")
@@ -86,8 +99,12 @@ def act_on_unit(
     change: Callable[[Unit], object],
     done: str,
     template: str = "units/show.html",
+    category: str = "success",
 ):
-    """Validate `form`, run `change(unit)`; on refusal show the page again with the reason."""
+    """Validate `form`, run `change(unit)`; on refusal show the page again with the reason.
+
+    `category` colours the message of a change done: a unit sent back is no success.
+    """
     try:
         unit = units.get_unit(serial)
     except ServiceError:
@@ -100,7 +117,7 @@ def act_on_unit(
     except ServiceError as error:
         flash(str(error.message), "error")
         return render_unit(unit.serial, template, status=error.status_code, **{form_name: form})
-    flash(done, "success")
+    flash(done, category)
     return redirect(url_for("units.show", serial=unit.serial))
 
 
@@ -147,6 +164,7 @@ def fail(serial: str):
         "fail_form",
         lambda unit: stages.fail_stage(unit, current_user, rework_input(form)),
         _("Stage failed; the unit is back for rework."),
+        category="warning",
     )
 
 
@@ -187,50 +205,96 @@ def change_status(serial: str, action: str):
             StageInput(version=int(required(form.version.data)), text=form.text.data or ""),
         ),
         messages[Action(action)],
+        category="success" if action == Action.RELEASE else "warning",
     )
+
+
+def _wants_json() -> bool:
+    """kitting.js asks for JSON: the page keeps its place and its scanner stays ready."""
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _kitting_answer(serial: str, message: str, category: str, status: int = 200):
+    """The answer to a part recorded or removed: for kitting.js the redrawn part list and stage
+    work; without JavaScript, the unit page again at its part list."""
+    if not _wants_json():
+        flash(message, category)
+        return redirect(url_for("units.show", serial=serial, _anchor="kitting"))
+    context = unit_context(serial)
+    return jsonify(
+        message=message,
+        category=category,
+        version=context["unit"].version,
+        next_step=context["view"].next_step,
+        parts_html=render_template("units/_part_rows.html", **context),
+        work_html=render_template("units/_finish.html", **context),
+    ), status
+
+
+def _kitting_refusal(serial: str, form: FlaskForm, message: str, status: int):
+    if _wants_json():
+        return jsonify(message=message, category="error"), status
+    flash(message, "error")
+    return render_unit(serial, status=status, part_form=form)
+
+
+def _on_kitting(serial: str, form: FlaskForm, change: Callable[[Unit], Any]):
+    """Validate `form`, then answer with `change(unit)`; a refusal is answered as kitting.js or
+    the page without JavaScript expects it."""
+    try:
+        unit = units.get_unit(serial)
+    except ServiceError:
+        abort(404)
+    if not form.validate_on_submit():
+        message = _("Some fields need attention: %(fields)s", fields=field_errors(form))
+        return _kitting_refusal(unit.serial, form, message, 400)
+    try:
+        return change(unit)
+    except ServiceError as error:
+        return _kitting_refusal(unit.serial, form, str(error.message), error.status_code)
 
 
 @bp.route("/u/<serial:serial>/parts", methods=["POST"])
 @login_required
 def record_part(serial: str):
+    """A code scanned or typed at kitting: a part's code goes into the unit where it belongs
+    (the part named, or the one the code is for); another unit's label, a badge or a bin opens."""
     form = PartForm(prefix="part")
 
-    def change(unit: Unit) -> None:
-        part = units.record_part(
-            unit,
-            int(required(form.bom_item.data)),
-            required(form.code.data),
-            current_user,
-            int(required(form.version.data)),
-        )
+    def change(unit: Unit):
+        line = int(form.bom_item.data) if form.bom_item.data else None
+        version = int(required(form.version.data))
+        done = kitting.scanned(unit, required(form.code.data), current_user, version, line)
+        if done.opens is not None:
+            where = opened(done.opens.kind, done.opens.key)
+            return jsonify(open=where) if _wants_json() else redirect(where)
+        part = required(done.part)
         if others := units.also_in(part):
             # A lot code on many units is normal; a serial on two is a wrong scan.
-            flash(
-                _(
-                    "%(code)s is also recorded on %(units)s: fine for a lot code, "
-                    "a wrong scan for a serial number.",
-                    code=part.code,
-                    units=", ".join(others[:5]) + (" …" if len(others) > 5 else ""),
-                ),
-                "info",
+            message = _(
+                "%(part)s: %(code)s. It is also recorded on %(units)s: fine for a lot code, "
+                "a wrong scan for a serial number.",
+                part=part.bom_item.name,
+                code=part.code,
+                units=", ".join(others[:5]) + (" …" if len(others) > 5 else ""),
             )
+            return _kitting_answer(unit.serial, message, "info")
+        message = _("Part recorded: %(part)s, %(code)s.", part=part.bom_item.name, code=part.code)
+        return _kitting_answer(unit.serial, message, "success")
 
-    return act_on_unit(serial, form, "part_form", change, _("Part recorded."))
+    return _on_kitting(serial, form, change)
 
 
 @bp.route("/u/<serial:serial>/parts/<id:part_id>/remove", methods=["POST"])
 @login_required
 def remove_part(serial: str, part_id: int):
     form = VersionedForm(prefix="part")
-    return act_on_unit(
-        serial,
-        form,
-        "part_form",
-        lambda unit: units.remove_part(
-            unit, part_id, current_user, int(required(form.version.data))
-        ),
-        _("Part removed from the unit."),
-    )
+
+    def change(unit: Unit):
+        units.remove_part(unit, part_id, current_user, int(required(form.version.data)))
+        return _kitting_answer(unit.serial, _("Part removed from the unit."), "warning")
+
+    return _on_kitting(serial, form, change)
 
 
 @bp.route("/u/<serial:serial>/deliver", methods=["POST"])
@@ -262,6 +326,7 @@ def take_back(serial: str):
         "back_form",
         lambda unit: delivery.take_back(unit, current_user, rework_input(form)),
         _("Taken back for repair."),
+        category="warning",
     )
 
 

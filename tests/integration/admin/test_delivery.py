@@ -1,5 +1,6 @@
 """Handing an approved unit over to a receiving unit, and taking it back in for repair."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -165,3 +166,24 @@ def test_a_stale_handover_page_gets_the_conflict_message(app, client, coordinato
     response = post(client, f"/u/{unit.serial}/deliver", delivery_form(stale))
     assert response.status_code == 409 and "Someone else changed this unit" in text(response)
     assert database_state() == before
+
+
+def test_the_handover_offers_the_receiving_units_handed_over_to_last(app, client, coordinator):
+    for code in ("ALPHA-1", "BRAVO-7", "ALPHA-1", "CHARLIE-3"):
+        unit = approved_unit()
+        post(client, f"/u/{unit.serial}/deliver", delivery_form(unit.version, code))
+    unit = approved_unit()
+
+    page = text(client.get(f"/u/{unit.serial}"))
+
+    offered = re.findall(r'<button type="button" class="recent-code" data-code="([^"]+)">', page)
+    assert offered == ["CHARLIE-3", "ALPHA-1", "BRAVO-7"]  # each once, the latest first
+    assert 'data-fills="deliver-receiver_code"' in page
+
+
+def test_no_recent_code_offers_no_buttons_and_the_code_is_typed(app, client, coordinator):
+    unit = approved_unit()
+
+    page = text(client.get(f"/u/{unit.serial}"))
+
+    assert "recent-code" not in page and 'name="deliver-receiver_code"' in page

@@ -45,7 +45,7 @@ def working_as(client) -> str | None:
     page = text(client.get("/"))
     if 'class="user"' not in page:
         return None
-    return page.split('class="user">', 1)[1].split(" ·", 1)[0]
+    return page.split('class="user">', 1)[1].split("<", 1)[0]
 
 
 def no_pin(coordinator: User) -> None:

@@ -15,16 +15,17 @@ def test_the_demo_has_simulated_ports_limits_golden_and_real_runs_for_units_past
     demo.seed()
 
     assert [(p.name, p.url) for p in ports.list_ports()] == [
-        ("Simulator (healthy)", "sim://healthy"),
-        ("Simulator (noisy gyro)", "sim://noisy_gyro"),
+        ("Симулятор (справний)", "sim://healthy"),
+        ("Симулятор (шумний гіроскоп)", "sim://noisy_gyro"),
     ]
     units = list(db.session.scalars(sa.select(Unit).order_by(Unit.id)))
     for unit in units:
         assert fc_config.current_golden(unit.drone_type) is not None
         assert fc_config.current_limits(unit.drone_type)[0].board.target == "SITL"
     runs = list(db.session.scalars(sa.select(BenchRun)))
-    # Two units went past flashing, one of them past the bench test too: each run real and passed.
-    assert sorted(r.kind for r in runs) == ["bench", "identity", "identity"]
+    # Two units went past flashing, one of them past the bench test (and its motor check) too:
+    # each run real and passed.
+    assert sorted(r.kind for r in runs) == ["bench", "identity", "identity", "motors"]
     assert all(r.verdict == "pass" and r.transcript for r in runs)
     bindings = list(db.session.scalars(sa.select(BoardBinding)))
     assert len({b.uid for b in bindings}) == len(bindings) == 2

@@ -1,0 +1,145 @@
+"""What the workflow is asked about a unit before it moves, gathered from the database: the
+checklist and the evidence the app holds, the parts without a code, the runs the stage needs,
+and who worked on the unit (four eyes)."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from firmware_checks.run_document import RunKind, Verdict
+from workshop import workflow
+from workshop.extensions import db
+from workshop.models import (
+    BenchRun,
+    BoardBinding,
+    BoardConflict,
+    Photo,
+    StageRecord,
+    Unit,
+    UnitPart,
+    User,
+)
+from workshop.services import evidence
+from workshop.services.evidence import LatestRun, Proof
+from workshop.workflow import (
+    RUN_REQUIRED,
+    Action,
+    ChecklistEntry,
+    ChecklistGaps,
+    Evidence,
+    Move,
+    Stage,
+)
+
+
+@dataclass(frozen=True)
+class RunFacts:
+    """What the workflow asks about the flight-controller runs of a unit's current stage."""
+
+    run_verdict: Verdict | None = None
+    board_conflict: bool = False
+
+
+@dataclass(frozen=True)
+class FinishFacts:
+    """What finishing the unit's current stage depends on, gathered once: its checklist, the
+    evidence the app holds, the parts still without a code, the runs the stage needs."""
+
+    entries: tuple[ChecklistEntry, ...] = ()
+    proofs: Mapping[Evidence, Proof] = field(default_factory=dict)
+    missing_parts: tuple[str, ...] = ()
+    runs: RunFacts = RunFacts()
+    #: The latest run of each kind since the unit came to the stage.
+    latest_runs: Mapping[RunKind, LatestRun] = field(default_factory=dict)
+
+    def gaps(self, ticks: frozenset[int]) -> ChecklistGaps:
+        return workflow.checklist_gaps(self.entries, ticks, self.proofs)
+
+
+def checklist_entries(unit: Unit) -> tuple[ChecklistEntry, ...]:
+    """The checklist of the unit's current stage as the workflow sees it."""
+    return tuple(
+        ChecklistEntry(key=i.id, text=i.text, required=i.required, evidence=i.proved_by)
+        for i in unit.drone_type.checklist_for(unit.stage)
+    )
+
+
+def finish_facts(unit: Unit) -> FinishFacts:
+    runs = evidence.latest_runs(unit)
+    return FinishFacts(
+        entries=checklist_entries(unit),
+        proofs=evidence.proofs(unit, runs),
+        missing_parts=unit.missing_parts(),
+        runs=run_facts(unit, runs),
+        latest_runs=runs,
+    )
+
+
+def finish_move(
+    unit: Unit, actor: User, facts: FinishFacts, ticks: frozenset[int] = frozenset()
+) -> Move:
+    """The move of finishing the unit's stage with these ticks, every fact filled in."""
+    gaps = facts.gaps(ticks)
+    return Move(
+        action=Action.FINISH,
+        actor_id=actor.id,
+        actor_role=actor.role_enum,
+        missing_required=gaps.missing,
+        missing_proofs=gaps.unproved,
+        unproved_ticks=gaps.ticked_unproved,
+        missing_parts=facts.missing_parts,
+        run_verdict=facts.runs.run_verdict,
+        board_conflict=facts.runs.board_conflict,
+    )
+
+
+def builders_of(unit_ids: list[int]) -> dict[int, frozenset[int]]:
+    """Everyone who did a step on each unit (started it, finished or failed a stage, recorded a
+    part, added a photo, ran its flight controller from the app): they may not sign it off."""
+    if not unit_ids:
+        return {}
+    steps: sa.CompoundSelect[int, int] = sa.union(
+        sa.select(Unit.id, Unit.created_by_id).where(Unit.id.in_(unit_ids)),
+        sa.select(StageRecord.unit_id, StageRecord.user_id).where(
+            StageRecord.unit_id.in_(unit_ids)
+        ),
+        sa.select(UnitPart.unit_id, UnitPart.recorded_by_id).where(UnitPart.unit_id.in_(unit_ids)),
+        sa.select(Photo.unit_id, Photo.uploaded_by_id).where(Photo.unit_id.in_(unit_ids)),
+        sa.select(BenchRun.unit_id, BenchRun.user_id).where(
+            BenchRun.unit_id.in_(unit_ids), BenchRun.user_id.is_not(None)
+        ),
+    )
+    found: dict[int, set[int]] = {unit_id: set() for unit_id in unit_ids}
+    for unit_id, user_id in db.session.execute(steps):
+        found[unit_id].add(user_id)
+    return {unit_id: frozenset(people) for unit_id, people in found.items()}
+
+
+def builders(unit: Unit) -> frozenset[int]:
+    """Everyone who did a step on the unit: they may not sign it off."""
+    return builders_of([unit.id])[unit.id]
+
+
+def run_facts(unit: Unit, runs: Mapping[RunKind, LatestRun]) -> RunFacts:
+    """The latest verdict of the run the unit's stage needs, and whether its board is in doubt."""
+    kind = RUN_REQUIRED.get(Stage(unit.stage))
+    if kind is None:
+        return RunFacts()
+    latest = runs.get(kind)
+    undecided = db.session.scalar(
+        sa.select(sa.func.count(BoardConflict.id)).where(
+            BoardConflict.unit_id == unit.id, BoardConflict.decision.is_(None)
+        )
+    )
+    bound = db.session.scalar(
+        sa.select(BoardBinding.uid).where(
+            BoardBinding.unit_id == unit.id, BoardBinding.released_at.is_(None)
+        )
+    )
+    # A conflict decided "not this unit's board" leaves the last reading on a foreign board.
+    foreign = latest is not None and latest.board_uid is not None and latest.board_uid != bound
+    return RunFacts(
+        run_verdict=latest.verdict if latest else None,
+        board_conflict=bool(undecided) or foreign,
+    )
