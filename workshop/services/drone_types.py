@@ -15,6 +15,8 @@ from workshop.workflow import WORK_STAGES
 
 #: Digits and capital Latin letters only: safe under any scanner keyboard layout.
 PREFIX = re.compile(r"^[A-Z0-9]{2,8}$")
+#: Care notes fit on the passport's A5 page beside everything else.
+CARE_NOTES_MAX = 1500
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,7 @@ def _snapshot(drone_type: DroneType) -> dict:
         "active": drone_type.active,
         "bom": render_bom(drone_type),
         "checklists": render_checklists(drone_type),
+        "care_notes": drone_type.care_notes,
     }
 
 
@@ -129,11 +132,15 @@ def save_type(
     bom: list[BomLine],
     checklists: list[ChecklistLine],
     actor: User | None,
+    care_notes: str = "",
 ) -> DroneType:
     """Create or replace a drone type's definition; units already built keep their records."""
     name, prefix = name.strip(), prefix.strip().upper()
+    care_notes = "\n".join(line.rstrip() for line in care_notes.strip().splitlines())
     if not name or len(name) > 80:
         raise Invalid(_l("A drone type needs a name of at most 80 characters."))
+    if len(care_notes) > CARE_NOTES_MAX:
+        raise Invalid(_l("The care notes are at most %(count)d characters.", count=CARE_NOTES_MAX))
     if not PREFIX.match(prefix):
         raise Invalid(_l("The serial prefix is 2 to 8 capital Latin letters or digits."))
     clash = db.session.scalar(
@@ -154,6 +161,7 @@ def save_type(
             raise Invalid(_l("The prefix cannot change once units have serials with it."))
     try:
         drone_type.name, drone_type.prefix, drone_type.active = name, prefix, active
+        drone_type.care_notes = care_notes
         _replace_bom(drone_type, bom)
         _replace_checklists(drone_type, checklists)
         db.session.flush()

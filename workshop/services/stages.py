@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,8 +13,9 @@ from werkzeug.datastructures import FileStorage
 from firmware_checks.run_document import Verdict
 from workshop import workflow
 from workshop.extensions import db
+from workshop.field_life import FieldFailure, LossReason, ReturnOutcome
 from workshop.models import BenchRun, BoardBinding, BoardConflict, StageRecord, Unit, User
-from workshop.models.timestamps import utcnow
+from workshop.models.timestamps import as_utc, utcnow
 from workshop.services import audit, photos
 from workshop.services.errors import Conflict, Forbidden, Invalid
 from workshop.services.refusals import explain
@@ -33,7 +35,7 @@ class RunFacts:
 
 @dataclass(frozen=True)
 class StageInput:
-    """What the volunteer sent from the unit page."""
+    """What the person sent from the unit page."""
 
     version: int
     checked: frozenset[int] = frozenset()
@@ -42,6 +44,10 @@ class StageInput:
     rework_stage: str | None = None
     text: str = ""
     photo: FileStorage | None = None
+    #: With a return: what failed in the field (a FieldFailure).
+    field_failure: str | None = None
+    #: With a unit marked lost or destroyed: why (a LossReason).
+    loss_reason: str | None = None
 
 
 def decide(
@@ -60,6 +66,8 @@ def decide(
     try:
         reason = Reason(data.reason) if data.reason else None
         rework_stage = Stage(data.rework_stage) if data.rework_stage else None
+        field_failure = FieldFailure(data.field_failure) if data.field_failure else None
+        loss_reason = LossReason(data.loss_reason) if data.loss_reason else None
     except ValueError:
         raise Invalid(_l("That reason or stage is not one of the choices.")) from None
     move = Move(
@@ -67,6 +75,7 @@ def decide(
         actor_id=actor.id,
         actor_role=actor.role_enum,
         builders=builders(unit),
+        repairers=repairers(unit),
         reason=reason,
         rework_stage=rework_stage,
         text=data.text,
@@ -74,6 +83,8 @@ def decide(
         missing_parts=missing_parts,
         run_verdict=runs.run_verdict,
         board_conflict=runs.board_conflict,
+        field_failure=field_failure,
+        loss_reason=loss_reason,
     )
     try:
         return workflow.apply(unit.state, move)
@@ -100,6 +111,43 @@ def builders(unit: Unit) -> frozenset[int]:
         .distinct()
     )
     return unit.builder_ids() | frozenset(user_id for user_id in ran if user_id is not None)
+
+
+def repair_started(unit: Unit) -> datetime | None:
+    """When the unit's current repair began (the decision to repair its latest return); None
+    while it is not under repair."""
+    if not unit.repair:
+        return None
+    decided = [
+        r.decided_at
+        for r in unit.returns
+        if r.outcome == ReturnOutcome.REPAIR and r.decided_at is not None
+    ]
+    return as_utc(decided[-1]) if decided else None
+
+
+def repairers(unit: Unit) -> frozenset[int]:
+    """Everyone who did a step on the unit since its current repair began, a flight-controller
+    run from the app included: they may not sign off the repair. Empty when not under repair."""
+    since = repair_started(unit)
+    if since is None:
+        return frozenset()
+    people = (
+        {r.user_id for r in unit.records if as_utc(r.at) >= since}
+        | {p.recorded_by_id for p in unit.parts if as_utc(p.recorded_at) >= since}
+        | {
+            p.removed_by_id
+            for p in unit.parts
+            if p.removed_at and p.removed_by_id and as_utc(p.removed_at) >= since
+        }
+        | {photo.uploaded_by_id for photo in unit.photos if as_utc(photo.at) >= since}
+    )
+    ran = db.session.scalars(
+        sa.select(BenchRun.user_id)
+        .where(BenchRun.unit_id == unit.id, BenchRun.at >= since, BenchRun.user_id.is_not(None))
+        .distinct()
+    )
+    return frozenset(people) | frozenset(user_id for user_id in ran if user_id is not None)
 
 
 def run_facts(unit: Unit) -> RunFacts:
