@@ -27,4 +27,9 @@ def record(
 
 
 def unit_snapshot(unit: Unit) -> dict[str, Any]:
-    return {"stage": unit.stage, "status": unit.status, "rework": unit.rework}
+    return {
+        "stage": unit.stage,
+        "status": unit.status,
+        "rework": unit.rework,
+        "repair": unit.repair,
+    }

@@ -197,6 +197,7 @@ def move_to(unit: Unit, new: workflow.UnitState) -> None:
     if new.stage.value != unit.stage:
         unit.stage_since = utcnow()
     unit.stage, unit.status, unit.rework = new.stage.value, new.status.value, new.rework
+    unit.repair = new.repair
 
 
 def record_move(
