@@ -89,10 +89,10 @@ def render_passport_pdf(content: PassportContent) -> bytes:
         pdf.ln(3)
         _heading(pdf, content.care_heading)
         _font(pdf, bold=False, size=10)
-        pdf.multi_cell(width, 4.8, content.care_notes, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, 4.8, content.care_notes, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     _font(pdf, bold=False, size=8, grey=True)
-    pdf.multi_cell(width, 4, content.footer, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 4, content.footer, align="L", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
