@@ -96,6 +96,7 @@ def returns_by_part_lot() -> list[ReturnCount]:
     )
     rows = db.session.execute(
         sa.select(lots.c.part, lots.c.lot, Return.reason, sa.func.count(sa.distinct(Return.id)))
+        .select_from(Return)
         .join(lots, sa.and_(lots.c.unit_id == Return.unit_id, in_unit))
         .group_by(lots.c.part, lots.c.lot, Return.reason)
         .order_by(lots.c.part, lots.c.lot, Return.reason)

@@ -10,10 +10,29 @@ import pytest
 import zxingcpp
 from pypdf import PdfReader
 
-from tests.helpers import csrf_token, login, make_delivered_unit, make_unit, make_user, post, reload
-from tests.integration.support import audit_events, database_state, english, text
+from tests.helpers import (
+    csrf_token,
+    login,
+    make_delivered_unit,
+    make_unit,
+    make_user,
+    post,
+    record_passing_run,
+    reload,
+    required_ids,
+)
+from tests.integration.support import (
+    audit_events,
+    database_state,
+    decision_form,
+    english,
+    return_form,
+    text,
+)
 from workshop.services import drone_types, settings
-from workshop.workflow import Role, Stage
+from workshop.services.review import sign_off
+from workshop.services.stages import StageInput, finish_stage
+from workshop.workflow import Action, Role, Stage
 
 PT_TO_MM = 25.4 / 72
 CARE = (
@@ -133,11 +152,6 @@ def test_the_print_page_is_a5_and_each_print_is_counted_on_the_history(app, clie
 
 
 def test_a_repaired_unit_shows_when_it_was_repaired(app, client, coordinator):
-    from tests.helpers import record_passing_run, required_ids
-    from tests.integration.support import decision_form, return_form
-    from workshop.services.review import sign_off
-    from workshop.services.stages import StageInput, finish_stage
-    from workshop.workflow import Action
 
     unit = make_delivered_unit()
     assert post(client, f"/u/{unit.serial}/return", return_form(unit.version)).status_code == 302
