@@ -1,10 +1,7 @@
 """The flight controller at the bench on a tablet: a volunteer runs the bench test from the unit
 page and reads the verdict; the motor check will not spin without the propellers-off box."""
 
-from collections.abc import Iterator
-
 import pytest
-from flask import Flask
 from playwright.sync_api import Page, expect
 
 from tests.browser.tablet import ADMIN, VOLUNTEER, demo_unit_at, log_in, screenshot
@@ -14,14 +11,6 @@ from workshop.models import DroneType
 from workshop.services import bench_runs, fc_config, fc_jobs
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def simulators(live_app: Flask) -> Iterator[None]:
-    """Stop the simulated boards the runs start, with the app."""
-    yield
-    with live_app.app_context():
-        fc_jobs.runner().close()
 
 
 def test_volunteer_runs_the_bench_test_from_the_unit_page_and_sees_the_verdict(

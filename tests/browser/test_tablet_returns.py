@@ -3,10 +3,7 @@ identifies it by its flight controller on the simulator, records the return and 
 repair; a volunteer runs the bench test; a second reviewer signs the repair off; the coordinator
 hands it over again and prints its passport."""
 
-from collections.abc import Iterator
-
 import pytest
-from flask import Flask
 from playwright.sync_api import Page, expect
 
 from tests.browser.tablet import (
@@ -23,14 +20,6 @@ from workshop.models import Unit
 from workshop.services import fc_jobs, ports
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def simulators(live_app: Flask) -> Iterator[None]:
-    """Stop the simulated boards the runs start, with the app."""
-    yield
-    with live_app.app_context():
-        fc_jobs.runner().close()
 
 
 def _in_service() -> Unit:
