@@ -175,8 +175,6 @@ class TravelerView:
     life: list[LifeEntry] = field(default_factory=list)
     #: Photos of the unit on no stage record and no return.
     loose_photos: list[Photo] = field(default_factory=list)
-    #: A FieldStatus value; None before the first handover.
-    field_status: str | None = None
     #: The return waiting for the coordinator's decision.
     waiting_return: Return | None = None
     #: The choices of the return and loss forms, in the order offered.
@@ -261,7 +259,6 @@ def build(unit: Unit, user: User) -> TravelerView:
     state = unit.state
     can = replace(unit_actions(state, user.role_enum), passport=passport.offered(unit))
     refusal = _sign_off_refusal(unit, user) if can.approve else None
-    in_field = workflow.field_status(state, handed_over=bool(unit.deliveries))
     parts = [
         {
             "item": item,
@@ -288,7 +285,6 @@ def build(unit: Unit, user: User) -> TravelerView:
         tracked_parts=parts,
         life=life(unit),
         loose_photos=[p for p in unit.photos if p.record_id is None and p.return_id is None],
-        field_status=None if in_field is None else in_field.value,
         waiting_return=returns.waiting_return(unit) if can.decide_return else None,
         field_failures=[failure.value for failure in FieldFailure],
         lost_reasons=_reasons(Action.MARK_LOST),
