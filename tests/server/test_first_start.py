@@ -51,7 +51,7 @@ def test_first_start_seeds_demo_data_and_a_second_start_keeps_it(tmp_path):
         connection.execute(
             "INSERT INTO serial_counters (prefix, year, last) VALUES ('KEEP', 2026, 7)"
         )
-    assert len(units) == 6
+    assert len(units) == 9  # six over the stages, three in the field
 
     second = _serve_once(tmp_path)
     assert "Demo accounts" not in second
