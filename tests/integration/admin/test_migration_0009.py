@@ -40,7 +40,7 @@ ROWS = [
     ),
     (
         "INSERT INTO deliveries (unit_id, receiver_code, delivered_on, handed_over_by_id,"
-        " recorded_at, returned_at, return_reason) VALUES (:unit, :code, :on, 2, :on,"
+        " recorded_at, returned_at, return_reason) VALUES (:unit, :code, :on, 2, :at,"
         " :returned, :reason)",
         [
             # In service since its handover.
@@ -90,12 +90,14 @@ def _columns(table: str) -> set[str]:
 
 
 def _deliveries() -> list[tuple]:
-    return db.session.execute(
+    rows = db.session.execute(
         sa.text(
             "SELECT unit_id, receiver_code, delivered_on, returned_at IS NOT NULL, return_reason "
             "FROM deliveries ORDER BY id"
         )
     ).all()
+    db.session.rollback()  # no lock held while a migration alters the table (PostgreSQL)
+    return rows
 
 
 def test_upgrading_turns_each_take_back_into_a_repair_and_downgrading_gives_it_back(tmp_path: Path):
@@ -107,7 +109,8 @@ def test_upgrading_turns_each_take_back_into_a_repair_and_downgrading_gives_it_b
         upgrade(revision="0006")
         for statement, rows in ROWS:
             for row in rows:
-                db.session.execute(sa.text(statement), {"yes": True} | row)
+                at = {"at": f"{row['on']} 12:00:00"} if "on" in row else {}
+                db.session.execute(sa.text(statement), {"yes": True} | at | row)
         db.session.commit()
         before = _deliveries()
 
@@ -151,6 +154,7 @@ def test_upgrading_turns_each_take_back_into_a_repair_and_downgrading_gives_it_b
             {"date": "2026-03-06", "reason": "firmware", "outcome": "repair"}
         ]
 
+        db.session.rollback()
         downgrade(revision="0006")
 
         assert "returns" not in sa.inspect(db.engine).get_table_names()
