@@ -105,7 +105,7 @@ def test_workshop_demo_seeds_a_database_given_by_url(tmp_path):
         tmp_path / "instance", DATABASE_URL=f"sqlite:///{database.as_posix()}", WORKSHOP_DEMO="1"
     )
     assert "Demo accounts" in output and "Koordynator" in output
-    assert _counts(database) == (3, 2, 6)
+    assert _counts(database) == (3, 2, 9)
 
 
 def test_workshop_demo_0_keeps_even_the_default_database_empty(tmp_path):
