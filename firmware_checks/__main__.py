@@ -1,9 +1,10 @@
-"""`python -m firmware_checks ports | simulate | probe | check`: the bench station's command line.
+"""`python -m firmware_checks ports | simulate | probe | check | identify`: the bench station's
+command line.
 
 Each command is a module of commands/; this one builds the parser and dispatches. Exit codes:
-0 done (probe read the board, check passed), 1 check failed, 2 could not (no port, no answer,
-protocol error, link lost, bad arguments), each with one line on stderr saying why; never a
-traceback.
+0 done (probe read the board, check passed, identify found the unit), 1 check failed or no unit
+has the board, 2 could not (no port, no answer, protocol error, link lost, bad arguments), each
+with one line on stderr saying why; never a traceback.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .commands import EXIT_COULD_NOT, CouldNot, check, ports, probe, simulate
+from .commands import EXIT_COULD_NOT, CouldNot, check, identify, ports, probe, simulate
 
 EPILOG = """\
 examples:
@@ -22,10 +23,12 @@ examples:
   python -m firmware_checks probe --port socket://127.0.0.1:5761 --json
   python -m firmware_checks check --port /dev/ttyACM0 --limits limits.toml --golden golden-diff.txt
   python -m firmware_checks check /dev/ttyACM0 --unit FPV7-2026-00042 --post http://workshop:5000 --token TOKEN
+  python -m firmware_checks identify /dev/ttyACM0 --post http://workshop:5000 --token TOKEN
 
 exit codes:
-  0  pass: probe read the flight controller, check passed (ports, simulate: done)
-  1  fail: check measured something out of limits
+  0  pass: probe read the flight controller, check passed, identify printed the unit's serial
+     (ports, simulate: done)
+  1  fail: check measured something out of limits; identify: no unit has this board
   2  could not test: no port, no answer, protocol error, link lost, bad arguments
      (one line on stderr says why)
 """  # noqa: E501 - whole example command lines, to copy from --help
@@ -39,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in (ports, simulate, probe, check):
+    for command in (ports, simulate, probe, check, identify):
         command.add_parser(commands)
     return parser
 
@@ -47,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command in ("probe", "check"):
+    if args.command in ("probe", "check", "identify"):
         if args.port and args.port_argument and args.port != args.port_argument:
             parser.error("give the port once: PORT or --port")
         args.port = args.port or args.port_argument

@@ -1,9 +1,10 @@
-"""Factories and small helpers shared by the tests: make_user(), make_unit(), login(),
-record_passing_run()."""
+"""Factories and small helpers shared by the tests: make_user(), make_unit(),
+make_delivered_unit(), login(), record_passing_run()."""
 
 import copy
 import functools
 import re
+from datetime import date, timedelta
 from itertools import count
 from typing import Any
 
@@ -17,10 +18,10 @@ from firmware_checks.run_document import RunDocument, RunKind
 from firmware_checks.simulator import SimulatorServer, uid_for
 from workshop.extensions import db
 from workshop.models import BenchRun, DroneType, Unit, User
-from workshop.services import accounts, bench_runs, drone_types, units
+from workshop.services import accounts, bench_runs, delivery, drone_types, review, units
 from workshop.services.drone_types import BomLine, ChecklistLine
 from workshop.services.stages import StageInput, finish_stage
-from workshop.workflow import RUN_REQUIRED, WORK_STAGES, Evidence, Role, Stage
+from workshop.workflow import RUN_REQUIRED, WORK_STAGES, Action, Evidence, Role, Stage
 
 _names = count(1)
 PIN = "1234"
@@ -139,6 +140,28 @@ def make_unit(
     for _ in range(order.index(at)):
         pass_checks(unit, builder)
         finish_stage(unit, builder, StageInput(version=unit.version, checked=required_ids(unit)))
+    return unit
+
+
+def make_delivered_unit(
+    builder: User | None = None,
+    reviewer: User | None = None,
+    coordinator: User | None = None,
+    receiver: str = "BRAVO-7",
+    days_ago: int = 10,
+) -> Unit:
+    """A unit built, signed off by another person and handed over `days_ago` days ago, through
+    the real services."""
+    unit = make_unit(builder=builder, at=Stage.REVIEW)
+    reviewer = reviewer or make_user(Role.REVIEWER)
+    review.sign_off(unit, reviewer, Action.APPROVE, StageInput(version=unit.version))
+    delivery.hand_over(
+        unit,
+        coordinator or make_user(Role.ADMIN),
+        receiver,
+        date.today() - timedelta(days=days_ago),
+        unit.version,
+    )
     return unit
 
 

@@ -5,7 +5,7 @@ from typing import Any, TypeVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField
+from flask_wtf.file import FileAllowed, FileField, MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -19,12 +19,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from workshop import vocabulary
+from workshop.field_life import FieldFailure, LossReason
 from workshop.models import (
     AuditEvent,
     BenchPort,
     BoardBinding,
     DroneType,
     Printer,
+    Return,
     Review,
     StageRecord,
     StationToken,
@@ -33,9 +35,10 @@ from workshop.models import (
     User,
 )
 from workshop.models.delivery import Delivery
+from workshop.services.drone_types import CARE_NOTES_MAX
 from workshop.services.fc_config import GOLDEN_MAX
 from workshop.validators import Id, PlainText, column_length
-from workshop.workflow import WORK_STAGES, Reason, Role
+from workshop.workflow import LOSS_REASONS, WORK_STAGES, Action, Reason, Role
 
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp"]
 #: What a scan box takes: a label's address or a serial, with room to spare.
@@ -168,6 +171,65 @@ class DeliveryForm(VersionedForm):
     delivered_on = DateField(_l("Date"), default=date.today, validators=[InputRequired()])
 
 
+def field_failure_choices() -> list[tuple[str, str]]:
+    return [(f.value, vocabulary.FIELD_FAILURE_NAMES[f]) for f in FieldFailure]
+
+
+class ReturnForm(VersionedForm):
+    """A unit back from the field: who brought it, when, what failed, notes and photos."""
+
+    receiver_code = StringField(
+        _l("Brought by (the receiving unit's code)"),
+        validators=[DataRequired(), Length(min=2), PlainText(column_length(Return.receiver_code))],
+    )
+    returned_on = DateField(_l("Date"), default=date.today, validators=[InputRequired()])
+    reason = SelectField(
+        _l("What failed in the field"), choices=field_failure_choices, validators=[InputRequired()]
+    )
+    reason_text = TextAreaField(
+        _l("Details (required with “Other”)"), validators=[Optional(), _note(Return.reason_text)]
+    )
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), _note(Return.notes)])
+    photos = MultipleFileField(
+        _l("Photos"), validators=[FileAllowed(PHOTO_TYPES, _l("Photos only: JPEG, PNG or WebP."))]
+    )
+
+
+def repair_stage_choices() -> list[tuple[str, str]]:
+    return [(s.value, vocabulary.STAGE_NAMES[s]) for s in WORK_STAGES]
+
+
+class ReturnDecisionForm(VersionedForm):
+    """Repair from a stage, scrap, or give back as is: one form, a button for each."""
+
+    stage = SelectField(
+        _l("Repair starts at"),
+        choices=repair_stage_choices,
+        default="bench_test",
+        validators=[Optional()],
+    )
+    text = TextAreaField(
+        _l("Why (required to scrap or give back)"),
+        validators=[Optional(), _note(Return.outcome_text)],
+    )
+
+
+class LossForm(VersionedForm):
+    """A delivered unit lost or destroyed: the date and a reason, never where or how."""
+
+    happened_on = DateField(_l("Date"), default=date.today, validators=[InputRequired()])
+    reason = SelectField(_l("Reason"), validators=[InputRequired()])
+
+
+def loss_form(action: Action, prefix: str, **kwargs) -> LossForm:
+    """The loss form of `action` (mark lost, mark destroyed), offering the reasons that fit it."""
+    form = LossForm(prefix=prefix, **kwargs)
+    form.reason.choices = [
+        (r.value, vocabulary.LOSS_REASON_NAMES[r]) for r in LossReason if r in LOSS_REASONS[action]
+    ]
+    return form
+
+
 class PartSearchForm(FlaskForm):
     class Meta:
         csrf = False  # a read-only search by GET
@@ -201,6 +263,9 @@ class DroneTypeForm(FlaskForm):
     )
     checklist_bench_test = TextAreaField(
         vocabulary.STAGE_NAMES["bench_test"], validators=[_lines(LIST_MAX)]
+    )
+    care_notes = TextAreaField(
+        _l("Care notes for the passport"), validators=[_lines(CARE_NOTES_MAX)]
     )
 
 
@@ -260,6 +325,7 @@ class LabelSettingsForm(FlaskForm):
     default_printer = SelectField(_l("Default printer"), validators=[Optional()])
     auto_print = BooleanField(_l("Print a new unit's label automatically"))
     badge_needs_pin = BooleanField(_l("A scanned badge also asks for the PIN"))
+    passport_shows_receiver = BooleanField(_l("The passport names the receiving unit"))
 
 
 class PrinterForm(FlaskForm):

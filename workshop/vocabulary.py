@@ -1,11 +1,13 @@
-"""Translated names of the workflow's stages, statuses, actions, roles and reasons, of what
-a flight-controller run reports (its kinds, verdicts, steps, measurements and units), and of
-the other states a page shows."""
+"""Translated names of the workflow's stages, statuses, actions, roles and reasons, of a unit's
+life in the field (failures, losses, decisions on a return, field status), of what a
+flight-controller run reports (its kinds, verdicts, steps, measurements and units), and of the
+other states a page shows."""
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from firmware_checks.run_document import RunKind, Verdict
+from workshop.field_life import FieldFailure, FieldStatus, LossReason, ReturnOutcome
 from workshop.workflow import Action, Evidence, Reason, Role, Stage, Status
 
 STAGE_NAMES: dict[str, LazyString] = {
@@ -16,12 +18,15 @@ STAGE_NAMES: dict[str, LazyString] = {
     Stage.REVIEW: _l("Review"),
     Stage.APPROVED: _l("Approved"),
     Stage.DELIVERED: _l("Delivered"),
+    Stage.RETURNED: _l("Returned"),
 }
 
 STATUS_NAMES: dict[str, LazyString] = {
     Status.ACTIVE: _l("Active"),
     Status.ON_HOLD: _l("On hold"),
     Status.SCRAPPED: _l("Scrapped"),
+    Status.LOST: _l("Lost"),
+    Status.DESTROYED: _l("Destroyed"),
 }
 
 ACTION_NAMES: dict[str, LazyString] = {
@@ -30,13 +35,18 @@ ACTION_NAMES: dict[str, LazyString] = {
     Action.APPROVE: _l("approve"),
     Action.REJECT: _l("reject"),
     Action.DELIVER: _l("hand over"),
-    Action.TAKE_BACK: _l("take back for repair"),
     Action.HOLD: _l("put on hold"),
     Action.RELEASE: _l("take off hold"),
     Action.SCRAP: _l("scrap"),
     Action.RECORD_PART: _l("record a part"),
     Action.REMOVE_PART: _l("remove a part"),
     Action.ADD_PHOTO: _l("add a photo"),
+    Action.RETURN: _l("record a return"),
+    Action.REPAIR: _l("repair"),
+    Action.SCRAP_RETURNED: _l("scrap after the return"),
+    Action.GIVE_BACK: _l("give back as is"),
+    Action.MARK_LOST: _l("mark lost"),
+    Action.MARK_DESTROYED: _l("mark destroyed"),
 }
 
 ROLE_NAMES: dict[str, LazyString] = {
@@ -55,6 +65,38 @@ REASON_NAMES: dict[str, LazyString] = {
     Reason.OTHER: _l("Other"),
 }
 
+FIELD_FAILURE_NAMES: dict[str, LazyString] = {
+    FieldFailure.CRASH: _l("Crash or impact"),
+    FieldFailure.NO_VIDEO: _l("No video"),
+    FieldFailure.LINK_LOST: _l("Lost link or control"),
+    FieldFailure.MOTOR_ESC: _l("Motor or ESC burnt"),
+    FieldFailure.POWER: _l("Power or battery"),
+    FieldFailure.FIRMWARE: _l("Firmware or configuration"),
+    FieldFailure.FRAME: _l("Frame broken"),
+    FieldFailure.NO_FAULT: _l("No fault found by the unit"),
+    FieldFailure.OTHER: _l("Other"),
+}
+
+LOSS_REASON_NAMES: dict[str, LazyString] = {
+    LossReason.NOT_RECOVERED: _l("Did not come back"),
+    LossReason.EXPENDED: _l("Used as intended"),
+    LossReason.BEYOND_REPAIR: _l("Damaged beyond repair"),
+    LossReason.UNKNOWN: _l("Unknown"),
+}
+
+RETURN_OUTCOME_NAMES: dict[str, LazyString] = {
+    ReturnOutcome.REPAIR: _l("Repair"),
+    ReturnOutcome.SCRAP: _l("Scrapped"),
+    ReturnOutcome.GIVE_BACK: _l("Given back as is"),
+}
+
+FIELD_STATUS_NAMES: dict[str, LazyString] = {
+    FieldStatus.IN_SERVICE: _l("In service"),
+    FieldStatus.RETURNED: _l("Returned"),
+    FieldStatus.LOST: _l("Lost"),
+    FieldStatus.DESTROYED: _l("Destroyed"),
+}
+
 #: What the person at the bench does at each build stage before anything is proved; after
 #: the build stages, where the unit stands.
 NEXT_STEP: dict[str, LazyString] = {
@@ -65,6 +107,7 @@ NEXT_STEP: dict[str, LazyString] = {
     Stage.REVIEW: _l("Waiting for a reviewer to sign it off."),
     Stage.APPROVED: _l("Ready to hand over."),
     Stage.DELIVERED: _l("Handed over."),
+    Stage.RETURNED: _l("Back from the field: decide to repair, scrap or give it back as is."),
 }
 
 #: What proves a checklist item tied to evidence, as the page names it.
@@ -96,7 +139,15 @@ AUDIT_NAMES: dict[str, LazyString] = {
     "unit.approve": _l("approved"),
     "unit.reject": _l("rejected"),
     "unit.deliver": _l("handed over"),
+    # Written by the app before returns were recorded (migration 0009); old histories keep it.
     "unit.take_back": _l("took back for repair"),
+    "unit.return": _l("recorded a return"),
+    "unit.repair": _l("sent for repair"),
+    "unit.scrap_returned": _l("scrapped after the return"),
+    "unit.give_back": _l("gave back as is"),
+    "unit.mark_lost": _l("marked lost"),
+    "unit.mark_destroyed": _l("marked destroyed"),
+    "unit.passport_printed": _l("printed the passport"),
     "unit.hold": _l("put on hold"),
     "unit.release": _l("took off hold"),
     "unit.scrap": _l("scrapped"),

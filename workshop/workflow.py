@@ -1,9 +1,12 @@
 """The stage state machine of a unit: the one place that knows which moves are allowed.
 
 Pure: plain data in, plain data out, no Flask, no database. Services gather the
-facts (who acts, who built the unit, which evidence the app holds, which items
-were ticked) and ask `apply()`; it answers with the new state or raises `Refused`
+facts (who acts, who built or repaired the unit, which evidence the app holds, which
+items were ticked) and ask `apply()`; it answers with the new state or raises `Refused`
 with a code that the web layer turns into a translated sentence.
+
+After the handover a unit lives in the field: it comes back (a return, then repair,
+scrap or give back as is), or is marked lost or destroyed there.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from firmware_checks.run_document import RunKind, Verdict
+from workshop.field_life import FieldFailure, FieldStatus, LossReason, ReturnOutcome
 
 
 class Stage(StrEnum):
@@ -23,12 +27,17 @@ class Stage(StrEnum):
     REVIEW = "review"
     APPROVED = "approved"
     DELIVERED = "delivered"
+    #: Back from the field, waiting for the decision: repair, scrap or give back as is.
+    RETURNED = "returned"
 
 
 class Status(StrEnum):
     ACTIVE = "active"
     ON_HOLD = "on_hold"
     SCRAPPED = "scrapped"
+    #: Marked in the field after the handover: the unit is out of service.
+    LOST = "lost"
+    DESTROYED = "destroyed"
 
 
 class Role(StrEnum):
@@ -43,13 +52,21 @@ class Action(StrEnum):
     APPROVE = "approve"
     REJECT = "reject"
     DELIVER = "deliver"
-    TAKE_BACK = "take_back"
     HOLD = "hold"
     RELEASE = "release"
     SCRAP = "scrap"
     RECORD_PART = "record_part"
     REMOVE_PART = "remove_part"
     ADD_PHOTO = "add_photo"
+    #: A delivered unit comes back from the field.
+    RETURN = "return"
+    #: The decisions on a returned unit.
+    REPAIR = "repair"
+    SCRAP_RETURNED = "scrap_returned"
+    GIVE_BACK = "give_back"
+    #: Field status of a delivered unit that does not come back.
+    MARK_LOST = "mark_lost"
+    MARK_DESTROYED = "mark_destroyed"
 
 
 class Reason(StrEnum):
@@ -88,6 +105,40 @@ WORK_STAGES: tuple[Stage, ...] = (
 )
 ORDER: tuple[Stage, ...] = WORK_STAGES + (Stage.REVIEW, Stage.APPROVED, Stage.DELIVERED)
 
+#: The field actions, the coordinator's: a return, its decision, a loss.
+FIELD_ACTIONS: frozenset[Action] = frozenset(
+    {
+        Action.RETURN,
+        Action.REPAIR,
+        Action.SCRAP_RETURNED,
+        Action.GIVE_BACK,
+        Action.MARK_LOST,
+        Action.MARK_DESTROYED,
+    }
+)
+
+#: The decision each action records on a returned unit.
+RETURN_OUTCOMES: dict[Action, ReturnOutcome] = {
+    Action.REPAIR: ReturnOutcome.REPAIR,
+    Action.SCRAP_RETURNED: ReturnOutcome.SCRAP,
+    Action.GIVE_BACK: ReturnOutcome.GIVE_BACK,
+}
+
+#: The status each field loss leaves the unit in, and the reasons that fit it.
+LOSS_STATUS: dict[Action, Status] = {
+    Action.MARK_LOST: Status.LOST,
+    Action.MARK_DESTROYED: Status.DESTROYED,
+}
+LOSS_REASONS: dict[Action, frozenset[LossReason]] = {
+    Action.MARK_LOST: frozenset({LossReason.NOT_RECOVERED, LossReason.UNKNOWN}),
+    Action.MARK_DESTROYED: frozenset(
+        {LossReason.EXPENDED, LossReason.BEYOND_REPAIR, LossReason.UNKNOWN}
+    ),
+}
+
+#: Out of service in the field: nothing is done to the unit but recording its return.
+OUT_OF_SERVICE: frozenset[Status] = frozenset(LOSS_STATUS.values())
+
 #: Where rework restarts for each reason; OTHER restarts where the person says.
 REWORK_STAGE: dict[Reason, Stage | None] = {
     Reason.COLD_JOINT: Stage.SOLDERING,
@@ -109,11 +160,10 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.APPROVE: frozenset({Role.REVIEWER, Role.ADMIN}),
     Action.REJECT: frozenset({Role.REVIEWER, Role.ADMIN}),
     Action.DELIVER: frozenset({Role.ADMIN}),
-    Action.TAKE_BACK: frozenset({Role.ADMIN}),
     Action.RECORD_PART: frozenset(Role),
     Action.REMOVE_PART: frozenset(Role),
     Action.ADD_PHOTO: frozenset(Role),
-}
+} | {action: frozenset({Role.ADMIN}) for action in FIELD_ACTIONS}
 
 #: The stages each action may start from.
 FROM_STAGES: dict[Action, frozenset[Stage]] = {
@@ -122,7 +172,6 @@ FROM_STAGES: dict[Action, frozenset[Stage]] = {
     Action.APPROVE: frozenset({Stage.REVIEW}),
     Action.REJECT: frozenset({Stage.REVIEW, Stage.APPROVED}),
     Action.DELIVER: frozenset({Stage.APPROVED}),
-    Action.TAKE_BACK: frozenset({Stage.DELIVERED}),
     Action.HOLD: frozenset(ORDER) - {Stage.DELIVERED},
     Action.RELEASE: frozenset(ORDER) - {Stage.DELIVERED},
     Action.SCRAP: frozenset(ORDER) - {Stage.DELIVERED},
@@ -130,6 +179,12 @@ FROM_STAGES: dict[Action, frozenset[Stage]] = {
     Action.RECORD_PART: frozenset({Stage.KITTING}),
     Action.REMOVE_PART: frozenset({Stage.KITTING}),
     Action.ADD_PHOTO: frozenset(ORDER) - {Stage.APPROVED, Stage.DELIVERED},
+    Action.RETURN: frozenset({Stage.DELIVERED}),
+    Action.REPAIR: frozenset({Stage.RETURNED}),
+    Action.SCRAP_RETURNED: frozenset({Stage.RETURNED}),
+    Action.GIVE_BACK: frozenset({Stage.RETURNED}),
+    Action.MARK_LOST: frozenset({Stage.DELIVERED}),
+    Action.MARK_DESTROYED: frozenset({Stage.DELIVERED}),
 }
 
 #: The flight-controller run whose latest verdict must be a pass before the stage finishes:
@@ -168,7 +223,7 @@ RECORDING_ACTIONS: frozenset[Action] = frozenset(
 )
 
 #: Actions that need a reason (from `Reason`) naming where rework restarts.
-REWORK_ACTIONS: frozenset[Action] = frozenset({Action.FAIL, Action.REJECT, Action.TAKE_BACK})
+REWORK_ACTIONS: frozenset[Action] = frozenset({Action.FAIL, Action.REJECT})
 
 #: Sign-offs: never by someone who worked on the unit (four eyes), whichever way they go.
 SIGN_OFF_ACTIONS: frozenset[Action] = frozenset({Action.APPROVE, Action.REJECT})
@@ -179,6 +234,8 @@ class UnitState:
     stage: Stage
     status: Status = Status.ACTIVE
     rework: bool = False
+    #: Back in the workshop after a return, from the repair decision until handed over again.
+    repair: bool = False
 
 
 @dataclass(frozen=True)
@@ -188,8 +245,11 @@ class Move:
     action: Action
     actor_id: int
     actor_role: Role
-    #: People who finished or failed any build stage of this unit.
+    #: Everyone who did any step of the unit's build: they may not sign off the build.
     builders: frozenset[int] = frozenset()
+    #: Everyone who did a step since the unit's current repair began: they may not sign off
+    #: the repair (asked only while the unit is under repair; the build was signed off before).
+    repairers: frozenset[int] = frozenset()
     #: Required checklist items of the current stage left unticked (items a person ticks).
     missing_required: tuple[str, ...] = ()
     #: Required items tied to evidence the app does not hold yet.
@@ -199,10 +259,14 @@ class Move:
     #: Tracked parts with no serial or lot code recorded (checked when kitting finishes).
     missing_parts: tuple[str, ...] = ()
     reason: Reason | None = None
-    #: With Reason.OTHER: the stage rework restarts at.
+    #: With Reason.OTHER: the stage rework restarts at; with REPAIR: the stage repair starts at.
     rework_stage: Stage | None = None
-    #: Free text; required for SCRAP and for Reason.OTHER.
+    #: Free text; required for SCRAP, SCRAP_RETURNED, GIVE_BACK and each reason OTHER.
     text: str = ""
+    #: With RETURN: what failed in the field.
+    field_failure: FieldFailure | None = None
+    #: With MARK_LOST and MARK_DESTROYED: why (from LOSS_REASONS).
+    loss_reason: LossReason | None = None
     #: At a stage of RUN_REQUIRED: the latest such run's verdict, None when there is none.
     run_verdict: Verdict | None = None
     #: A board conflict of the unit waits for a coordinator, or the board read last is not
@@ -327,6 +391,49 @@ def finish_refusals(state: UnitState, move: Move) -> list[Refused]:
     return refusals
 
 
+def _check_four_eyes(state: UnitState, move: Move) -> None:
+    """A build is signed off by someone who did none of it; a repair by someone who did none
+    of the repair (the build it rests on was signed off before)."""
+    if state.repair:
+        if move.actor_id in move.repairers:
+            raise Refused("four_eyes_repair")
+    elif move.actor_id in move.builders:
+        raise Refused("four_eyes")
+
+
+def _needs_words(move: Move) -> None:
+    if not move.text.strip():
+        raise Refused("reason_text_required")
+
+
+def _field_move(state: UnitState, move: Move) -> UnitState:
+    """A return, the decision on it, or a loss in the field."""
+    action = move.action
+    if action is Action.RETURN:
+        if move.field_failure is None:
+            raise Refused("field_failure_required")
+        if move.field_failure is FieldFailure.OTHER:
+            _needs_words(move)
+        return UnitState(Stage.RETURNED)
+    if action is Action.REPAIR:
+        if move.rework_stage is None:
+            raise Refused("repair_stage_required")
+        if move.rework_stage not in WORK_STAGES:
+            raise Refused("rework_stage_invalid", stage=str(move.rework_stage))
+        return UnitState(move.rework_stage, repair=True)
+    if action is Action.SCRAP_RETURNED:
+        _needs_words(move)
+        return replace(state, status=Status.SCRAPPED)
+    if action is Action.GIVE_BACK:
+        _needs_words(move)
+        return UnitState(Stage.DELIVERED)
+    if move.loss_reason is None:
+        raise Refused("loss_reason_required")
+    if move.loss_reason not in LOSS_REASONS[action]:
+        raise Refused("loss_reason_invalid")
+    return replace(state, status=LOSS_STATUS[action])
+
+
 def apply(state: UnitState, move: Move) -> UnitState:
     """Return the state after `move`, or raise `Refused` naming the rule it breaks."""
     action = move.action
@@ -334,6 +441,8 @@ def apply(state: UnitState, move: Move) -> UnitState:
         raise Refused("role", action=str(action))
     if state.status is Status.SCRAPPED:
         raise Refused("scrapped")
+    if state.status in OUT_OF_SERVICE and action is not Action.RETURN:
+        raise Refused("out_of_service", status=str(state.status))
     if state.stage not in FROM_STAGES[action]:
         if state.stage in FROZEN_STAGES and action in BUILD_RECORD_ACTIONS:
             raise Refused("frozen")
@@ -347,8 +456,8 @@ def apply(state: UnitState, move: Move) -> UnitState:
 
     if action in RECORDING_ACTIONS:
         return state
-    if action in SIGN_OFF_ACTIONS and move.actor_id in move.builders:
-        raise Refused("four_eyes")
+    if action in SIGN_OFF_ACTIONS:
+        _check_four_eyes(state, move)
     if action is Action.FINISH:
         if refusals := finish_refusals(state, move):
             raise refusals[0]
@@ -356,7 +465,9 @@ def apply(state: UnitState, move: Move) -> UnitState:
     if action is Action.APPROVE:
         return replace(state, stage=Stage.APPROVED, rework=False)
     if action is Action.DELIVER:
-        return replace(state, stage=Stage.DELIVERED)
+        return replace(state, stage=Stage.DELIVERED, repair=False)
+    if action in FIELD_ACTIONS:
+        return _field_move(state, move)
     if action in REWORK_ACTIONS:
         return replace(state, stage=rework_target(state, move), rework=True)
     if action is Action.HOLD:
@@ -374,6 +485,8 @@ def allowed(state: UnitState, action: Action, role: Role) -> bool:
         return False
     if state.stage not in FROM_STAGES[action]:
         return False
+    if state.status in OUT_OF_SERVICE:
+        return action is Action.RETURN
     if action is Action.RELEASE:
         return state.status is Status.ON_HOLD
     if state.status is Status.ON_HOLD:
@@ -387,3 +500,14 @@ def reasons_for(stage: Stage) -> list[Reason]:
         return list(Reason)
     here = ORDER.index(stage)
     return [r for r in Reason if REWORK_STAGE[r] is None or ORDER.index(REWORK_STAGE[r]) <= here]
+
+
+def field_status(state: UnitState, handed_over: bool) -> FieldStatus | None:
+    """Where a unit stands in the field; None before its first handover."""
+    if not handed_over:
+        return None
+    if state.status is Status.LOST:
+        return FieldStatus.LOST
+    if state.status is Status.DESTROYED:
+        return FieldStatus.DESTROYED
+    return FieldStatus.IN_SERVICE if state.stage is Stage.DELIVERED else FieldStatus.RETURNED

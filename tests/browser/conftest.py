@@ -23,7 +23,7 @@ from werkzeug.serving import make_server
 from tests.browser.tablet import CHROMIUM_ARGS, TABLET_PORTRAIT, LiveServer, watch_csp
 from workshop import create_app
 from workshop.extensions import db
-from workshop.services import demo
+from workshop.services import demo, fc_jobs
 
 REPO = Path(__file__).resolve().parents[2]
 CATALOGS = REPO / "workshop" / "translations"
@@ -130,3 +130,11 @@ def live_server(live_app: Flask) -> Iterator[LiveServer]:
         server.shutdown()
         thread.join()
         server.server_close()
+
+
+@pytest.fixture
+def simulators(live_app: Flask) -> Iterator[None]:
+    """Stop the simulated boards the runs start, with the app."""
+    yield
+    with live_app.app_context():
+        fc_jobs.runner().close()

@@ -1,10 +1,7 @@
 """The flight controller at the bench on a tablet: a volunteer runs the bench test from the unit
 page and reads the verdict; the motor check will not spin without the propellers-off box."""
 
-from collections.abc import Iterator
-
 import pytest
-from flask import Flask
 from playwright.sync_api import Page, expect
 
 from tests.browser.tablet import ADMIN, VOLUNTEER, demo_unit_at, log_in
@@ -17,14 +14,6 @@ pytestmark = pytest.mark.browser
 
 #: The demo's simulated bench ports, named in the workshop's language.
 HEALTHY, NOISY = "Симулятор (справний)", "Симулятор (шумний гіроскоп)"
-
-
-@pytest.fixture
-def simulators(live_app: Flask) -> Iterator[None]:
-    """Stop the simulated boards the runs start, with the app."""
-    yield
-    with live_app.app_context():
-        fc_jobs.runner().close()
 
 
 def test_volunteer_runs_the_bench_test_from_the_unit_page_and_sees_the_verdict(

@@ -132,6 +132,41 @@ def delivery_form(version: int, receiver: str = "BRAVO-7", on: date | str | None
     }
 
 
+def return_form(
+    version: int,
+    reason: str = "no_video",
+    receiver: str = "BRAVO-7",
+    on: date | str | None = None,
+    words: str = "",
+    notes: str = "",
+) -> dict:
+    """The unit page's form recording a return from the field."""
+    on = on or date.today()
+    return {
+        "return-version": str(version),
+        "return-receiver_code": receiver,
+        "return-returned_on": on.isoformat() if isinstance(on, date) else on,
+        "return-reason": reason,
+        "return-reason_text": words,
+        "return-notes": notes,
+    }
+
+
+def decision_form(version: int, stage: str = "bench_test", words: str = "") -> dict:
+    """The unit page's form deciding on a return (repair, scrap, give back as is)."""
+    return {"decide-version": str(version), "decide-stage": stage, "decide-text": words}
+
+
+def loss_form(loss: str, version: int, reason: str, on: date | str | None = None) -> dict:
+    """The unit page's form marking a delivered unit lost or destroyed."""
+    on = on or date.today()
+    return {
+        f"{loss}-version": str(version),
+        f"{loss}-reason": reason,
+        f"{loss}-happened_on": on.isoformat() if isinstance(on, date) else on,
+    }
+
+
 def reviewer() -> User:
     return make_user(Role.REVIEWER)
 

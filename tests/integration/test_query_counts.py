@@ -23,7 +23,9 @@ from workshop.extensions import db
 from workshop.models import (
     Delivery,
     DroneType,
+    FieldLoss,
     Photo,
+    Return,
     Review,
     StageRecord,
     Unit,
@@ -35,8 +37,11 @@ from workshop.services import audit, drone_types, units
 from workshop.services.drone_types import BomLine
 from workshop.workflow import Role, Stage
 
-#: A page may grow by new features, but a handful of statements is what reading one costs.
-FEW = 12
+#: A page may grow by new features, but a handful of statements is what reading one costs: the
+#: review page, the largest, reads the login, the unit and each of its collections (parts,
+#: photos, reviews, handovers, returns, the type's bill and checklist), who worked on it, its
+#: history, its latest runs and the printers.
+FEW = 13
 
 
 @dataclass
@@ -91,8 +96,9 @@ def wide_type(prefix: str, tracked: int) -> DroneType:
 def grow_traveler(unit: Unit, n: int) -> None:
     """Add `n` of everything a traveler shows, each by a person of its own.
 
-    A stage record with its photo, a loose photo, a tracked part code, a review, a handover
-    taken back, and a history event. Written as rows: the pages only read them.
+    A stage record with its photo, a loose photo, a tracked part code, a review, a handover,
+    a return from the field decided "repair" with its photo, a mark of a loss in the field, and
+    a history event. Written as rows: the pages only read them.
     """
     tracked = [item for item in unit.drone_type.bom if item.tracked]
     already = db.session.scalar(
@@ -139,14 +145,43 @@ def grow_traveler(unit: Unit, n: int) -> None:
                 note="",
             )
         )
+        handover = Delivery(
+            unit=unit,
+            receiver_code=f"BRAVO-{k}",
+            delivered_on=date.today(),
+            handed_over_by_id=keeper.id,
+        )
+        back = Return(
+            unit=unit,
+            delivery=handover,
+            receiver_code=f"BRAVO-{k}",
+            returned_on=date.today(),
+            reason="no_video",
+            reason_text=f"video {k} lost",
+            recorded_by_id=keeper.id,
+            outcome="repair",
+            repair_stage=Stage.SOLDERING.value,
+            decided_by_id=checker.id,
+            decided_at=utcnow(),
+        )
+        db.session.add_all([handover, back])
         db.session.add(
-            Delivery(
+            Photo(
                 unit=unit,
-                receiver_code=f"BRAVO-{k}",
-                delivered_on=date.today(),
-                handed_over_by_id=keeper.id,
-                returned_at=utcnow(),
-                return_reason="damaged_part",
+                field_return=back,
+                stage=Stage.DELIVERED.value,
+                filename=f"{uuid.uuid4().hex}.jpg",
+                uploaded_by_id=keeper.id,
+            )
+        )
+        db.session.add(
+            FieldLoss(
+                unit=unit,
+                delivery=handover,
+                kind="lost",
+                reason="unknown",
+                happened_on=date.today(),
+                recorded_by_id=person.id,
             )
         )
         audit.record(

@@ -5,6 +5,7 @@ from workshop.models.boards import BoardBinding, BoardConflict
 from workshop.models.catalog import BomItem, ChecklistItem, DroneType, SerialCounter
 from workshop.models.delivery import Delivery
 from workshop.models.fc_config import GoldenConfig, LimitsVersion
+from workshop.models.field import FieldLoss, Return
 from workshop.models.logins import LoginFailure, LoginSession
 from workshop.models.people import User
 from workshop.models.ports import BenchPort
@@ -25,6 +26,7 @@ __all__ = [
     "ChecklistItem",
     "Delivery",
     "DroneType",
+    "FieldLoss",
     "GoldenConfig",
     "LimitsVersion",
     "LoginFailure",
@@ -32,6 +34,7 @@ __all__ = [
     "Photo",
     "PrintJob",
     "Printer",
+    "Return",
     "Review",
     "SerialCounter",
     "Setting",

@@ -16,6 +16,9 @@ class DroneType(Model):
     #: scanner typing under a Ukrainian keyboard layout cannot garble it.
     prefix: so.Mapped[str] = so.mapped_column(sa.String(8), unique=True)
     active: so.Mapped[bool] = so.mapped_column(default=True)
+    #: What the receiving unit should know to keep the drone flying (batteries, propellers,
+    #: video channel, before each flight); printed on every unit's passport.
+    care_notes: so.Mapped[str] = so.mapped_column(sa.Text, default="")
 
     bom: so.Mapped[list["BomItem"]] = so.relationship(
         back_populates="drone_type", order_by="BomItem.position", cascade="all, delete-orphan"

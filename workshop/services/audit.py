@@ -50,7 +50,12 @@ def record(
 
 
 def unit_snapshot(unit: Unit) -> dict[str, Any]:
-    return {"stage": unit.stage, "status": unit.status, "rework": unit.rework}
+    return {
+        "stage": unit.stage,
+        "status": unit.status,
+        "rework": unit.rework,
+        "repair": unit.repair,
+    }
 
 
 def _lock_the_log(session: so.Session) -> None:

@@ -1,7 +1,9 @@
-"""Demo data for a first start: two drone types, three accounts, units spread over the stages,
-and simulated flight controllers, so a newcomer can run a bench test without hardware."""
+"""Demo data for a first start: two drone types, three accounts, units spread over the stages
+and into the field (one in service, one returned and under repair, one lost), and simulated
+flight controllers, so a newcomer can run a bench test without hardware."""
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -15,15 +17,19 @@ from workshop.models import DroneType, Unit, User
 from workshop.services import (
     accounts,
     bench_runs,
+    delivery,
     drone_types,
     fc_config,
+    field_losses,
     motor_checks,
     ports,
+    returns,
+    review,
     units,
 )
 from workshop.services.drone_types import BomLine, ChecklistLine
 from workshop.services.stages import StageInput, finish_stage
-from workshop.workflow import Role, Stage
+from workshop.workflow import Action, Role, Stage
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,14 @@ _CHECKLISTS = {
 }
 
 
+#: What the receiving unit should know, printed on each passport.
+_CARE_NOTES = (
+    "Батареї: 6S, зберігати при 3,8 В на банку, не розряджати нижче 3,3 В.\n"
+    "Пропелери: перед кожним вильотом оглянути на тріщини, гайки затягнути.\n"
+    "Відео: аналогове 5,8 ГГц, канал указано на рамі.\n"
+    "Перед вильотом: перевірити прив’язку приймача й режим вимкнення моторів."
+)
+
 #: Bench ports served by the in-process simulator: a healthy board, and one that fails. Named
 #: in the workshop's language, as a coordinator names the ports of a real bench.
 PORTS = (
@@ -112,12 +126,16 @@ def is_empty() -> bool:
 def seed() -> list[DemoAccount]:
     """Fill an empty database; returns the accounts so the caller can print them."""
     people = [accounts.create_user(a.name, a.role.value, a.pin) for a in ACCOUNTS]
-    volunteer, coordinator = people[0], people[2]
+    volunteer, reviewer, coordinator = people
     for person in people:
         # A badge each, printed from the labels page: a scan logs in (after the PIN).
         accounts.issue_badge(person.id, coordinator)
-    seven = drone_types.save_type(None, 'FPV 7"', "FPV7", True, _BOM_7, _checklists(), None)
-    ten = drone_types.save_type(None, 'FPV 10"', "FPV10", True, _BOM_10, _checklists(), None)
+    seven = drone_types.save_type(
+        None, 'FPV 7"', "FPV7", True, _BOM_7, _checklists(), None, care_notes=_CARE_NOTES
+    )
+    ten = drone_types.save_type(
+        None, 'FPV 10"', "FPV10", True, _BOM_10, _checklists(), None, care_notes=_CARE_NOTES
+    )
     for name, url in PORTS:
         ports.add_port(name, url, coordinator)
     for drone_type in (seven, ten):
@@ -140,10 +158,51 @@ def seed() -> list[DemoAccount]:
         (ten, 3),
     ):
         _build(drone_type, volunteer, finished)
+    _field_life(seven, volunteer, reviewer, coordinator)
     return list(ACCOUNTS)
 
 
-def _build(drone_type: DroneType, volunteer: User, finished: int) -> None:
+def _field_life(drone_type: DroneType, volunteer: User, reviewer: User, coordinator: User) -> None:
+    """Three units handed over two weeks ago: one in service, one back with no video and under
+    repair from soldering, one lost."""
+    today = units.workshop_now().date()
+    in_service, back, lost = (
+        _handed_over(drone_type, volunteer, reviewer, coordinator, today - timedelta(days=14))
+        for _ in range(3)
+    )
+    returns.record_return(
+        back,
+        coordinator,
+        returns.ReturnInput(
+            back.version,
+            "BRAVO-7",
+            today - timedelta(days=2),
+            "no_video",
+            notes="Відео зникає через хвилину польоту.",
+        ),
+    )
+    returns.decide_return(
+        back, coordinator, Action.REPAIR, StageInput(version=back.version, rework_stage="soldering")
+    )
+    field_losses.mark_loss(
+        lost,
+        coordinator,
+        Action.MARK_LOST,
+        field_losses.LossInput(lost.version, today - timedelta(days=3), "not_recovered"),
+    )
+
+
+def _handed_over(
+    drone_type: DroneType, volunteer: User, reviewer: User, coordinator: User, on: date
+) -> Unit:
+    """A unit built, signed off by the reviewer and handed over to BRAVO-7 on `on`."""
+    unit = _build(drone_type, volunteer, 4)
+    review.sign_off(unit, reviewer, Action.APPROVE, StageInput(version=unit.version))
+    delivery.hand_over(unit, coordinator, "BRAVO-7", on, unit.version)
+    return unit
+
+
+def _build(drone_type: DroneType, volunteer: User, finished: int) -> Unit:
     unit = units.create_unit(drone_type.id, volunteer)
     for _ in range(finished):
         if unit.stage == Stage.KITTING.value:
@@ -161,6 +220,7 @@ def _build(drone_type: DroneType, volunteer: User, finished: int) -> None:
             i.id for i in drone_type.checklist_for(unit.stage) if i.proved_by is None
         )
         finish_stage(unit, volunteer, StageInput(version=unit.version, checked=checked))
+    return unit
 
 
 def _read_board(unit: Unit, volunteer: User) -> None:

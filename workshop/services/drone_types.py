@@ -21,6 +21,8 @@ BOM_NAME_MAX = 120
 #: `4 x Motor 2807`: a number (signed or not, whole or not, to refuse what is not a quantity),
 #: an x (Latin, Cyrillic or the multiplication sign) and the part.
 COUNTED_LINE = re.compile(r"^([-+−]?)\s*(\d+(?:[.,]\d+)?)\s*[xх×]\s*(.+)$", re.IGNORECASE)
+#: Care notes fit on the passport's A5 page beside everything else.
+CARE_NOTES_MAX = 1500
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,7 @@ def _snapshot(drone_type: DroneType) -> dict:
         "active": drone_type.active,
         "bom": render_bom(drone_type),
         "checklists": render_checklists(drone_type),
+        "care_notes": drone_type.care_notes,
     }
 
 
@@ -175,11 +178,15 @@ def save_type(
     bom: list[BomLine],
     checklists: list[ChecklistLine],
     actor: User | None,
+    care_notes: str = "",
 ) -> DroneType:
     """Create or replace a drone type's definition; units already built keep their records."""
     name, prefix = name.strip(), prefix.strip().upper()
+    care_notes = "\n".join(line.rstrip() for line in care_notes.strip().splitlines())
     if not name or len(name) > 80:
         raise Invalid(_l("A drone type needs a name of at most 80 characters."))
+    if len(care_notes) > CARE_NOTES_MAX:
+        raise Invalid(_l("The care notes are at most %(count)d characters.", count=CARE_NOTES_MAX))
     if not PREFIX.match(prefix):
         raise Invalid(_l("The serial prefix is 2 to 8 capital Latin letters or digits."))
     clash = db.session.scalar(
@@ -200,6 +207,7 @@ def save_type(
             raise Invalid(_l("The prefix cannot change once units have serials with it."))
     try:
         drone_type.name, drone_type.prefix, drone_type.active = name, prefix, active
+        drone_type.care_notes = care_notes
         _replace_bom(drone_type, bom)
         _replace_checklists(drone_type, checklists)
         db.session.flush()

@@ -1,11 +1,13 @@
 """Flight-controller runs off the request thread: one run per port at a time, followed by polling.
 
 A view starts a job (read the identity at flashing, the bench test, apply the golden
-configuration, spin one motor, read a good board's `diff all` for a golden configuration); a
-thread talks to the port and reports each step; the page polls `Job.to_dict()`; the result is
-recorded through bench_runs.record_run, the one way a run is stored (a motor check once every
-motor has its direction tap, a golden reading when the coordinator saves it). What each job
-runs is fc_plans; a `sim://<profile>` port is a simulated board (fc_simulators).
+configuration, spin one motor, read a good board's `diff all` for a golden configuration, read
+which board is plugged in to find its unit); a thread talks to the port and reports each step;
+the page polls `Job.to_dict()`; the result is recorded through bench_runs.record_run, the one
+way a run is stored (a motor check once every motor has its direction tap, a golden reading when
+the coordinator saves it). Identifying a board records nothing: it only looks the board up, as
+a scanned label does, and the unit may be anywhere in its life, where no run belongs. What each
+job runs is fc_plans; a `sim://<profile>` port is a simulated board (fc_simulators).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from flask import Flask, current_app
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
-from firmware_checks.bench_run import CheckResult, could_not_test
+from firmware_checks.bench_run import IDENTITY_STEPS, CheckResult, could_not_test, read_identity
 from firmware_checks.golden import READ_STEPS, read_golden
 from firmware_checks.motors import MOTOR_OUTPUTS, stop_all
 from firmware_checks.run_document import RunDocument, RunKind, Verdict
@@ -42,9 +44,14 @@ log = logging.getLogger(__name__)
 KEEP_FINISHED_S = 3600.0
 #: A job's kind when it reads a good board's `diff all` for a golden configuration: no run.
 READ = "read"
+#: A job's kind when it reads which board is plugged in, to find its unit: no run.
+IDENTIFY = "identify"
 
 PORT_BUSY = _l(
     "%(port)s is busy with a run on %(serial)s. Wait until it ends, or choose another port."
+)
+PORT_IDENTIFYING = _l(
+    "%(port)s is busy identifying a board. Wait until it ends, or choose another port."
 )
 
 
@@ -53,8 +60,9 @@ class Job:
     """One run as the page follows it."""
 
     id: str
-    #: A RunKind, or READ.
+    #: A RunKind, READ or IDENTIFY.
     kind: RunKind | str
+    #: The unit's serial; the drone type's name for READ; "" for IDENTIFY (not known yet).
     serial: str
     port: str  # the port's name, as the volunteer knows it
     url: str
@@ -176,6 +184,8 @@ class JobRunner:
         with self._lock:
             self._forget_old()
             holder = self._busy.get(port.url)
+            if holder is not None and holder.kind == IDENTIFY:
+                raise Conflict(PORT_IDENTIFYING % {"port": port.name})
             if holder is not None:
                 raise Conflict(PORT_BUSY % {"port": port.name, "serial": holder.serial})
             job = Job(
@@ -208,6 +218,14 @@ class JobRunner:
             return result
 
         self._run(job, None, reading_plan(read, self.app.config["FC_MSP_TIMEOUT"]))
+        return job
+
+    def start_identify(self, port: BenchPort) -> Job:
+        """Read which board is plugged into `port`; its document keeps the board's unique id."""
+        if not port.active:
+            raise Invalid(_l("That port is not in use any more. Choose another one."))
+        job = self._claim(port, IDENTIFY, "", IDENTITY_STEPS)
+        self._run(job, None, reading_plan(read_identity, self.app.config["FC_MSP_TIMEOUT"]))
         return job
 
     def save_read(self, drone_type: DroneType, job_id: str, actor: User) -> GoldenConfig:
@@ -330,6 +348,8 @@ class JobRunner:
         """The pyserial URL to open: a simulated board is started on first use."""
         if job.simulator is None:
             return job.url
+        if job.kind == IDENTIFY:
+            return self.boards.plugged(job.url, job.simulator)
         return self.boards.url_for(job.url, job.simulator, job.serial)
 
     def _forget_old(self) -> None:

@@ -90,5 +90,6 @@ def plan_for(
 
 
 def reading_plan(call: Callable[..., CheckResult], msp_timeout: float) -> Plan:
-    """The plan of reading a good board's `diff all`: judged by nothing, stored by nobody."""
+    """The plan of a reading that is no run of a unit (a good board's `diff all`, which board is
+    plugged in): judged by nothing, stored by nobody."""
     return Plan(call, {"timeout": msp_timeout}, DEFAULT_LIMITS, None, None, record=False)

@@ -9,6 +9,9 @@ from workshop.workflow import Refused
 _SENTENCES: dict[str, LazyString] = {
     "role": _l("Your role may not do this: %(action)s."),
     "scrapped": _l("This unit is scrapped; nothing more can be done to it."),
+    "out_of_service": _l(
+        "This unit is marked “%(status)s” in the field; only its return can be recorded."
+    ),
     "frozen": _l(
         "This unit is signed off and frozen. To change it, a reviewer must send it "
         "back as rework, and it needs a new review."
@@ -47,9 +50,16 @@ _SENTENCES: dict[str, LazyString] = {
     "four_eyes": _l(
         "You worked on this unit, so you cannot sign it off. Another reviewer must do it."
     ),
+    "four_eyes_repair": _l(
+        "You worked on this repair, so you cannot sign it off. Another reviewer must do it."
+    ),
     "reason_required": _l("Choose a reason."),
     "reason_text_required": _l("Write a few words about the reason."),
     "rework_stage_invalid": _l("Rework can only restart at a build stage."),
+    "field_failure_required": _l("Choose what failed in the field."),
+    "repair_stage_required": _l("Choose the stage the repair starts at."),
+    "loss_reason_required": _l("Choose a reason."),
+    "loss_reason_invalid": _l("That reason does not fit: choose one from the list."),
     "rework_stage_ahead": _l(
         "That reason sends the unit forward to %(stage)s; it is at %(current)s. "
         "Choose another reason."
@@ -62,6 +72,8 @@ def explain(refused: Refused) -> str:
     for key in ("stage", "current"):
         if key in params:
             params[key] = str(vocabulary.STAGE_NAMES.get(params[key], params[key]))
+    if "status" in params:
+        params["status"] = str(vocabulary.STATUS_NAMES.get(params["status"], params["status"]))
     if "action" in params:
         params["action"] = str(vocabulary.ACTION_NAMES.get(params["action"], params["action"]))
     return str(_SENTENCES[refused.code]) % params

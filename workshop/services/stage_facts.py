@@ -4,12 +4,14 @@ and who worked on the unit (four eyes)."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 
 from firmware_checks.run_document import RunKind, Verdict
 from workshop import workflow
 from workshop.extensions import db
+from workshop.field_life import ReturnOutcome
 from workshop.models import (
     BenchRun,
     BoardBinding,
@@ -20,6 +22,7 @@ from workshop.models import (
     UnitPart,
     User,
 )
+from workshop.models.timestamps import as_utc
 from workshop.services import evidence
 from workshop.services.evidence import LatestRun, Proof
 from workshop.workflow import (
@@ -119,6 +122,43 @@ def builders_of(unit_ids: list[int]) -> dict[int, frozenset[int]]:
 def builders(unit: Unit) -> frozenset[int]:
     """Everyone who did a step on the unit: they may not sign it off."""
     return builders_of([unit.id])[unit.id]
+
+
+def repair_started(unit: Unit) -> datetime | None:
+    """When the unit's current repair began (the decision to repair its latest return); None
+    while it is not under repair."""
+    if not unit.repair:
+        return None
+    decided = [
+        r.decided_at
+        for r in unit.returns
+        if r.outcome == ReturnOutcome.REPAIR and r.decided_at is not None
+    ]
+    return as_utc(decided[-1]) if decided else None
+
+
+def repairers(unit: Unit) -> frozenset[int]:
+    """Everyone who did a step on the unit since its current repair began, a flight-controller
+    run from the app included: they may not sign off the repair. Empty when not under repair."""
+    since = repair_started(unit)
+    if since is None:
+        return frozenset()
+    people = (
+        {r.user_id for r in unit.records if as_utc(r.at) >= since}
+        | {p.recorded_by_id for p in unit.parts if as_utc(p.recorded_at) >= since}
+        | {
+            p.removed_by_id
+            for p in unit.parts
+            if p.removed_at and p.removed_by_id and as_utc(p.removed_at) >= since
+        }
+        | {photo.uploaded_by_id for photo in unit.photos if as_utc(photo.at) >= since}
+    )
+    ran = db.session.scalars(
+        sa.select(BenchRun.user_id)
+        .where(BenchRun.unit_id == unit.id, BenchRun.at >= since, BenchRun.user_id.is_not(None))
+        .distinct()
+    )
+    return frozenset(people) | frozenset(user_id for user_id in ran if user_id is not None)
 
 
 def run_facts(unit: Unit, runs: Mapping[RunKind, LatestRun]) -> RunFacts:

@@ -10,13 +10,20 @@ from werkzeug.datastructures import FileStorage
 
 from workshop import workflow
 from workshop.extensions import db
+from workshop.field_life import FieldFailure, LossReason
 from workshop.models import StageRecord, Unit, User
 from workshop.models.timestamps import utcnow
 from workshop.services import audit, photos
 from workshop.services.errors import Conflict, Forbidden, Invalid
 from workshop.services.evidence import Proof
 from workshop.services.refusals import explain
-from workshop.services.stage_facts import FinishFacts, builders, finish_facts, finish_move
+from workshop.services.stage_facts import (
+    FinishFacts,
+    builders,
+    finish_facts,
+    finish_move,
+    repairers,
+)
 from workshop.services.transaction import CONFLICT, unit_change
 from workshop.validators import NOTE_MAX, column_length
 from workshop.workflow import (
@@ -36,7 +43,7 @@ STATUS_NOTE_MAX = column_length(Unit.status_note)
 
 @dataclass(frozen=True)
 class StageInput:
-    """What the volunteer sent from the unit page."""
+    """What the person sent from the unit page."""
 
     version: int
     checked: frozenset[int] = frozenset()
@@ -45,6 +52,10 @@ class StageInput:
     rework_stage: str | None = None
     text: str = ""
     photo: FileStorage | None = None
+    #: With a return: what failed in the field (a FieldFailure).
+    field_failure: str | None = None
+    #: With a unit marked lost or destroyed: why (a LossReason).
+    loss_reason: str | None = None
 
 
 def decide(
@@ -61,6 +72,8 @@ def decide(
     try:
         reason = Reason(data.reason) if data.reason else None
         rework_stage = Stage(data.rework_stage) if data.rework_stage else None
+        field_failure = FieldFailure(data.field_failure) if data.field_failure else None
+        loss_reason = LossReason(data.loss_reason) if data.loss_reason else None
     except ValueError:
         raise Invalid(_l("That reason or stage is not one of the choices.")) from None
     if action is Action.FINISH:
@@ -71,9 +84,12 @@ def decide(
             actor_id=actor.id,
             actor_role=actor.role_enum,
             builders=builders(unit),
+            repairers=repairers(unit),
             reason=reason,
             rework_stage=rework_stage,
             text=data.text,
+            field_failure=field_failure,
+            loss_reason=loss_reason,
         )
     try:
         return workflow.apply(unit.state, move)
@@ -114,6 +130,7 @@ def move_to(unit: Unit, new: workflow.UnitState) -> None:
     if new.stage.value != unit.stage:
         unit.stage_since = utcnow()
     unit.stage, unit.status, unit.rework = new.stage.value, new.status.value, new.rework
+    unit.repair = new.repair
 
 
 def record_move(

@@ -17,8 +17,10 @@ from workshop.views import (
     auth,
     converters,
     fc,
+    field,
     headers,
     labels,
+    passport,
     printing,
     review,
     scan,
@@ -46,6 +48,8 @@ def register_blueprints(app: Flask) -> None:
         printing.bp,
         labels.bp,
         fc.bp,
+        field.bp,
+        passport.bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -58,6 +62,10 @@ def register_blueprints(app: Flask) -> None:
             "ROLE_NAMES": vocabulary.ROLE_NAMES,
             "AUDIT_NAMES": vocabulary.AUDIT_NAMES,
             "JOB_STATE_NAMES": vocabulary.JOB_STATE_NAMES,
+            "FIELD_FAILURE_NAMES": vocabulary.FIELD_FAILURE_NAMES,
+            "LOSS_REASON_NAMES": vocabulary.LOSS_REASON_NAMES,
+            "RETURN_OUTCOME_NAMES": vocabulary.RETURN_OUTCOME_NAMES,
+            "FIELD_STATUS_NAMES": vocabulary.FIELD_STATUS_NAMES,
             "LANGUAGE_NAMES": LANGUAGE_NAMES,
             "menu": access.menu_for(current_user),
             "current_locale": str(get_locale()),

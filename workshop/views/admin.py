@@ -52,6 +52,7 @@ def _type_form(type_id: int | None) -> DroneTypeForm:
         form.name.data, form.prefix.data = drone_type.name, drone_type.prefix
         form.active.data = drone_type.active
         form.bom.data = drone_types.render_bom(drone_type)
+        form.care_notes.data = drone_type.care_notes
         for stage, text in drone_types.render_checklists(drone_type).items():
             getattr(form, f"checklist_{stage}").data = text
     return form
@@ -82,6 +83,7 @@ def edit_type(type_id: int | None):
                 drone_types.parse_bom(form.bom.data or ""),
                 checklists,
                 current_user,
+                care_notes=form.care_notes.data or "",
             )
         except ServiceError as error:
             flash(str(error.message), "error")

@@ -1,5 +1,6 @@
 """A JSON API for other tools: a logged-in session reads units; a bench station, with its
-bearer token, reads one unit, its limits, and posts its runs. Anything else answers 401."""
+bearer token, reads one unit, which unit a board belongs to, its limits, and posts its runs.
+Anything else answers 401."""
 
 from typing import Any
 
@@ -9,8 +10,8 @@ from flask_login import current_user, login_required
 
 from workshop.extensions import csrf
 from workshop.models import StationToken
-from workshop.services import bench_runs, stations, unit_reports, units
-from workshop.services.errors import ServiceError
+from workshop.services import bench_runs, boards, stations, unit_reports, units
+from workshop.services.errors import NotFound, ServiceError
 from workshop.views.json_body import UnreadableBody, read_json
 from workshop.workflow import Stage
 
@@ -46,18 +47,43 @@ def list_units():
     return jsonify(units=unit_reports.list_units(stage))
 
 
-@bp.route("/units/<serial:serial>")
-def get_unit(serial: str):
-    """A person's session or a station's token."""
+def _unreadable() -> tuple[Any, int] | None:
+    """401 unless a person's session or a station's token comes with the request."""
     if "Authorization" in request.headers:
         if _station() is None:
             return jsonify(BAD_TOKEN), 401
     elif not current_user.is_authenticated:
         return jsonify(LOGIN_REQUIRED), 401
+    return None
+
+
+@bp.route("/units/<serial:serial>")
+def get_unit(serial: str):
+    """A person's session or a station's token."""
+    if (refused := _unreadable()) is not None:
+        return refused
     try:
         return jsonify(unit_reports.unit_detail(serial))
     except ServiceError as error:
         return _refusal(error)
+
+
+@bp.route("/boards/<uid>")
+def get_board(uid: str):
+    """The unit a board (its MCU unique id) is bound to: {fc_uid, serial}; a person's session or
+    a station's token."""
+    if (refused := _unreadable()) is not None:
+        return refused
+    uid = uid.strip().lower()
+    try:
+        serial = boards.unit_for_board(uid)
+    except NotFound as error:
+        body, status = _refusal(error)
+        # The board named back: a station tells "no unit has it" from an address it lacks.
+        return jsonify(body.get_json() | {"fc_uid": uid}), status
+    except ServiceError as error:
+        return _refusal(error)
+    return jsonify(fc_uid=uid, serial=serial)
 
 
 @bp.route("/units/<serial:serial>/limits")

@@ -29,6 +29,7 @@ from workshop.forms import (
 from workshop.models import BenchRun, Unit
 from workshop.services import (
     bench_runs,
+    boards,
     fc_jobs,
     motor_checks,
     ports,
@@ -139,10 +140,27 @@ def _job(job_id: str) -> fc_jobs.Job:
     return job
 
 
+def _identified(job: fc_jobs.Job) -> tuple[str | None, str | None]:
+    """(the unit page to open, or why there is none) once an identification has read a board."""
+    if not job.finished or job.error is not None:
+        return None, None
+    try:
+        serial = boards.unit_for_board(job.document.board_uid if job.document else None)
+    except ServiceError as error:
+        return None, str(error.message)
+    return url_for("units.show", serial=serial), None
+
+
 def _job_state(job: fc_jobs.Job) -> dict:
+    """What the progress page polls: the job, and once finished the page to open (its run, or
+    the unit a board identified) or why there is none."""
     state = job.to_dict()
     if job.run_id is not None:
-        state["run_url"] = url_for("fc.run", run_id=job.run_id)
+        state["open_url"] = url_for("fc.run", run_id=job.run_id)
+    if job.kind == fc_jobs.IDENTIFY:
+        opens, problem = _identified(job)
+        state["open_url"] = opens
+        state["error"] = state["error"] or problem
     return state
 
 
@@ -152,15 +170,48 @@ def progress(job_id: str):
     job = _job(job_id)
     if job.kind == fc_jobs.READ:
         abort(404)  # a golden reading is followed on the drone type's page
-    if job.finished and job.run_id is not None:
-        return redirect(url_for("fc.run", run_id=job.run_id))
+    state = _job_state(job)
+    if job.finished and state.get("open_url"):
+        return redirect(state["open_url"])
+    steps = [(step, step_name(step)) for step in job.steps]
+    if job.kind == fc_jobs.IDENTIFY:
+        return render_template(
+            "fc/progress.html",
+            job=job,
+            title=_("Identify by flight controller"),
+            steps=steps,
+            unit=None,
+            error=state["error"],
+            again_url=url_for("scan.index"),
+            back_url=url_for("scan.index"),
+            back_label=_("Back to the scan page"),
+        )
     return render_template(
         "fc/progress.html",
         job=job,
         title=str(RUN_KIND_NAMES[RunKind(job.kind)]),
-        steps=[(step, step_name(step)) for step in job.steps],
+        steps=steps,
         unit=_unit(job.serial),
+        error=state["error"],
+        again_url=url_for("fc.new_run", serial=job.serial, kind=job.kind),
+        back_url=url_for("units.show", serial=job.serial),
+        back_label=_("Back to the unit"),
     )
+
+
+@bp.route("/identify", methods=["POST"])
+@login_required
+def identify():
+    """Read the board plugged into a bench port and open the unit it is bound to."""
+    form = StartRunForm()
+    try:
+        if not form.validate_on_submit():
+            raise Invalid(_l("The page expired; reload it and try again."))
+        job = fc_jobs.runner().start_identify(ports.get_port(int(required(form.port.data))))
+    except ServiceError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("scan.index"))
+    return redirect(url_for("fc.progress", job_id=job.id), 303)
 
 
 @bp.route("/fc/jobs/<job_id>/state")

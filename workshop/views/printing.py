@@ -45,6 +45,7 @@ def _settings_form(**kwargs) -> LabelSettingsForm:
         default_printer=str(now.default_printer_id or ""),
         auto_print=now.auto_print,
         badge_needs_pin=now.badge_needs_pin,
+        passport_shows_receiver=now.passport_shows_receiver,
         **kwargs,
     )
     form.default_stock.choices = _stock_choices()
@@ -96,6 +97,7 @@ def label_settings():
                     if form.default_printer.data
                     else None,
                     badge_needs_pin=form.badge_needs_pin.data,
+                    passport_shows_receiver=form.passport_shows_receiver.data,
                 ),
                 current_user,
             )

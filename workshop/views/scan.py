@@ -8,8 +8,8 @@ from flask_babel import _
 from flask_login import current_user, login_required
 
 from workshop.extensions import login_manager
-from workshop.forms import NewUnitForm, PartSearchForm, ScanForm
-from workshop.services import drone_types, printing, scan, units
+from workshop.forms import NewUnitForm, PartSearchForm, ScanForm, StartRunForm
+from workshop.services import drone_types, ports, printing, scan, units
 from workshop.services.errors import ServiceError
 from workshop.views.auth import badge_scanned
 
@@ -30,10 +30,21 @@ def _new_unit_form() -> NewUnitForm:
     return form
 
 
+def _scan_page(form: ScanForm, status: int = 200):
+    """The scan page: the scan box, identifying a board on a bench port, a new unit."""
+    return render_template(
+        "scan/index.html",
+        scan_form=form,
+        new_form=_new_unit_form(),
+        identify_form=StartRunForm(formdata=None),
+        ports=ports.list_ports(),
+    ), status
+
+
 @bp.route("/")
 @login_required
 def index():
-    return render_template("scan/index.html", scan_form=ScanForm(), new_form=_new_unit_form())
+    return _scan_page(ScanForm())
 
 
 #: Where each kind of scan opens, and the URL argument its key goes in.
@@ -91,7 +102,7 @@ def _refused(form: ScanForm, status: int):
     """Back to the scan page, ready for the next scan; before a login, back to the login page."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    return render_template("scan/index.html", scan_form=form, new_form=_new_unit_form()), status
+    return _scan_page(form, status)
 
 
 @bp.route("/lots/<path:code>")

@@ -24,9 +24,12 @@ from workshop.forms import (
     DeliveryForm,
     FinishForm,
     PartForm,
+    ReturnDecisionForm,
+    ReturnForm,
     ReworkForm,
     StatusForm,
     VersionedForm,
+    loss_form,
     required,
 )
 from workshop.models import Unit
@@ -49,9 +52,12 @@ def _forms() -> dict[str, FlaskForm]:
         "status_form": StatusForm(formdata=None, prefix="status"),
         "part_form": PartForm(formdata=None, prefix="part"),
         "delivery_form": DeliveryForm(formdata=None, prefix="deliver"),
-        "back_form": ReworkForm(formdata=None, prefix="back"),
         "approve_form": ApproveForm(formdata=None, prefix="approve"),
         "reject_form": ReworkForm(formdata=None, prefix="reject"),
+        "return_form": ReturnForm(formdata=None, prefix="return"),
+        "decision_form": ReturnDecisionForm(formdata=None, prefix="decide"),
+        "lost_form": loss_form(Action.MARK_LOST, "lost", formdata=None),
+        "destroyed_form": loss_form(Action.MARK_DESTROYED, "destroyed", formdata=None),
     }
 
 
@@ -64,6 +70,10 @@ def unit_context(serial: str, **forms: FlaskForm) -> dict[str, Any]:
     for form in context.values():
         if hasattr(form, "version"):
             form.version.data = str(unit.version)
+    # A unit is most often brought back by the unit it was handed over to.
+    brought_by = context["return_form"].receiver_code
+    if view.can.record_return and not brought_by.data:
+        brought_by.data = unit.deliveries[-1].receiver_code
     # A refused finish shows the page again with the volunteer's ticks still in place.
     checked = _checked_items() if request.method == "POST" else frozenset()
     return context | {
@@ -313,20 +323,6 @@ def deliver(serial: str):
             int(required(form.version.data)),
         ),
         _("Handed over."),
-    )
-
-
-@bp.route("/u/<serial:serial>/take-back", methods=["POST"])
-@roles_required(Role.ADMIN)
-def take_back(serial: str):
-    form = ReworkForm(prefix="back")
-    return act_on_unit(
-        serial,
-        form,
-        "back_form",
-        lambda unit: delivery.take_back(unit, current_user, rework_input(form)),
-        _("Taken back for repair."),
-        category="warning",
     )
 
 

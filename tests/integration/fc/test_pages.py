@@ -60,7 +60,7 @@ def test_volunteer_runs_the_bench_test_follows_its_steps_and_reads_the_verdict(
         "receiver",
         "config_diff",
     ]
-    assert state["run_url"] == f"/runs/{job.run_id}"
+    assert state["open_url"] == f"/runs/{job.run_id}"
     # Polling without JavaScript: the progress page leads to the result once it is stored.
     assert client.get(f"/fc/jobs/{job.id}").headers["Location"] == f"/runs/{job.run_id}"
 
