@@ -32,9 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a ch
 
 from firmware_checks.cli_session import CliSession
 from firmware_checks.client import FlightController
-from firmware_checks.commands import Cmd
 from firmware_checks.golden import golden_lines
 from firmware_checks.limits import DEFAULT_LIMITS
+from firmware_checks.msp import Cmd
 from firmware_checks.probe import probe
 from firmware_checks.simulator import SimulatorServer, diff_all_text, serve_pty
 

@@ -8,4 +8,3 @@ from pathlib import Path
 # Data files that ship inside the package, found next to this file (a checkout, an install,
 # a Windows bench laptop alike).
 EXAMPLES_DIR = Path(__file__).parent / "examples"  # limits.toml, golden-diff.txt
-SIM_DATA_DIR = Path(__file__).parent / "sim_data"  # the simulator's settings and `dump` text

@@ -2,21 +2,22 @@
 
 The table of checks and their limits is checks.py; this module gathers the evidence for it
 from a port and turns whatever goes wrong on the way into the verdict "error" with a reason.
+What a run found ends as a RunDocument (run_document.py): `CheckResult.document()`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
-from .checks import CHECKS, Measurement, evaluate, evidence_from, judge
+from .checks import CHECKS, evaluate, evidence_from, judge
 from .cli_session import CliSession
 from .client import FlightController
 from .config_diff import ConfigChange, compare, parse_diff
 from .errors import Disconnected, FirmwareCheckError
 from .limits import DEFAULT_LIMITS, Limits
 from .probe import ProbeResult, probe, sample_raw_imu
+from .run_document import Measurement, RunDocument, Verdict, verdict_of
 from .transcript import Transcript
 from .transport import PORT_ERRORS
 
@@ -38,10 +39,10 @@ def cli_timeouts(timeout: float) -> tuple[float, float]:
 
 @dataclass
 class CheckResult:
-    """The outcome of one bench check; `to_dict()` is the --json document."""
+    """A run as it goes: filled in while the board is read; `document()` is what it found."""
 
     url: str
-    verdict: str  # "pass", "fail", or "error" (could not test)
+    verdict: Verdict
     reason: str  # one sentence
     limits: Limits
     transcript: Transcript
@@ -50,35 +51,33 @@ class CheckResult:
     config_changes: list[ConfigChange] | None = None
 
     @property
-    def exit_code(self) -> int:
-        return {"pass": 0, "fail": 1}.get(self.verdict, 2)
-
-    @property
     def failed(self) -> list[Measurement]:
         return [m for m in self.measurements if not m.passed]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "url": self.url,
-            "verdict": self.verdict,
-            "reason": self.reason,
-            "probe": self.probe.to_dict() if self.probe is not None else None,
-            "measurements": [m.to_dict() for m in self.measurements],
-            "config_changes": None
-            if self.config_changes is None
-            else [c.to_dict() for c in self.config_changes],
-            "limits": self.limits.to_dict(),
-            "transcript": self.transcript.to_list(),
-        }
-
-
-def _verdict(measurements: list[Measurement]) -> tuple[str, str]:
-    failed = [m.name for m in measurements if not m.passed]
-    if failed:
-        return "fail", (
-            f"{len(failed)} of {len(measurements)} measurements out of limits: " + ", ".join(failed)
+    def document(self) -> RunDocument:
+        return RunDocument(
+            url=self.url,
+            verdict=self.verdict,
+            reason=self.reason,
+            limits=self.limits,
+            transcript=tuple(self.transcript.entries),
+            probe=self.probe.to_dict() if self.probe is not None else None,
+            measurements=tuple(self.measurements),
+            config_changes=None if self.config_changes is None else tuple(self.config_changes),
         )
-    return "pass", f"all {len(measurements)} measurements within limits"
+
+
+def could_not_test(
+    url: str,
+    reason: str,
+    limits: Limits,
+    transcript: Transcript,
+    probe: ProbeResult | None = None,
+) -> CheckResult:
+    """A run that found nothing to judge: verdict "error", no measurements, the reason noted in
+    the transcript after whatever was said until then (and what the board said, if it was read)."""
+    transcript.note(f"could not test: {reason}")
+    return CheckResult(url, Verdict.ERROR, reason, limits, transcript, probe)
 
 
 #: What a run does once the port is open: read, fill in the result (probe, measurements,
@@ -104,9 +103,10 @@ def run_on_board(
     one written to, so a caller that gives up waiting still holds what was said so far.
     """
     transcript = transcript if transcript is not None else Transcript()
-    result = CheckResult(url, "error", "", limits, transcript)
+    result = CheckResult(url, Verdict.ERROR, "", limits, transcript)
     report = progress or (lambda step: None)
     fc: FlightController | None = None
+    problem = ""
     try:
         report("connect")
         fc = FlightController.open(url, timeout=timeout, transcript=transcript)
@@ -114,17 +114,16 @@ def run_on_board(
         fc.reboot_timeout = cli_timeouts(timeout)[1]
         body(fc, result, report)
     except FirmwareCheckError as error:
-        result.reason = str(error)
+        problem = str(error)
     except PORT_ERRORS as error:  # a last line of defence
-        result.reason = str(Disconnected(f"lost the flight controller: {error}"))
+        problem = str(Disconnected(f"lost the flight controller: {error}"))
     else:
-        result.verdict, result.reason = _verdict(result.measurements)
+        result.verdict, result.reason = verdict_of(result.measurements)
     finally:
         if fc is not None:
             fc.close()
-    if result.verdict == "error":
-        result.measurements = []  # half a run is no result
-        transcript.note(f"could not test: {result.reason}")
+    if problem:  # half a run is no result
+        return could_not_test(url, problem, limits, transcript, result.probe)
     return result
 
 

@@ -11,11 +11,12 @@ import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 from .config_diff import ConfigChange, render_changes
 from .limits import Limits, version_tuple
+from .measurement_specs import DetailKind, DetailSpec, LimitKind, LimitSpec
 from .probe import ProbeResult
+from .run_document import Measurement
 from .telemetry import RawImu
 
 # The steps of a check run, in the order they happen; each check belongs to one.
@@ -32,28 +33,6 @@ STEPS: tuple[str, ...] = (
 # Flags that say "no receiver link", by firmware (Betaflight, INAV).
 _LINK_LOST_FLAGS = frozenset({"RXLOSS", "FAILSAFE", "RC_LINK", "FAILSAFE_SYSTEM"})
 _AXES = ("x", "y", "z")
-
-
-@dataclass(frozen=True)
-class Measurement:
-    """One measured value against its limit; `value` is None when it could not be measured."""
-
-    name: str
-    value: Any  # a number, text, or list of text; JSON-able
-    unit: str
-    limit: str  # the limit in words, e.g. "<= 2.0", "one of BTFL, INAV"
-    passed: bool
-    detail: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "value": self.value,
-            "unit": self.unit,
-            "limit": self.limit,
-            "passed": self.passed,
-            "detail": self.detail,
-        }
 
 
 @dataclass(frozen=True)
@@ -96,73 +75,81 @@ def _at_least(version: tuple[int, ...], bound: tuple[int, ...]) -> bool:
 
 def _firmware_variant(e: Evidence, limits: Limits) -> Measurement:
     allowed = limits.firmware.variants
-    return Measurement(
-        "firmware_variant", e.variant, "", "one of " + ", ".join(allowed), e.variant in allowed
-    )
+    limit = LimitSpec(LimitKind.ONE_OF, tuple(allowed))
+    return Measurement.judged("firmware_variant", e.variant, limit, e.variant in allowed)
+
+
+def _version_limit(low: str | None, high: str | None) -> LimitSpec:
+    if low and high:
+        return LimitSpec(LimitKind.RANGE, (low, high))
+    if low:
+        return LimitSpec(LimitKind.AT_LEAST, (low,))
+    if high:
+        return LimitSpec(LimitKind.AT_MOST, (high,))
+    return LimitSpec(LimitKind.ANY)
 
 
 def _firmware_version(e: Evidence, limits: Limits) -> Measurement:
     low = limits.firmware.min_version.get(e.variant)
     high = limits.firmware.max_version.get(e.variant)
     version = version_tuple(e.version)
-    bounds = [f">= {low}"] if low else []
-    bounds += [f"<= {high}"] if high else []
     passed = (
         bool(version)
         and (low is None or _at_least(version, version_tuple(low)))
         and (high is None or _at_least(version_tuple(high), version))
     )
-    detail = "" if version else f"cannot read a version number in {e.version!r}"
-    return Measurement(
-        "firmware_version", e.version, "", " and ".join(bounds) or "any", passed, detail
+    detail = None if version else DetailSpec(DetailKind.VERSION_UNREADABLE, (e.version,))
+    return Measurement.judged(
+        "firmware_version", e.version, _version_limit(low, high), passed, detail
     )
 
 
 def _equals(name: str, actual: str, expected: str | None) -> Measurement:
-    return Measurement(name, actual, "", f"= {expected}", actual == expected)
+    return Measurement.judged(
+        name, actual, LimitSpec(LimitKind.EQUALS, (expected,)), actual == expected
+    )
 
 
 def _sensors(e: Evidence, limits: Limits) -> Measurement:
     required = [s.lower() for s in limits.sensors.required]
     missing = [s for s in required if s not in e.sensors]
-    return Measurement(
+    return Measurement.judged(
         "sensors",
         list(e.sensors),
-        "",
-        "includes " + ", ".join(required),
+        LimitSpec(LimitKind.INCLUDES, tuple(required)),
         not missing,
-        f"missing: {', '.join(missing)}" if missing else "",
+        DetailSpec(DetailKind.MISSING, tuple(missing)) if missing else None,
     )
 
 
 def _arming_flags(e: Evidence, limits: Limits) -> Measurement:
     blocking = [flag for flag in e.arming_flags if flag not in limits.arming.allowed]
-    return Measurement(
+    return Measurement.judged(
         "arming_flags",
         list(e.arming_flags),
-        "",
-        "only allowed flags",
+        LimitSpec(LimitKind.ONLY_ALLOWED),
         not blocking,
-        f"not allowed: {', '.join(blocking)}" if blocking else "",
+        DetailSpec(DetailKind.NOT_ALLOWED, tuple(blocking)) if blocking else None,
     )
 
 
 def _gyro_noise(axis: int, e: Evidence, limits: Limits) -> Measurement:
-    name, limit = f"gyro_noise_{_AXES[axis]}", f"<= {limits.gyro.max_std_dps:g}"
+    name = f"gyro_noise_{_AXES[axis]}"
+    limit = LimitSpec(LimitKind.AT_MOST, (limits.gyro.max_std_dps,), "deg/s")
     if not e.has_gyro:
-        return Measurement(name, None, "deg/s", limit, False, "no gyro detected")
-    if len(e.gyro_samples) < 2:
-        return Measurement(
-            name, None, "deg/s", limit, False, f"only {len(e.gyro_samples)} raw IMU samples read"
+        return Measurement.judged(name, None, limit, False, DetailSpec(DetailKind.NO_GYRO))
+    samples = len(e.gyro_samples)
+    if samples < 2:
+        return Measurement.judged(
+            name, None, limit, False, DetailSpec(DetailKind.TOO_FEW_SAMPLES, (samples,))
         )
     std = statistics.pstdev(sample[axis] for sample in e.gyro_samples)
-    return Measurement(
+    return Measurement.judged(
         name,
         round(std, 3),
-        "deg/s",
         limit,
         std <= limits.gyro.max_std_dps,
-        f"standard deviation over {len(e.gyro_samples)} samples at rest",
+        DetailSpec(DetailKind.NOISE_SAMPLES, (samples,)),
     )
 
 
@@ -173,106 +160,105 @@ def estimated_cells(voltage: float, max_cell_v: float) -> int:
 
 def _battery(e: Evidence, limits: Limits) -> Measurement:
     b = limits.battery
-    cell_range = f"{b.min_cell_v:.2f}-{b.max_cell_v:.2f} V/cell"
     limit = (
-        f"USB only (< {b.usb_only_below_v:g} V) or {cell_range}"
+        LimitSpec(
+            LimitKind.CELL_VOLTAGE_OR_USB, (b.min_cell_v, b.max_cell_v, b.usb_only_below_v), "V"
+        )
         if b.accept_usb_only
-        else cell_range
+        else LimitSpec(LimitKind.CELL_VOLTAGE, (b.min_cell_v, b.max_cell_v), "V")
     )
     if e.battery_v is None:
-        return Measurement("battery", None, "V", limit, False, "no battery voltage reported")
+        return Measurement.judged("battery", None, limit, False, DetailSpec(DetailKind.NO_VOLTAGE))
     if e.battery_v < b.usb_only_below_v:
-        return Measurement(
+        return Measurement.judged(
             "battery",
             round(e.battery_v, 2),
-            "V",
             limit,
             b.accept_usb_only,
-            "USB only, no battery" if b.accept_usb_only else "no battery connected",
+            DetailSpec(DetailKind.USB_ONLY if b.accept_usb_only else DetailKind.NO_BATTERY),
         )
     cells = e.cell_count or estimated_cells(e.battery_v, b.max_cell_v)
     per_cell = e.battery_v / cells
-    guessed = "" if e.cell_count else " (cell count estimated)"
-    return Measurement(
+    return Measurement.judged(
         "battery",
         round(e.battery_v, 2),
-        "V",
         limit,
         b.min_cell_v <= per_cell <= b.max_cell_v,
-        f"{cells}S, {per_cell:.2f} V/cell{guessed}",
+        DetailSpec(DetailKind.CELLS, (cells, round(per_cell, 2), not e.cell_count)),
     )
 
 
 def _attitude(e: Evidence, limits: Limits) -> Measurement:
-    limit = f"<= {limits.attitude.max_tilt_deg:g}"
+    limit = LimitSpec(LimitKind.AT_MOST, (limits.attitude.max_tilt_deg,), "deg")
     if e.roll_deg is None or e.pitch_deg is None:
-        return Measurement("attitude_tilt", None, "deg", limit, False, "no attitude reported")
+        return Measurement.judged(
+            "attitude_tilt", None, limit, False, DetailSpec(DetailKind.NO_ATTITUDE)
+        )
     tilt = max(abs(e.roll_deg), abs(e.pitch_deg))
-    return Measurement(
+    return Measurement.judged(
         "attitude_tilt",
         round(tilt, 1),
-        "deg",
         limit,
         tilt <= limits.attitude.max_tilt_deg,
-        f"roll {e.roll_deg:.1f}, pitch {e.pitch_deg:.1f}",
+        DetailSpec(DetailKind.ROLL_PITCH, (round(e.roll_deg, 1), round(e.pitch_deg, 1))),
     )
 
 
 def _rc_link(e: Evidence, limits: Limits) -> Measurement:
     lost = sorted(_LINK_LOST_FLAGS.intersection(e.arming_flags))
-    return Measurement(
+    return Measurement.judged(
         "rc_link",
         "lost" if lost else "ok",
-        "",
-        "ok",
+        LimitSpec(LimitKind.IS, ("ok",)),
         not lost,
-        f"arming flags: {', '.join(lost)}" if lost else "",
+        DetailSpec(DetailKind.LINK_LOST, tuple(lost)) if lost else None,
     )
 
 
 def _rc_channels(e: Evidence, limits: Limits) -> Measurement:
     need = limits.receiver.min_channels
-    return Measurement(
-        "rc_channels", len(e.rc_channels), "channels", f">= {need}", len(e.rc_channels) >= need
+    return Measurement.judged(
+        "rc_channels",
+        len(e.rc_channels),
+        LimitSpec(LimitKind.AT_LEAST, (need,), "channels"),
+        len(e.rc_channels) >= need,
     )
 
 
 def _rc_centred(e: Evidence, limits: Limits) -> Measurement:
     r = limits.receiver
-    limit = f"{r.centre_us} +/- {r.tolerance_us}"
+    limit = LimitSpec(LimitKind.WITHIN, (r.centre_us, r.tolerance_us), "us")
     present = [i for i in r.centred_channels if i < len(e.rc_channels)]
     if len(present) < len(r.centred_channels):
-        return Measurement(
-            "rc_centred",
-            None,
-            "us",
-            limit,
-            False,
-            f"channels {list(r.centred_channels)} not all reported",
-        )
+        missing = DetailSpec(DetailKind.CHANNELS_NOT_REPORTED, tuple(r.centred_channels))
+        return Measurement.judged("rc_centred", None, limit, False, missing)
     worst = max(present, key=lambda i: abs(e.rc_channels[i] - r.centre_us))
     offset = abs(e.rc_channels[worst] - r.centre_us)
-    return Measurement(
+    return Measurement.judged(
         "rc_centred",
         offset,
-        "us",
         limit,
         offset <= r.tolerance_us,
-        f"largest offset on channel {worst}: {e.rc_channels[worst]} us",
+        DetailSpec(DetailKind.LARGEST_OFFSET, (worst, e.rc_channels[worst])),
     )
 
 
 def _config_diff(e: Evidence, limits: Limits) -> Measurement:
     changes = list(e.config_changes or ())
-    ignored = ", ".join(limits.config.ignore)
-    first = render_changes(changes[:10]) + ("\n  ..." if len(changes) > 10 else "")
-    return Measurement(
+    ignored = limits.config.ignore
+    if changes:
+        # The lines themselves are configuration, not words: they stay text.
+        detail: DetailSpec | str = render_changes(changes[:10]) + (
+            "\n  ..." if len(changes) > 10 else ""
+        )
+    else:
+        detail = DetailSpec(DetailKind.IGNORING, tuple(ignored)) if ignored else ""
+    return Measurement.judged(
         "config_diff",
         len(changes),
-        "differences",
-        "0",
+        LimitSpec(LimitKind.NONE, (), "differences"),
         not changes,
-        first if changes else f"ignoring: {ignored}" if ignored else "",
+        detail,
     )
 
 

@@ -21,8 +21,8 @@ import time
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
-from .commands import Cmd
 from .errors import Disconnected, FirmwareCheckError, NoResponse, ProtocolError
+from .msp import Cmd
 from .transport import PORT_ERRORS
 
 if TYPE_CHECKING:

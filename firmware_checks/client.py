@@ -13,8 +13,8 @@ import serial
 
 from . import msp
 from .batch import BatchAnswer, batchable, encode_batch_request
-from .commands import Cmd
 from .errors import Disconnected, NoResponse, ProtocolError, UnsupportedCommand
+from .msp import Cmd
 from .payload import M
 from .transcript import Transcript
 from .transport import PORT_ERRORS, open_port

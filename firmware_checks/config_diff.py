@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 MASTER = "master"
@@ -267,7 +267,7 @@ def compare(
     return changes
 
 
-def render_changes(changes: list[ConfigChange]) -> str:
+def render_changes(changes: Sequence[ConfigChange]) -> str:
     """A readable rendering, one line per change, grouped by section; '' when none."""
     out: list[str] = []
     current: str | None = None

@@ -7,6 +7,9 @@ the signature, the craft name, calibration: the `ignore` patterns) are not typed
 file; the board's own values of those settings are typed back after the reset instead, so a
 unit keeps its name and calibration. After the reboot, `diff all` is read back and compared
 with the golden text: the verdict is "pass" only when nothing differs.
+
+read_golden() goes the other way: it reads the `diff all` of a board known to be good, for a
+drone type's golden configuration.
 """
 
 from __future__ import annotations
@@ -15,13 +18,15 @@ import dataclasses
 from collections.abc import Sequence
 
 from .bench_run import CheckResult, ProgressCallback, cli_timeouts, run_on_board
-from .checks import CHECKS, Measurement, evidence_from, judge
+from .checks import CHECKS, evidence_from, judge
 from .cli_session import CliError, CliSession, check_line
 from .client import FlightController
 from .config_diff import MASTER, compare, is_ignored, iter_settings, parse_diff
 from .errors import FirmwareCheckError
 from .limits import DEFAULT_LIMITS, ConfigLimits
+from .measurement_specs import DetailKind, DetailSpec, LimitKind, LimitSpec
 from .probe import probe
+from .run_document import Measurement
 from .transcript import Transcript
 
 
@@ -31,6 +36,8 @@ class WrongBoard(FirmwareCheckError):
 
 #: The steps apply_golden reports, in order.
 GOLDEN_STEPS: tuple[str, ...] = ("connect", "identity", "apply", "save", "config_diff")
+#: The steps read_golden reports, in order.
+READ_STEPS: tuple[str, ...] = ("connect", "identity", "config_diff")
 _CONFIG_DIFF_CHECK = tuple(check for check in CHECKS if check.name == "config_diff")
 
 
@@ -103,18 +110,28 @@ def apply_golden(
             own = _own_lines(cli.diff_all(), ignore)
             refused = cli.apply(typed + own)
             report("save")
-            not_saved = ""
+            save_refused: str | None = None
             try:
                 cli.leave(save=True)
             except CliError as error:
-                not_saved = f"the board refused to save, nothing was written: {error.message}"
+                save_refused = error.message
                 cli.leave(reboot=True)  # drop what was typed: the board runs as it was
-        saved = not not_saved
+        saved = save_refused is None
         measurements = [
-            Measurement(
-                "refused_lines", len(refused), "lines", "0", not refused, "\n".join(refused)
+            Measurement.judged(
+                "refused_lines",
+                len(refused),
+                LimitSpec(LimitKind.NONE, (), "lines"),
+                not refused,
+                "\n".join(refused),  # the lines themselves: configuration, not words
             ),
-            Measurement("saved", saved, "", "True", saved, not_saved),
+            Measurement.judged(
+                "saved",
+                saved,
+                LimitSpec(LimitKind.IS, (True,)),
+                saved,
+                None if saved else DetailSpec(DetailKind.SAVE_REFUSED, (save_refused,)),
+            ),
         ]
         report("config_diff")
         if saved:
@@ -132,3 +149,29 @@ def apply_golden(
     return run_on_board(
         url, limits, body, progress=progress, timeout=timeout, transcript=transcript
     )
+
+
+def read_golden(
+    url: str,
+    *,
+    progress: ProgressCallback | None = None,
+    timeout: float = 0.5,
+    transcript: Transcript | None = None,
+) -> tuple[CheckResult, str | None]:
+    """Read the `diff all` of a board known to be good: (the run, the text read; None when the
+    run could not read it). Nothing is judged: the run has no measurements, and the probe says
+    which board it was."""
+    read: list[str] = []
+
+    def body(fc: FlightController, result: CheckResult, report: ProgressCallback) -> None:
+        report("identity")
+        result.probe = probe(fc)
+        report("config_diff")
+        cli_timeout, reboot_timeout = cli_timeouts(timeout)
+        with CliSession(fc, timeout=cli_timeout, reboot_timeout=reboot_timeout) as cli:
+            read.append(cli.diff_all())
+
+    result = run_on_board(
+        url, DEFAULT_LIMITS, body, progress=progress, timeout=timeout, transcript=transcript
+    )
+    return result, read[0] if read else None

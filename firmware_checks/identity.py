@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from .commands import Cmd
+from .msp import Cmd
 from .payload import Reader, Writer
 
 
@@ -192,7 +192,7 @@ class BuildInfo:
 
 
 @dataclass(frozen=True)
-class Uid:
+class McuUniqueId:
     """MSP_UID: the MCU's 96-bit unique id, as three 32-bit words."""
 
     cmd: ClassVar[Cmd] = Cmd.MSP_UID
@@ -200,7 +200,7 @@ class Uid:
     extra: bytes = b""
 
     @classmethod
-    def decode(cls, payload: bytes) -> Uid:
+    def decode(cls, payload: bytes) -> McuUniqueId:
         r = Reader(payload, "MSP_UID")
         return cls((r.u32(), r.u32(), r.u32()), r.rest())
 

@@ -2,6 +2,12 @@
 
 The defaults describe a flight controller on USB power at the bench: no battery, no
 receiver link, lying still and level. A drone type's limits file changes only what differs.
+checks.py judges each measurement against these limits (the gyro noise: `_gyro_noise` against
+`GyroLimits.max_std_dps`).
+
+In the workshop app, a drone type's saved limits are the versions of the `LimitsVersion` model
+(workshop/models/fc_config.py), saved and read by workshop/services/fc_config.py
+(`save_limits`, `current_limits`) over these defaults; a station gets them from the app.
 """
 
 from __future__ import annotations

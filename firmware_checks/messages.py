@@ -9,16 +9,25 @@ telemetry.py; this module gathers them.
 from __future__ import annotations
 
 from .arming_flags import betaflight_arming_disable_names, inav_arming_disable_names
-from .commands import Cmd
-from .identity import ApiVersion, BoardInfo, BuildInfo, FcVariant, FcVersion, McuInfo, Name, Uid
+from .identity import (
+    ApiVersion,
+    BoardInfo,
+    BuildInfo,
+    FcVariant,
+    FcVersion,
+    McuInfo,
+    McuUniqueId,
+    Name,
+)
+from .msp import Cmd
 from .status import (
+    FcStatus,
     FeatureConfig,
     InavSensorStatus,
     InavStatus,
     InavStatusEx,
     SensorConfig,
     SensorConfigActive,
-    Status,
     StatusEx,
     sensor_names,
 )
@@ -40,8 +49,8 @@ from .telemetry import (
 MESSAGES: dict[Cmd, type] = {
     m.cmd: m
     for m in (
-        ApiVersion, FcVariant, FcVersion, BoardInfo, BuildInfo, Name, Uid, McuInfo,
-        Status, StatusEx, InavStatus, InavSensorStatus, SensorConfig, SensorConfigActive,
+        ApiVersion, FcVariant, FcVersion, BoardInfo, BuildInfo, Name, McuUniqueId, McuInfo,
+        FcStatus, StatusEx, InavStatus, InavSensorStatus, SensorConfig, SensorConfigActive,
         FeatureConfig, Analog, BatteryState, InavAnalog, Attitude, RawImu, Rc, Motor,
         MotorTelemetry, MotorConfig, InavEscRpm,
     )
@@ -74,9 +83,9 @@ __all__ = [
     "Rc",
     "SensorConfig",
     "SensorConfigActive",
-    "Status",
+    "FcStatus",
     "StatusEx",
-    "Uid",
+    "McuUniqueId",
     "betaflight_arming_disable_names",
     "inav_arming_disable_names",
     "sensor_names",

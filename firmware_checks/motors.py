@@ -6,6 +6,9 @@ Every motor is stopped when a spin ends, on any error, on a lost link, and when 
 is called from another thread (a page that is left, a stop button). Betaflight keeps a motor
 spinning at the last MSP_SET_MOTOR value until told otherwise, so stopping is never left to the
 flight controller.
+
+A motor check's run joins each motor's spin with the person's word on which way it turned:
+motor_check_document().
 """
 
 from __future__ import annotations
@@ -16,15 +19,16 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
-from .bench_run import CheckResult, ProgressCallback, run_on_board
-from .checks import Measurement
+from .bench_run import CheckResult, ProgressCallback, could_not_test, run_on_board
 from .client import FlightController
-from .commands import Cmd
 from .errors import FirmwareCheckError, UnsupportedCommand
 from .limits import DEFAULT_LIMITS
+from .measurement_specs import DetailKind, DetailSpec, LimitKind, LimitSpec
+from .msp import Cmd
 from .probe import INAV, probe
+from .run_document import Measurement, RunDocument, Verdict, verdict_of
 from .telemetry import InavEscRpm, MotorConfig, MotorTelemetry
-from .transcript import Transcript
+from .transcript import Transcript, TranscriptEntry
 from .transport import PORT_ERRORS
 
 MAX_THROTTLE_PERCENT = 10.0  # of the motor's range: enough to turn, too little to lift
@@ -170,26 +174,23 @@ def spin(
     return MotorSpin(index, throttle_percent, spun, highest, stop.is_set())
 
 
+_SPINNING = LimitSpec(LimitKind.ABOVE, (0,), "rpm")
+
+
 def _rpm_measurement(result: MotorSpin) -> Measurement:
     name = f"motor_{result.index + 1}_rpm"
     if result.stopped_early:
-        return Measurement(name, result.rpm, "rpm", "> 0", False, "stopped before its time")
-    if result.rpm is None:
-        return Measurement(
-            name,
-            None,
-            "rpm",
-            "> 0",
-            True,
-            "the firmware reports no RPM: direction and spin are seen by eye",
+        return Measurement.judged(
+            name, result.rpm, _SPINNING, False, DetailSpec(DetailKind.STOPPED_EARLY)
         )
-    return Measurement(
+    if result.rpm is None:
+        return Measurement.judged(name, None, _SPINNING, True, DetailSpec(DetailKind.NO_RPM))
+    return Measurement.judged(
         name,
         result.rpm,
-        "rpm",
-        "> 0",
+        _SPINNING,
         result.rpm > 0,
-        f"{result.throttle_percent:g} % for {result.seconds:g} s",
+        DetailSpec(DetailKind.SPIN, (result.throttle_percent, result.seconds)),
     )
 
 
@@ -251,14 +252,9 @@ def check_motors(
                 url, DEFAULT_LIMITS, body, progress=progress, timeout=timeout, transcript=transcript
             )
     except MotorCheckRefused as busy:
-        result = CheckResult(
-            url,
-            "error",
-            str(busy),
-            DEFAULT_LIMITS,
-            transcript if transcript is not None else Transcript(),
+        result = could_not_test(
+            url, str(busy), DEFAULT_LIMITS, transcript if transcript is not None else Transcript()
         )
-        result.transcript.note(f"could not test: {busy}")
     return result, spins
 
 
@@ -286,3 +282,45 @@ def stop_all(url: str, *, timeout: float = 0.5) -> bool:
         return True
     except _STOP_ERRORS:
         return False
+
+
+#: What a person says a motor did, and the words the run keeps for it.
+AS_EXPECTED, REVERSED = "as expected", "reversed"
+
+
+def motor_check_document(spins: Sequence[tuple[int, RunDocument, bool]]) -> RunDocument:
+    """One motor check from its motors' spins, in motor order: (motor, 1-based; the document of
+    its spin; whether the person saw it turn the expected way). Each motor's RPM measurement and
+    its direction; a spin that could not test makes the whole check "could not test"."""
+    if not spins:
+        raise ValueError("a motor check needs at least one spin")
+    measurements: list[Measurement] = []
+    transcript: list[TranscriptEntry] = []
+    for motor, spin_run, as_expected in spins:
+        measurements += spin_run.measurements
+        measurements.append(
+            Measurement.judged(
+                f"motor_{motor}_direction",
+                AS_EXPECTED if as_expected else REVERSED,
+                LimitSpec(LimitKind.IS, (AS_EXPECTED,)),
+                as_expected,
+                DetailSpec(DetailKind.SEEN_BY_PERSON),
+            )
+        )
+        transcript += spin_run.transcript
+    errors = [run.reason for _, run, _ in spins if run.verdict is Verdict.ERROR]
+    if errors:
+        verdict, reason = Verdict.ERROR, errors[0]
+        measurements = []
+    else:
+        verdict, reason = verdict_of(measurements)
+    last = spins[-1][1]
+    return RunDocument(
+        url=last.url,
+        verdict=verdict,
+        reason=reason,
+        limits=last.limits,
+        transcript=tuple(transcript),
+        probe=last.probe,
+        measurements=tuple(measurements),
+    )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import struct
 from typing import ClassVar, Protocol, Self, TypeVar
 
-from .commands import Cmd
 from .errors import ProtocolError
+from .msp import Cmd
 
 M = TypeVar("M", bound="Message")
 

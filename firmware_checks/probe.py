@@ -8,7 +8,7 @@ from typing import Any
 
 from .client import Answers, FlightController, command_name
 from .errors import ProtocolError, UnsupportedCommand
-from .identity import ApiVersion, BoardInfo, BuildInfo, FcVariant, FcVersion, Name, Uid
+from .identity import ApiVersion, BoardInfo, BuildInfo, FcVariant, FcVersion, McuUniqueId, Name
 from .payload import M, Message
 from .status import InavSensorStatus, InavStatus, StatusEx
 from .telemetry import (
@@ -84,7 +84,7 @@ class ProbeResult:
 
 #: Asked together once the variant is known: v1 commands without arguments, short answers.
 _IDENTITY: tuple[type[Message], ...] = (ApiVersion, FcVersion, BoardInfo)
-_COMMON: tuple[type[Message], ...] = (BuildInfo, Uid, Name, Attitude, Rc, Motor)
+_COMMON: tuple[type[Message], ...] = (BuildInfo, McuUniqueId, Name, Attitude, Rc, Motor)
 _BETAFLIGHT_STATE: tuple[type[Message], ...] = (StatusEx, BatteryState, MotorTelemetry)
 #: Betaflight answers an unknown command inside a batch with an error frame from this API on;
 #: before, with an empty answer (batch.py).
@@ -178,7 +178,7 @@ def probe(fc: FlightController) -> ProbeResult:
             build.build_time,
             build.git_revision,
         )
-    uid = asker.optional(Uid)
+    uid = asker.optional(McuUniqueId)
     result.uid = uid.hex if uid is not None else None
     name = asker.optional(Name)
     result.craft_name = name.craft_name if name is not None else None

@@ -1,9 +1,11 @@
-"""A bench station talking to the workshop app: fetch what a unit is judged against, post the run.
+"""A bench station talking to the workshop app: fetch what a unit is judged against, post the run,
+ask which unit a board belongs to.
 
     GET  {base}/api/units/<serial>/limits      -> {"limits", "limits_version", "golden",
                                                    "golden_version", "kind", ...}
     POST {base}/api/units/<serial>/bench-runs  <- the run document + {"limits_version",
                                                    "golden_version", "kind"} -> 201 {"id", ...}
+    GET  {base}/api/boards/<uid>               -> {"fc_uid", "serial"}, or 404 {"error", "fc_uid"}
 
 Both with `Authorization: Bearer TOKEN`. Standard library only (urllib), so a Raspberry Pi or an
 old laptop needs nothing but this package and pyserial.
@@ -19,13 +21,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from .limits import Limits, LimitsError, limits_from_mapping
+from .run_document import RunDocument, RunKind
 
-KINDS = ("identity", "bench")
+#: The runs a station makes: what the unit's stage asks for.
+KINDS = (RunKind.IDENTITY, RunKind.BENCH)
 HTTP_TIMEOUT_S = 15.0
 
 
 class StationError(Exception):
-    """The workshop could not be asked or refused; str() says why in one sentence."""
+    """The workshop could not be asked or refused; str() says why in one sentence. `status` is
+    the HTTP status it answered with, when it answered."""
+
+    def __init__(self, message: str, status: int | None = None, answer: Any = None) -> None:
+        super().__init__(message)
+        self.status = status
+        #: The workshop's JSON answer to a refused request, when it sent one.
+        self.answer = answer
 
 
 @dataclass(frozen=True)
@@ -33,7 +44,7 @@ class Judging:
     """What the workshop says this unit's run is judged against."""
 
     serial: str
-    kind: str  # "identity" (flashing stage) or "bench" (bench-test stage)
+    kind: RunKind  # identity (flashing stage) or bench (bench-test stage)
     limits: Limits
     limits_version: int | None
     golden: str | None
@@ -60,8 +71,11 @@ def _call(method: str, url: str, token: str, body: dict[str, Any] | None = None)
         with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_S) as answer:
             payload = answer.read()
     except urllib.error.HTTPError as error:
+        answer = _error_answer(error)
         raise StationError(
-            f"{method} {url}: the workshop answered {error.code}: {_error_text(error)}"
+            f"{method} {url}: the workshop answered {error.code}: {_error_text(error, answer)}",
+            error.code,
+            answer,
         ) from error
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
@@ -75,14 +89,19 @@ def _call(method: str, url: str, token: str, body: dict[str, Any] | None = None)
     return document
 
 
-def _error_text(error: urllib.error.HTTPError) -> str:
-    """The app's {"error": "..."} sentence, else the HTTP reason."""
+def _error_answer(error: urllib.error.HTTPError) -> dict[str, Any] | None:
+    """The JSON object the workshop answered a refused request with, if it sent one."""
     try:
         document = json.loads(error.read())
-        if isinstance(document, dict) and isinstance(document.get("error"), str):
-            return str(document["error"])
     except (ValueError, OSError):
-        pass
+        return None
+    return document if isinstance(document, dict) else None
+
+
+def _error_text(error: urllib.error.HTTPError, answer: dict[str, Any] | None) -> str:
+    """The app's {"error": "..."} sentence, else the HTTP reason."""
+    if answer is not None and isinstance(answer.get("error"), str):
+        return str(answer["error"])
     return str(error.reason)
 
 
@@ -96,9 +115,12 @@ def _optional_int(document: dict[str, Any], key: str) -> int | None:
 def fetch_judging(base: str, serial: str, token: str) -> Judging:
     """Ask the workshop what this unit is judged against; StationError if it cannot say."""
     document = _call("GET", _unit_url(base, serial, "limits"), token)
-    kind = document.get("kind")
-    if kind not in KINDS:
-        raise StationError(f"the workshop sent kind {kind!r}; expected one of {', '.join(KINDS)}")
+    kind = next((k for k in KINDS if k.value == document.get("kind")), None)
+    if kind is None:
+        expected = ", ".join(k.value for k in KINDS)
+        raise StationError(
+            f"the workshop sent kind {document.get('kind')!r}; expected one of {expected}"
+        )
     golden = document.get("golden")
     if golden is not None and not isinstance(golden, str):
         raise StationError("the workshop sent a golden configuration that is not text")
@@ -116,12 +138,30 @@ def fetch_judging(base: str, serial: str, token: str) -> Judging:
     )
 
 
-def post_run(base: str, judging: Judging, document: dict[str, Any], token: str) -> dict[str, Any]:
+def post_run(base: str, judging: Judging, run: RunDocument, token: str) -> dict[str, Any]:
     """Post a run document for the unit; the workshop's answer ({"id", "verdict", "unit_url"})."""
     body = {
-        **document,
+        **run.to_json(),
         "limits_version": judging.limits_version,
         "golden_version": judging.golden_version,
-        "kind": judging.kind,
+        "kind": judging.kind.value,
     }
     return _call("POST", _unit_url(base, judging.serial, "bench-runs"), token, body)
+
+
+def unit_of_board(base: str, uid: str, token: str) -> str | None:
+    """The serial of the unit the board with this MCU unique id is bound to; None when the
+    workshop knows no unit with it; StationError if it cannot say."""
+    url = f"{base.rstrip('/')}/api/boards/{urllib.parse.quote(uid, safe='')}"
+    try:
+        document = _call("GET", url, token)
+    except StationError as error:
+        # A 404 that names the board is "no unit has it"; any other (an older workshop without
+        # this address) is a refusal.
+        if error.status == 404 and isinstance(error.answer, dict) and "fc_uid" in error.answer:
+            return None
+        raise
+    serial = document.get("serial")
+    if not isinstance(serial, str) or not serial:
+        raise StationError(f"GET {url}: the workshop sent no serial")
+    return serial

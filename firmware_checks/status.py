@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from .arming_flags import INAV_ARMED_BIT, betaflight_arming_disable_names, inav_arming_disable_names
-from .commands import Cmd
+from .msp import Cmd
 from .payload import Reader, Writer
 
 #: Sensor bits of MSP_STATUS(_EX) on Betaflight.
@@ -139,7 +139,7 @@ class StatusEx:
 
 
 @dataclass(frozen=True)
-class Status(StatusEx):
+class FcStatus(StatusEx):
     """Betaflight MSP_STATUS (101): MSP_STATUS_EX with a (zero) gyro cycle time in place of
     the profile counts; pid_profile_count and rate_profile are 0 here."""
 
@@ -149,7 +149,7 @@ class Status(StatusEx):
     NAME: ClassVar[str] = "MSP_STATUS"
 
     @classmethod
-    def decode(cls, payload: bytes) -> Status:
+    def decode(cls, payload: bytes) -> FcStatus:
         r = Reader(payload, cls.NAME)
         r.require(16)
         head = (r.u16(), r.u16(), r.u16())

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .commands import Cmd
+from .msp import Cmd
 from .payload import Reader, Writer
 
 #: Betaflight batteryState_e / INAV batteryState_e.

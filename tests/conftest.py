@@ -50,6 +50,7 @@ def _test_app(url: str, tmp_path: Path) -> Flask:
             "SECRET_KEY": "test",
             "SQLALCHEMY_DATABASE_URI": url,
             "PHOTO_DIR": str(tmp_path / "photos"),
+            "BACKUP_DIR": str(tmp_path / "backups"),
             # Scrypt makes every PIN cost ~0.1 s; the tests create hundreds of accounts.
             "PIN_HASH_METHOD": "pbkdf2:sha256:1000",
         }

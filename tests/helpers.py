@@ -1,9 +1,11 @@
-"""Factories and small helpers shared by the tests: make_user(), make_unit(), login(),
-record_passing_run(), and stock: make_place(), receive(), kit()."""
+"""Factories and small helpers shared by the tests: make_user(), make_unit(),
+make_delivered_unit(), login(), record_passing_run(), and stock: make_place(), receive(), kit()."""
 
 import copy
 import functools
 import re
+from collections.abc import Mapping
+from datetime import date, timedelta
 from itertools import count
 from typing import Any
 
@@ -11,23 +13,27 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale
 
 from firmware_checks.bench_run import read_identity, run_check
-from firmware_checks.identity import Uid
+from firmware_checks.identity import McuUniqueId
+from firmware_checks.motors import check_motors, motor_check_document
+from firmware_checks.run_document import RunDocument, RunKind
 from firmware_checks.simulator import SimulatorServer, uid_for
 from workshop.extensions import db
 from workshop.models import BenchRun, DroneType, Lot, Place, Unit, User
 from workshop.services import (
     accounts,
     bench_runs,
+    delivery,
+    draws,
     drone_types,
-    kitting,
     parts,
     places,
     receiving,
+    review,
     units,
 )
 from workshop.services.drone_types import BomLine, ChecklistLine
 from workshop.services.stages import StageInput, finish_stage
-from workshop.workflow import RUN_REQUIRED, WORK_STAGES, Role, Stage
+from workshop.workflow import RUN_REQUIRED, WORK_STAGES, Action, Evidence, Role, Stage
 
 _names = count(1)
 PIN = "1234"
@@ -53,7 +59,12 @@ def make_drone_type(prefix: str = "T7", name: str | None = None) -> DroneType:
 
 
 def required_ids(unit: Unit) -> frozenset[int]:
-    return frozenset(i.id for i in unit.drone_type.checklist_for(unit.stage) if i.required)
+    """The required items of the unit's stage that a person ticks (evidence ticks the others)."""
+    return frozenset(
+        i.id
+        for i in unit.drone_type.checklist_for(unit.stage)
+        if i.required and i.proved_by is None
+    )
 
 
 def record_parts(unit: Unit, who: User) -> None:
@@ -65,13 +76,19 @@ def record_parts(unit: Unit, who: User) -> None:
 
 @functools.cache
 def simulator_documents() -> dict[str, dict[str, Any]]:
-    """A real identity reading and a real bench test of the healthy simulated flight
-    controller over a socket, made once per test session (each run takes a moment)."""
+    """A real identity reading, bench test and motor check (each motor seen turning the right
+    way) of the healthy simulated flight controller over a socket, made once per test session
+    (each run takes a moment)."""
     server = SimulatorServer("127.0.0.1", 0, "healthy", boot_time=0.05).start()
     try:
+        spins = [
+            (motor, check_motors(server.url, [motor - 1], seconds=0.1)[0].document(), True)
+            for motor in (1, 2, 3, 4)
+        ]
         return {
-            bench_runs.IDENTITY: read_identity(server.url).to_dict(),
-            bench_runs.BENCH: run_check(server.url).to_dict(),
+            RunKind.IDENTITY: read_identity(server.url).document().to_json(),
+            RunKind.BENCH: run_check(server.url).document().to_json(),
+            RunKind.MOTORS: motor_check_document(spins).to_json(),
         }
     finally:
         server.stop()
@@ -79,7 +96,7 @@ def simulator_documents() -> dict[str, dict[str, Any]]:
 
 def board_uid(serial: str) -> str:
     """The MCU id the simulator gives the board of this unit (`uid_for`), as a probe reads it."""
-    return Uid(uid_for(serial)).hex
+    return McuUniqueId(uid_for(serial)).hex
 
 
 def record_passing_run(unit: Unit, who: User | None = None, kind: str | None = None) -> BenchRun:
@@ -92,11 +109,12 @@ def record_passing_run(unit: Unit, who: User | None = None, kind: str | None = N
     kind = kind or RUN_REQUIRED[Stage(unit.stage)]
     document = copy.deepcopy(simulator_documents()[kind])
     assert document["verdict"] == "pass", document["reason"]
-    document["probe"]["uid"] = board_uid(unit.serial)
+    if document.get("probe"):
+        document["probe"]["uid"] = board_uid(unit.serial)
     return bench_runs.record_run(
         unit.serial,
-        document,
-        kind=kind,
+        RunDocument.from_json(document),
+        kind=RunKind(kind),
         actor=who,
         station=None,
         limits_version_id=None,
@@ -105,9 +123,13 @@ def record_passing_run(unit: Unit, who: User | None = None, kind: str | None = N
 
 
 def pass_checks(unit: Unit, who: User | None = None) -> None:
-    """Before finishing: a passing run where the unit's stage needs one (flashing, bench test)."""
+    """Before finishing: a passing run where the unit's stage needs one (flashing, bench test),
+    and a passing motor check where a required item of the stage asks for one."""
     if Stage(unit.stage) in RUN_REQUIRED:
         record_passing_run(unit, who)
+    asked = {i.proved_by for i in unit.drone_type.checklist_for(unit.stage) if i.required}
+    if Evidence.MOTORS_CHECKED in asked:
+        record_passing_run(unit, who, RunKind.MOTORS)
 
 
 def make_unit(
@@ -115,24 +137,48 @@ def make_unit(
     builder: User | None = None,
     at: Stage = Stage.KITTING,
     with_parts: bool = True,
+    from_lots: Mapping[str, Lot] | None = None,
 ) -> Unit:
     """A unit built by `builder` up to stage `at` through the real services.
 
     With `with_parts` its tracked parts have codes from the start (and, where the workshop keeps
-    stock, its whole bill is drawn), so kitting can finish; flashing and bench test finish on a
-    passing run of the simulated flight controller.
+    stock, its whole bill is drawn, from `from_lots` for the parts it names), so kitting can
+    finish; flashing and bench test finish on a passing run of the simulated flight controller.
     """
     drone_type = drone_type or db.session.scalar(db.select(DroneType)) or make_drone_type()
     builder = builder or make_user(Role.VOLUNTEER)
     unit = units.create_unit(drone_type.id, builder)
     if with_parts and unit.site_id is not None:
-        kit(unit, builder)
+        kit(unit, builder, from_lots)
     elif with_parts:
         record_parts(unit, builder)
     order = list(WORK_STAGES) + [Stage.REVIEW]
     for _ in range(order.index(at)):
         pass_checks(unit, builder)
         finish_stage(unit, builder, StageInput(version=unit.version, checked=required_ids(unit)))
+    return unit
+
+
+def make_delivered_unit(
+    builder: User | None = None,
+    reviewer: User | None = None,
+    coordinator: User | None = None,
+    receiver: str = "BRAVO-7",
+    days_ago: int = 10,
+    from_lots: Mapping[str, Lot] | None = None,
+) -> Unit:
+    """A unit built, signed off by another person and handed over `days_ago` days ago, through
+    the real services."""
+    unit = make_unit(builder=builder, at=Stage.REVIEW, from_lots=from_lots)
+    reviewer = reviewer or make_user(Role.REVIEWER)
+    review.sign_off(unit, reviewer, Action.APPROVE, StageInput(version=unit.version))
+    delivery.hand_over(
+        unit,
+        coordinator or make_user(Role.ADMIN),
+        receiver,
+        date.today() - timedelta(days=days_ago),
+        unit.version,
+    )
     return unit
 
 
@@ -189,11 +235,12 @@ def receive(
     )
 
 
-def kit(unit: Unit, who: User) -> None:
-    """Draw every line of the unit's bill from lots at its site (received here as needed), then
-    record a code for each tracked piece: a unit kitted from stock, ready to finish kitting."""
+def kit(unit: Unit, who: User, from_lots: Mapping[str, Lot] | None = None) -> None:
+    """Draw every line of the unit's bill from lots at its site (the lot `from_lots` names for a
+    part, else one received here), then record a code for each tracked piece: a unit kitted
+    from stock, ready to finish kitting."""
     place = make_place(f"{unit.site.name}/Kit shelf") if unit.site else make_place()
     for item in unit.drone_type.bom:
-        lot = receive(item.name, item.quantity, place, who)
-        kitting.draw(unit, item.id, lot.code, item.quantity, who, unit.version)
+        lot = (from_lots or {}).get(item.name) or receive(item.name, item.quantity, place, who)
+        draws.draw(unit, item.id, lot.code, item.quantity, who, unit.version)
     record_parts(unit, who)

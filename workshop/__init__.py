@@ -34,6 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SQLALCHEMY_DATABASE_URI=settings["DATABASE_URL"]
         or database.sqlite_url(instance / "workshop.sqlite"),
         PHOTO_DIR=str(instance / "photos"),
+        BACKUP_DIR=str(Path(settings["BACKUP_DIR"] or instance / "backups").resolve()),
     )
     if test_config:
         app.config.from_mapping(test_config)

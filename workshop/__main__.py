@@ -1,5 +1,6 @@
-"""`python -m workshop`: migrate, seed demo data on a first demo start, serve with waitress
-(HTTP) or, with `--https`, with cheroot and the workshop's own certificate."""
+"""`python -m workshop`: hold the instance folder's lock, migrate, seed demo data on a first demo
+start, back up (now and once a day), serve with waitress (HTTP) or, with `--https`, with cheroot
+and the workshop's own certificate."""
 
 import sys
 from collections.abc import Mapping
@@ -7,13 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import click
+from flask import Flask
 from flask_migrate import upgrade
 from waitress import serve
 
 from workshop import create_app, tls
 from workshop.commands import print_accounts
 from workshop.config import SettingError
-from workshop.services import demo
+from workshop.instance_lock import InstanceBusy, InstanceLock
+from workshop.services import backup, demo, print_worker, printing
 
 FIRST_ADMIN = "flask --app workshop create-user NAME --role admin --pin PIN"
 THREADS = 8
@@ -50,6 +53,21 @@ def main() -> None:
         app = create_app()
     except SettingError as error:
         raise SystemExit(f"Not started: {error}") from None
+    # Held while the process lives: `flask restore` refuses to run under a serving app.
+    try:
+        lock = InstanceLock(Path(app.instance_path)).acquire()
+    except InstanceBusy as holder:
+        raise SystemExit(
+            f"Not started: this instance folder is in use by {holder} (the app serving it, "
+            "or a restore)."
+        ) from None
+    try:
+        serve_instance(app)
+    finally:
+        lock.release()
+
+
+def serve_instance(app: Flask) -> None:
     https = wants_https(sys.argv[1:], app.config)
     with app.app_context():
         upgrade()
@@ -59,6 +77,12 @@ def main() -> None:
             else:
                 click.echo("No accounts yet. Create the first admin, then log in with it:")
                 click.echo(f"  {FIRST_ADMIN}")
+        if waiting := printing.resume_unfinished():
+            click.echo(f"{waiting} print jobs left waiting by the last stop are sent now.")
+            print_worker.worker().wake()
+    keep = app.config["BACKUP_KEEP"]
+    click.echo(f"Backups at start and once a day in {app.config['BACKUP_DIR']} (the last {keep}).")
+    backup.start_daily(app, click.echo)
     port, host = app.config["PORT"], app.config["HOST"]
     click.echo("Workshop build tracker (Ctrl+C stops it), open it on a tablet or here at:")
     for url in urls(host, port, "https" if https else "http"):

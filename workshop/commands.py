@@ -1,17 +1,27 @@
-"""`flask` commands: create-user, seed-demo, create-station-token, backup, import-stock,
-verify-stock.
+"""`flask` commands: create-user, seed-demo, create-station-token, verify-audit, backup,
+restore, import-stock, verify-stock.
 
 They answer in English, like the README.
 """
 
+from datetime import UTC
 from pathlib import Path
 
 import click
 from flask import Flask
 from flask_babel import force_locale
 
-from workshop.services import accounts, demo, stations, stock, stock_import
-from workshop.services.backup import backup
+from workshop.instance_lock import InstanceBusy
+from workshop.services import (
+    accounts,
+    audit_log,
+    backup,
+    demo,
+    restore,
+    stations,
+    stock,
+    stock_import,
+)
 from workshop.services.errors import ServiceError
 from workshop.workflow import Role
 
@@ -51,15 +61,50 @@ def register(app: Flask) -> None:
         click.echo(f"Station {row.name}: {token}")
         click.echo("Give it to the station as --token; it is not shown again.")
 
+    @app.cli.command("verify-audit")
+    def verify_audit() -> None:
+        """Check the audit log's chain of hashes from the first event to the last."""
+        check = audit_log.verify()
+        if check.broken is None:
+            click.echo(f"Checked {check.checked} audit events: the chain holds.")
+            return
+        event = check.broken
+        moment = event.at.astimezone(UTC) if event.at.tzinfo else event.at  # stored in UTC
+        what = audit_log.explain(check)
+        click.echo(
+            f"Audit event {event.id} ({event.action} of {event.entity} {event.entity_key}, "
+            f"{moment:%Y-%m-%d %H:%M:%S} UTC) does not hold: {what}. "
+            f"The {check.checked} events before it hold.",
+            err=True,
+        )
+        raise SystemExit(1)
+
     @app.cli.command("backup")
-    @click.argument("path", type=click.Path(path_type=Path))
-    def backup_command(path: Path) -> None:
-        """Write a consistent copy of the database to PATH while the app runs."""
+    @click.argument("directory", required=False, type=click.Path(path_type=Path))
+    def backup_command(directory: Path | None) -> None:
+        """Back up the database and the photos into a new folder in DIRECTORY (default: the
+        backup folder), while the app runs."""
         try:
-            written = backup(path)
+            written = backup.make_backup(directory)
         except ServiceError as error:
             raise _failure(error) from None
         click.echo(f"Backed up to {written}.")
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(path_type=Path, exists=True, file_okay=False))
+    def restore_command(path: Path) -> None:
+        """Restore the backup folder PATH into this instance, which must not be served now."""
+        try:
+            report = restore.restore(path, Path(app.instance_path))
+        except InstanceBusy as holder:
+            raise click.ClickException(
+                f"Not restored: the app is being served from this instance folder ({holder}). "
+                "Stop it first."
+            ) from None
+        except ServiceError as error:
+            raise _failure(error, "Not restored: ") from None
+        for line in report.lines():
+            click.echo(line)
 
     @app.cli.command("import-stock")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -106,12 +151,13 @@ def _lots(count: int, agree: bool = False) -> str:
     return f"{count} lot {verb}s" if count == 1 else f"{count} lots {verb}"
 
 
-def _failure(error: ServiceError) -> click.ClickException:
+def _failure(error: ServiceError, lead: str = "") -> click.ClickException:
     with force_locale("en"):
-        return click.ClickException(str(error.message))
+        return click.ClickException(lead + str(error.message))
 
 
 def print_accounts(created: list[demo.DemoAccount]) -> None:
     click.echo("Demo accounts (name / PIN / role):")
     for account in created:
         click.echo(f"  {account.name:<12} {account.pin}  {account.role.value}")
+    click.echo("Each has a badge, printed from the labels page: a scan instead of the name.")

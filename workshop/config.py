@@ -160,6 +160,21 @@ SETTINGS: tuple[Setting, ...] = (
         "derive from it.",
     ),
     Setting(
+        "BACKUP_DIR",
+        "WORKSHOP_BACKUP_DIR",
+        _text,
+        None,
+        "The folder of the backups made at start and once a day (default: `backups/` in the "
+        "instance folder).",
+    ),
+    Setting(
+        "BACKUP_KEEP",
+        "WORKSHOP_BACKUP_KEEP",
+        _whole_number,
+        14,
+        "How many of the newest backups are kept; older ones are deleted.",
+    ),
+    Setting(
         "PRINTER_TIMEOUT_SECONDS",
         "WORKSHOP_PRINTER_TIMEOUT",
         _seconds,

@@ -1,10 +1,14 @@
-"""Translated names of the workflow's stages, statuses, actions, roles and reasons, and of the
+"""Translated names of the workflow's stages, statuses, actions, roles and reasons, of a unit's
+life in the field (failures, losses, decisions on a return, field status), of what a
+flight-controller run reports (its kinds, verdicts, steps, measurements and units), and of the
 other states a page shows."""
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
-from workshop.workflow import Action, Reason, Role, Stage, Status
+from firmware_checks.run_document import RunKind, Verdict
+from workshop.field_life import FieldFailure, FieldStatus, LossReason, ReturnOutcome
+from workshop.workflow import Action, Evidence, Reason, Role, Stage, Status
 
 STAGE_NAMES: dict[str, LazyString] = {
     Stage.KITTING: _l("Kitting"),
@@ -14,12 +18,15 @@ STAGE_NAMES: dict[str, LazyString] = {
     Stage.REVIEW: _l("Review"),
     Stage.APPROVED: _l("Approved"),
     Stage.DELIVERED: _l("Delivered"),
+    Stage.RETURNED: _l("Returned"),
 }
 
 STATUS_NAMES: dict[str, LazyString] = {
     Status.ACTIVE: _l("Active"),
     Status.ON_HOLD: _l("On hold"),
     Status.SCRAPPED: _l("Scrapped"),
+    Status.LOST: _l("Lost"),
+    Status.DESTROYED: _l("Destroyed"),
 }
 
 ACTION_NAMES: dict[str, LazyString] = {
@@ -28,13 +35,18 @@ ACTION_NAMES: dict[str, LazyString] = {
     Action.APPROVE: _l("approve"),
     Action.REJECT: _l("reject"),
     Action.DELIVER: _l("hand over"),
-    Action.TAKE_BACK: _l("take back for repair"),
     Action.HOLD: _l("put on hold"),
     Action.RELEASE: _l("take off hold"),
     Action.SCRAP: _l("scrap"),
     Action.RECORD_PART: _l("record a part"),
     Action.REMOVE_PART: _l("remove a part"),
     Action.ADD_PHOTO: _l("add a photo"),
+    Action.RETURN: _l("record a return"),
+    Action.REPAIR: _l("repair"),
+    Action.SCRAP_RETURNED: _l("scrap after the return"),
+    Action.GIVE_BACK: _l("give back as is"),
+    Action.MARK_LOST: _l("mark lost"),
+    Action.MARK_DESTROYED: _l("mark destroyed"),
 }
 
 ROLE_NAMES: dict[str, LazyString] = {
@@ -53,15 +65,67 @@ REASON_NAMES: dict[str, LazyString] = {
     Reason.OTHER: _l("Other"),
 }
 
-#: What the person at the bench should do next, by stage.
+FIELD_FAILURE_NAMES: dict[str, LazyString] = {
+    FieldFailure.CRASH: _l("Crash or impact"),
+    FieldFailure.NO_VIDEO: _l("No video"),
+    FieldFailure.LINK_LOST: _l("Lost link or control"),
+    FieldFailure.MOTOR_ESC: _l("Motor or ESC burnt"),
+    FieldFailure.POWER: _l("Power or battery"),
+    FieldFailure.FIRMWARE: _l("Firmware or configuration"),
+    FieldFailure.FRAME: _l("Frame broken"),
+    FieldFailure.NO_FAULT: _l("No fault found by the unit"),
+    FieldFailure.OTHER: _l("Other"),
+}
+
+LOSS_REASON_NAMES: dict[str, LazyString] = {
+    LossReason.NOT_RECOVERED: _l("Did not come back"),
+    LossReason.EXPENDED: _l("Used as intended"),
+    LossReason.BEYOND_REPAIR: _l("Damaged beyond repair"),
+    LossReason.UNKNOWN: _l("Unknown"),
+}
+
+RETURN_OUTCOME_NAMES: dict[str, LazyString] = {
+    ReturnOutcome.REPAIR: _l("Repair"),
+    ReturnOutcome.SCRAP: _l("Scrapped"),
+    ReturnOutcome.GIVE_BACK: _l("Given back as is"),
+}
+
+FIELD_STATUS_NAMES: dict[str, LazyString] = {
+    FieldStatus.IN_SERVICE: _l("In service"),
+    FieldStatus.RETURNED: _l("Returned"),
+    FieldStatus.LOST: _l("Lost"),
+    FieldStatus.DESTROYED: _l("Destroyed"),
+}
+
+#: What the person at the bench does at each build stage before anything is proved; after
+#: the build stages, where the unit stands.
 NEXT_STEP: dict[str, LazyString] = {
-    Stage.KITTING: _l("Pick the parts, scan the tracked ones, tick the checklist."),
-    Stage.SOLDERING: _l("Solder, check for shorts, tick the checklist."),
-    Stage.FLASHING: _l("Flash the firmware and configuration, tick the checklist."),
-    Stage.BENCH_TEST: _l("Run the bench test, tick the checklist."),
+    Stage.KITTING: _l("pick the parts"),
+    Stage.SOLDERING: _l("solder and check for shorts"),
+    Stage.FLASHING: _l("flash the firmware"),
+    Stage.BENCH_TEST: _l("battery on, propellers off"),
     Stage.REVIEW: _l("Waiting for a reviewer to sign it off."),
     Stage.APPROVED: _l("Ready to hand over."),
     Stage.DELIVERED: _l("Handed over."),
+    Stage.RETURNED: _l("Back from the field: decide to repair, scrap or give it back as is."),
+}
+
+#: What proves a checklist item tied to evidence, as the page names it.
+EVIDENCE_NAMES: dict[str, LazyString] = {
+    Evidence.PARTS_SCANNED: _l("every part drawn and every tracked part scanned"),
+    Evidence.FC_READ: _l("a passing reading of the flight controller"),
+    Evidence.GOLDEN_APPLIED: _l("the golden configuration applied"),
+    Evidence.BENCH_PASSED: _l("a passing bench test"),
+    Evidence.MOTORS_CHECKED: _l("a passing motor check"),
+}
+
+#: What a person does to gather each evidence, for the "next" line of a unit.
+EVIDENCE_TODO: dict[str, LazyString] = {
+    Evidence.PARTS_SCANNED: _l("scan the tracked parts"),
+    Evidence.FC_READ: _l("read the flight controller on a bench port"),
+    Evidence.GOLDEN_APPLIED: _l("apply the golden configuration"),
+    Evidence.BENCH_PASSED: _l("run the bench test"),
+    Evidence.MOTORS_CHECKED: _l("run the motor check"),
 }
 
 #: How each audit action reads in a unit's history.
@@ -75,7 +139,15 @@ AUDIT_NAMES: dict[str, LazyString] = {
     "unit.approve": _l("approved"),
     "unit.reject": _l("rejected"),
     "unit.deliver": _l("handed over"),
+    # Written by the app before returns were recorded (migration 0009); old histories keep it.
     "unit.take_back": _l("took back for repair"),
+    "unit.return": _l("recorded a return"),
+    "unit.repair": _l("sent for repair"),
+    "unit.scrap_returned": _l("scrapped after the return"),
+    "unit.give_back": _l("gave back as is"),
+    "unit.mark_lost": _l("marked lost"),
+    "unit.mark_destroyed": _l("marked destroyed"),
+    "unit.passport_printed": _l("printed the passport"),
     "unit.hold": _l("put on hold"),
     "unit.release": _l("took off hold"),
     "unit.scrap": _l("scrapped"),
@@ -169,6 +241,7 @@ GOLDEN_SOURCES: dict[str, LazyString] = {
 #: How a print job's state reads on the print jobs page.
 JOB_STATE_NAMES: dict[str, LazyString] = {
     "queued": _l("Waiting"),
+    "sending": _l("Sending"),
     "sent": _l("Sent"),
     "failed": _l("Failed"),
 }
@@ -198,4 +271,82 @@ ENTRY_KIND_NAMES: dict[str, LazyString] = {
     "move": _l("Moved"),
     "adjust": _l("Count corrected"),
     "salvage": _l("Salvaged from a unit"),
+}
+
+RUN_KIND_NAMES: dict[RunKind, LazyString] = {
+    RunKind.IDENTITY: _l("Read flight controller"),
+    RunKind.BENCH: _l("Bench test"),
+    RunKind.APPLY: _l("Apply golden configuration"),
+    RunKind.MOTORS: _l("Motor check"),
+}
+
+VERDICT_NAMES: dict[Verdict, LazyString] = {
+    Verdict.PASS: _l("Passed"),
+    Verdict.FAIL: _l("Failed"),
+    Verdict.ERROR: _l("Could not test"),
+}
+
+#: What the volunteer sees for each step a run reports (motor_N steps are named apart).
+STEP_NAMES: dict[str, LazyString] = {
+    "connect": _l("Connect"),
+    "identity": _l("Firmware and board"),
+    "sensors": _l("Sensors"),
+    "gyro_noise": _l("Gyro noise"),
+    "battery": _l("Battery"),
+    "receiver": _l("Receiver"),
+    "config_diff": _l("Configuration"),
+    "apply": _l("Type the golden configuration"),
+    "save": _l("Save and restart"),
+}
+
+#: Each measurement of a run (motor_N_rpm and motor_N_direction are named apart).
+MEASUREMENT_NAMES: dict[str, LazyString] = {
+    "firmware_variant": _l("Firmware"),
+    "firmware_version": _l("Firmware version"),
+    "board_id": _l("Board"),
+    "target": _l("Target"),
+    "sensors": _l("Sensors"),
+    "arming_flags": _l("Arming blocked by"),
+    "attitude_tilt": _l("Tilt at rest"),
+    "gyro_noise_x": _l("Gyro noise, roll"),
+    "gyro_noise_y": _l("Gyro noise, pitch"),
+    "gyro_noise_z": _l("Gyro noise, yaw"),
+    "battery": _l("Battery"),
+    "rc_link": _l("Receiver link"),
+    "rc_channels": _l("Receiver channels"),
+    "rc_centred": _l("Sticks centred"),
+    "config_diff": _l("Configuration differences"),
+    "refused_lines": _l("Lines the board refused"),
+    "saved": _l("Saved"),
+}
+
+#: The unit codes of measurements (firmware_checks' LimitSpec.unit), as the reader writes them.
+UNIT_NAMES: dict[str, LazyString] = {
+    "V": _l("V"),
+    "deg": _l("deg"),
+    "deg/s": _l("deg/s"),
+    "us": _l("us"),
+    "rpm": _l("rpm"),
+    "%": _l("%"),
+    "channels": _l("channels"),
+    "lines": _l("lines"),
+    "differences": _l("differences"),
+}
+
+#: Measured values that are words (the receiver link, a motor's direction, the sensors
+#: firmware_checks names).
+VALUE_WORDS: dict[str, LazyString] = {
+    "ok": _l("ok"),
+    "lost": _l("lost"),
+    "as expected": _l("as expected"),
+    "reversed": _l("reversed"),
+    "gyro": _l("gyro"),
+    "acc": _l("accelerometer"),
+    "baro": _l("barometer"),
+    "mag": _l("magnetometer"),
+    "gps": _l("GPS"),
+    "rangefinder": _l("rangefinder"),
+    "opflow": _l("optical flow"),
+    "pitot": _l("pitot tube"),
+    "temp": _l("temperature"),
 }

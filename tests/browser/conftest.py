@@ -17,12 +17,13 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 from flask import Flask
 from flask_migrate import upgrade
+from playwright.sync_api import Page
 from werkzeug.serving import make_server
 
-from tests.browser.tablet import CHROMIUM_ARGS, TABLET_PORTRAIT, LiveServer
+from tests.browser.tablet import CHROMIUM_ARGS, TABLET_PORTRAIT, LiveServer, watch_csp
 from workshop import create_app
 from workshop.extensions import db
-from workshop.services import demo
+from workshop.services import demo, fc_jobs
 
 REPO = Path(__file__).resolve().parents[2]
 CATALOGS = REPO / "workshop" / "translations"
@@ -51,6 +52,15 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 def browser_context_args(browser_context_args: dict) -> dict:
     # A bench tablet held upright; device_scale_factor 1 keeps the screenshots small.
     return {**browser_context_args, "viewport": TABLET_PORTRAIT, "device_scale_factor": 1}
+
+
+@pytest.fixture
+def page(page: Page) -> Iterator[Page]:
+    """pytest-playwright's page, failing the test if the Content-Security-Policy refused
+    anything the page asked for: the browser tests run every page with the CSP on."""
+    refused = watch_csp(page)
+    yield page
+    assert refused == [], refused
 
 
 @pytest.fixture(scope="session")
@@ -120,3 +130,11 @@ def live_server(live_app: Flask) -> Iterator[LiveServer]:
         server.shutdown()
         thread.join()
         server.server_close()
+
+
+@pytest.fixture
+def simulators(live_app: Flask) -> Iterator[None]:
+    """Stop the simulated boards the runs start, with the app."""
+    yield
+    with live_app.app_context():
+        fc_jobs.runner().close()

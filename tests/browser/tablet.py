@@ -8,7 +8,7 @@ from pathlib import Path
 import pypdfium2
 import pytest
 import zxingcpp
-from playwright.sync_api import Page, expect
+from playwright.sync_api import ConsoleMessage, Page, expect
 from pypdf import PdfReader
 
 from workshop.extensions import db
@@ -32,6 +32,19 @@ MM_PER_PT = 25.4 / 72
 VOLUNTEER = ("Sokil", "1111")
 REVIEWER = ("Lisa", "2222")
 ADMIN = ("Koordynator", "3333")
+
+
+def watch_csp(page: Page) -> list[str]:
+    """What the consoles of the page, and of every page it opens, say the
+    Content-Security-Policy refused (empty: nothing)."""
+    refused: list[str] = []
+
+    def note(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            refused.append(message.text)
+
+    page.context.on("console", note)
+    return refused
 
 
 @dataclass(frozen=True)

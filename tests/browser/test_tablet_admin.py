@@ -17,6 +17,7 @@ def test_coordinator_adds_a_kitting_item_and_the_next_unit_page_asks_for_it(
     first_kitting_item = unit.drone_type.checklist_for("kitting")[0].text
     log_in(page, live_server, ADMIN)
 
+    page.locator(".menu > summary").click()
     page.get_by_role("link", name=t("Drone types"), exact=True).click()
     page.locator("table a.button", has_text=type_name).click()
     bom = page.locator("textarea[name=bom]")

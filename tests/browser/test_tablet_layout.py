@@ -19,7 +19,8 @@ TARGETS_JS = """
   const selector = [
     'button', 'a.button', 'summary', 'select', 'textarea',
     'input:not([type=hidden]):not([type=checkbox]):not([type=radio])',
-    '.top nav a', 'label:has(> input[type=checkbox])', 'table a',
+    '.top a', '.menu-list a', 'label:has(> input[type=checkbox])', 'table a', 'a.proof',
+    '.unit-link', 'label.reason',
   ].join(',');
   return [...document.querySelectorAll(selector)]
     .filter(el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden')
@@ -142,7 +143,8 @@ def test_main_pages_fit_the_tablet_on_its_side_and_the_scan_still_works(page: Pa
     page.keyboard.type(serial)
     page.keyboard.press("Enter")
     expect(page.locator("h1.serial")).to_have_text(serial)
-    # On its side the checklist's finish button is still reachable without hunting.
-    expect(page.locator("#finish-form button[type=submit]")).to_have_text(
-        t("Finish %(stage)s", stage=t("Kitting"))
-    )
+    # On its side the checklist's Finish button is in view beside the parts to scan.
+    finish = page.locator("#finish-button")
+    expect(finish).to_contain_text(t("Finish %(stage)s", stage=t("Kitting")))
+    expect(finish).to_be_in_viewport()
+    expect(page.locator("#kitting .part-row.next")).to_be_in_viewport()

@@ -17,6 +17,7 @@ from tests.browser.tablet import (
     demo_unit_at,
     log_in,
     screenshot,
+    watch_csp,
 )
 from workshop.extensions import db
 from workshop.models import User
@@ -81,7 +82,8 @@ def test_a_scanner_typing_on_any_page_opens_the_unit(page: Page, live_server):
 
 
 def test_a_scan_into_a_focused_field_is_left_to_that_field(page: Page, live_server, t):
-    serial = demo_unit_at("kitting").serial
+    unit = demo_unit_at("kitting")
+    serial, first = unit.serial, next(i.name for i in unit.drone_type.bom if i.tracked)
     log_in(page, live_server, VOLUNTEER)
     page.goto(live_server(f"/u/{serial}"))
 
@@ -90,7 +92,9 @@ def test_a_scan_into_a_focused_field_is_left_to_that_field(page: Page, live_serv
     page.keyboard.type("FC-405-A0193")
     page.keyboard.press("Enter")
 
-    expect(page.locator(".flash.success")).to_have_text(t("Part recorded."))
+    expect(page.locator("#kitting-message")).to_have_text(
+        t("Part recorded: %(part)s, %(code)s.", part=first, code="FC-405-A0193")
+    )
     expect(page).to_have_url(live_server(f"/u/{serial}"))
 
 
@@ -172,6 +176,7 @@ def test_the_camera_reads_a_label_live(
     browser = browser_type.launch(**(browser_type_launch_args | {"args": CHROMIUM_ARGS + camera}))
     try:
         page = browser.new_page(viewport=TABLET_PORTRAIT)
+        refused = watch_csp(page)
         log_in(page, live_server, VOLUNTEER)
         page.goto(live_server("/parts"))
 
@@ -179,5 +184,6 @@ def test_the_camera_reads_a_label_live(
 
         expect(page).to_have_url(live_server(f"/u/{serial}"))
         expect(page.locator("h1.serial")).to_have_text(serial)
+        assert refused == []
     finally:
         browser.close()

@@ -39,11 +39,12 @@ START_POLLS = 600  # x 0.1 s: how long a (re)start may take before the test give
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 VERSION = re.compile(r'name="version"[^>]*value="(\d+)"')
 ITEM = re.compile(r'name="item" value="(\d+)"')
-PART_ITEM = re.compile(r'name="part-bom_item" value="(\d+)"')
-#: A pick line still to draw, and the first lot its "take from" names (none when the shelves
-#: are bare: then it is drawn without a lot).
+#: A tracked part waiting at kitting (its bill-of-materials line's id), one scan each.
+PART_ITEM = re.compile(r'class="part-row[^"]*" id="part-(\d+)"')
+#: A pick line still to draw, and the lot it says to scan (none when the shelves are bare:
+#: then it is drawn without a lot).
 PICK_LINE = re.compile(r'<li class="pick-line" id="line-(\d+)">(.*?)</li>', re.S)
-SHELF_LOT = re.compile(r'<span class="shelf">[^<]*<span class="code">([^<]+)</span>')
+SHELF_LOT = re.compile(r'<p class="where">[^<]*<span class="code">([^<]+)</span>')
 STAGE = re.compile(r'class="badge stage-([a-z_]+)"')
 TYPE_OPTION = re.compile(r'<option[^>]*value="(\d+)"')
 FINISH_FORM = 'id="finish-form"'

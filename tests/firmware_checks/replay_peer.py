@@ -14,8 +14,7 @@ from collections.abc import Callable
 from transcripts import load_exchanges
 
 from firmware_checks.batch import BatchRules, answer_batch
-from firmware_checks.commands import Cmd
-from firmware_checks.msp import Frame, FrameDecoder, encode, encode_v1
+from firmware_checks.msp import Cmd, Frame, FrameDecoder, encode, encode_v1
 
 #: How each recorded firmware answers MSP_MULTIPLE_MSP (INAV: not at all, an error frame).
 BATCH_RULES = {

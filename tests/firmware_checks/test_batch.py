@@ -20,9 +20,8 @@ from firmware_checks.batch import (
     encode_batch_request,
 )
 from firmware_checks.client import FlightController
-from firmware_checks.commands import Cmd
 from firmware_checks.errors import ProtocolError
-from firmware_checks.msp import FrameDecoder, encode_v1
+from firmware_checks.msp import Cmd, FrameDecoder, encode_v1
 from firmware_checks.simulator import PROFILES, SimulatedFlightController
 
 #: Answers that do not change while the board runs, so a batch and single requests agree.

@@ -64,9 +64,11 @@ def test_a_bench_board_passes_the_default_limits() -> None:
 def test_each_measurement_is_a_record_with_its_limit_in_words() -> None:
     m = measured(BENCH)
 
-    assert m["gyro_noise_x"].to_dict() == {  # type: ignore[attr-defined]
+    assert m["gyro_noise_x"].to_json() == {  # type: ignore[attr-defined]
         "name": "gyro_noise_x", "value": 0.812, "unit": "deg/s", "limit": "<= 2",
         "passed": True, "detail": "standard deviation over 50 samples at rest",
+        "limit_spec": {"kind": "at_most", "values": [2.0], "unit": "deg/s"},
+        "detail_spec": {"kind": "noise_samples", "values": [50]},
     }  # fmt: skip
     assert m["battery"].value == 0.2 and m["battery"].detail == "USB only, no battery"  # type: ignore[attr-defined]
     assert m["firmware_version"].limit == ">= 4.3.0"  # type: ignore[attr-defined]
@@ -228,7 +230,7 @@ def test_a_healthy_board_passes_every_measurement(simulator: Start, bench_limits
 
     result = run_check(simulator("healthy").url, bench_limits, GOLDEN, progress=steps.append)
 
-    assert (result.verdict, result.exit_code) == ("pass", 0), result.reason
+    assert (result.verdict, result.document().exit_code) == ("pass", 0), result.reason
     assert [m.name for m in result.measurements] == [
         "firmware_variant", "firmware_version", "board_id", "target", "sensors", "arming_flags",
         "attitude_tilt", "gyro_noise_x", "gyro_noise_y", "gyro_noise_z", "battery",
@@ -268,7 +270,7 @@ def test_each_faulty_board_fails_exactly_its_measurements(
 ) -> None:
     result = run_check(board(profile), bench_limits, GOLDEN)
 
-    assert (result.verdict, result.exit_code) == ("fail", 1), result.reason
+    assert (result.verdict, result.document().exit_code) == ("fail", 1), result.reason
     assert [m.name for m in result.failed] == failing_names
     assert result.reason.endswith(": " + ", ".join(failing_names))
 
@@ -310,10 +312,10 @@ def test_a_board_that_cannot_be_tested_is_an_error_with_the_transcript(
 ) -> None:
     result = run_check(board(profile), DEFAULT_LIMITS, GOLDEN)
 
-    assert (result.verdict, result.exit_code) == ("error", 2)
+    assert (result.verdict, result.document().exit_code) == ("error", 2)
     assert reason in result.reason
     assert result.measurements == []  # nothing half-done is judged
-    document = result.to_dict()
+    document = result.document().to_json()
     assert document["verdict"] == "error" and document["measurements"] == []
     assert any(e["direction"] == "tx" and e["kind"] == "msp" for e in document["transcript"])
     assert document["transcript"][-1]["data"] == f"could not test: {result.reason}"
@@ -333,7 +335,9 @@ def test_the_json_document_has_probe_measurements_changes_limits_and_transcript(
     simulator: Start, bench_limits: Limits
 ) -> None:
     document = json.loads(
-        json.dumps(run_check(simulator("config_drift").url, bench_limits, GOLDEN).to_dict())
+        json.dumps(
+            run_check(simulator("config_drift").url, bench_limits, GOLDEN).document().to_json()
+        )
     )
 
     assert document["verdict"] == "fail" and document["probe"]["variant"] == "BTFL"
@@ -365,7 +369,7 @@ def test_the_check_runs_over_a_real_pseudo_terminal(
 def test_an_inav_bench_board_passes_the_default_limits(simulator: Start) -> None:
     result = run_check(simulator("inav-9").url, DEFAULT_LIMITS, diff_all_text("inav-9"))
 
-    assert (result.verdict, result.exit_code) == ("pass", 0), result.reason
+    assert (result.verdict, result.document().exit_code) == ("pass", 0), result.reason
     assert result.probe is not None and result.probe.arming_disable_flags == [
         "SENSORS_CALIBRATING",
         "RC_LINK",

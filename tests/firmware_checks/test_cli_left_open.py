@@ -13,7 +13,7 @@ import pytest
 from firmware_checks import msp
 from firmware_checks.bench_run import run_check
 from firmware_checks.client import FlightController, looks_like_cli
-from firmware_checks.commands import Cmd
+from firmware_checks.msp import Cmd
 from firmware_checks.probe import probe
 
 TRANSPORTS = ["tcp"] + (["pty"] if sys.platform != "win32" else [])

@@ -10,9 +10,9 @@ import pytest
 
 from firmware_checks.cli_session import CliError, CliSession
 from firmware_checks.client import FlightController
-from firmware_checks.commands import Cmd
 from firmware_checks.config_diff import compare, parse_diff
 from firmware_checks.errors import Disconnected, NoResponse, ProtocolError
+from firmware_checks.msp import Cmd
 from firmware_checks.simulator import PtySimulator, SimulatorServer, diff_all_text
 
 FLAVOURS = ("betaflight-4.5", "betaflight-2025.12", "inav-9")

@@ -1,4 +1,4 @@
-"""apply_golden: type a golden `diff all` into a simulated board on a socket, save, read back."""
+"""apply_golden (type, save, read back) and read_golden against a simulated board over a socket."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from firmware_checks.config_diff import DEFAULT_IGNORE, compare, parse_diff
-from firmware_checks.golden import GOLDEN_STEPS, apply_golden, golden_lines
+from firmware_checks.golden import GOLDEN_STEPS, READ_STEPS, apply_golden, golden_lines, read_golden
 from firmware_checks.simulator import SimulatorServer, diff_all_text
 from firmware_checks.transcript import Transcript
 
@@ -38,7 +38,7 @@ def test_a_drifted_board_gets_the_golden_configuration_saved_and_verified(simula
     # Saved on the board itself, not only typed in:
     server.fc.boot()  # what it boots with
     assert not compare(parse_diff(server.fc.diff_all()), parse_diff(GOLDEN))
-    assert result.to_dict()["config_changes"] == []
+    assert result.document().to_json()["config_changes"] == []
 
 
 def test_per_unit_lines_are_not_copied_and_the_boards_own_are_kept(simulator: Start) -> None:
@@ -161,3 +161,23 @@ def test_the_confirmed_board_is_applied_and_the_callers_transcript_holds_the_tal
 
     assert result.verdict == "pass" and result.transcript is transcript
     assert any(e.kind == "cli" and e.data == "batch start\n" for e in transcript.entries)
+
+
+def test_read_golden_reads_a_good_boards_diff_all_and_judges_nothing(simulator: Start) -> None:
+    server = simulator("healthy")
+    steps: list[str] = []
+
+    result, text = read_golden(server.url, progress=steps.append)
+
+    assert text is not None and parse_diff(text).settings()
+    assert not compare(parse_diff(text), parse_diff(GOLDEN))  # what the board holds, whole
+    assert steps == list(READ_STEPS)
+    assert (result.verdict, result.measurements) == ("pass", [])
+    assert result.probe is not None and result.probe.uid  # which board it was
+
+
+def test_read_golden_from_a_silent_board_reads_nothing_and_says_why(simulator: Start) -> None:
+    result, text = read_golden(simulator("silent").url, timeout=0.1)
+
+    assert text is None
+    assert result.verdict == "error" and "no answer" in result.reason

@@ -19,7 +19,7 @@ def test_a_board_with_the_right_firmware_passes_and_its_mcu_uid_is_read(simulato
 
     result = read_identity(server.url, SITL_BOARD, progress=steps.append)
 
-    assert (result.verdict, result.exit_code) == ("pass", 0)
+    assert (result.verdict, result.document().exit_code) == ("pass", 0)
     assert [m.name for m in result.measurements] == [
         "firmware_variant",
         "firmware_version",
@@ -28,7 +28,7 @@ def test_a_board_with_the_right_firmware_passes_and_its_mcu_uid_is_read(simulato
     ]
     assert result.probe is not None and result.probe.uid == "4433221188776655ccbbaa99"
     assert steps == list(IDENTITY_STEPS)
-    document = result.to_dict()
+    document = result.document().to_json()
     assert document["probe"]["uid"] == result.probe.uid and document["config_changes"] is None
 
 
@@ -74,7 +74,7 @@ def test_identity_judges_nothing_but_identity_even_on_a_faulty_board(simulator: 
 def test_a_silent_board_cannot_be_tested_and_says_why(simulator: Start) -> None:
     result = read_identity(simulator("silent").url, timeout=0.1)
 
-    assert (result.verdict, result.exit_code) == ("error", 2)
+    assert (result.verdict, result.document().exit_code) == ("error", 2)
     assert result.measurements == [] and result.probe is None
     assert "no answer to MSP_FC_VARIANT" in result.reason
     assert result.transcript.entries[-1].data.startswith("could not test: ")

@@ -52,7 +52,7 @@ def _status_fields(s: m.StatusEx) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def status_fields(s: m.Status) -> dict[str, Any]:
+def status_fields(s: m.FcStatus) -> dict[str, Any]:
     return _status_fields(s) | {"gyro_cycle_time": s.gyro_cycle_time}
 
 
@@ -113,7 +113,7 @@ FIELDS: dict[type, Callable[[Any], dict[str, Any]]] = {
         "git_short_revision": b.git_revision, "build_option_ids": list(b.build_option_ids),
     },
     m.Name: lambda n: {"craft_name": n.craft_name},
-    m.Status: status_fields,
+    m.FcStatus: status_fields,
     m.StatusEx: status_ex_fields,
     m.InavStatusEx: lambda s: {
         "cycle_time_us": s.cycle_time_us, "i2c_errors": s.i2c_errors,
@@ -133,7 +133,7 @@ FIELDS: dict[type, Callable[[Any], dict[str, Any]]] = {
         "amperage_0.01A": a.amperage_centiamps, "vbat_0.01V": a.vbat_centivolts,
     },
     m.BatteryState: battery_fields,
-    m.Uid: lambda u: {"uid_words": list(u.words), "uid_hex": u.hex},
+    m.McuUniqueId: lambda u: {"uid_words": list(u.words), "uid_hex": u.hex},
     m.SensorConfig: lambda s: {
         "acc_hardware": s.acc_hardware, "baro_hardware": s.baro_hardware,
         "mag_hardware": s.mag_hardware, "rangefinder_hardware": s.rangefinder_hardware,

@@ -12,8 +12,10 @@ from firmware_checks.motors import (
     MAX_THROTTLE_PERCENT,
     STOPPED,
     check_motors,
+    motor_check_document,
     stop_all,
 )
+from firmware_checks.run_document import RunDocument, Verdict
 from firmware_checks.simulator import SimulatorServer
 
 Start = Callable[..., SimulatorServer]
@@ -165,3 +167,53 @@ def test_a_second_motor_check_on_the_same_port_is_refused_while_one_runs(simulat
     assert spinning.is_set() and result.verdict == "pass"
     assert second == [("error", f"a motor check is already running on {server.url}")]
     assert outputs(server) == [STOPPED] * 4
+
+
+def _spins(simulator: Start, profile: str = "healthy") -> list[RunDocument]:
+    """Each motor spun alone, as the web runner does, one document per spin."""
+    server = simulator(profile)
+    return [check_motors(server.url, [i], seconds=0.1)[0].document() for i in range(2)]
+
+
+def test_a_motor_check_passes_when_every_motor_turns_the_right_way(simulator: Start) -> None:
+    first, second = _spins(simulator)
+
+    run = motor_check_document([(1, first, True), (2, second, True)])
+
+    assert (run.verdict, run.reason) == (Verdict.PASS, "all 4 measurements within limits")
+    assert [m.name for m in run.measurements] == [
+        "motor_1_rpm", "motor_1_direction", "motor_2_rpm", "motor_2_direction",
+    ]  # fmt: skip
+    direction = run.measurements[1]
+    assert (direction.value, direction.limit, direction.detail) == (
+        "as expected",
+        "as expected",
+        "seen by the person at the bench",
+    )
+    assert run.transcript == first.transcript + second.transcript
+    assert RunDocument.from_json(run.to_json()) == run
+
+
+def test_a_motor_turning_the_wrong_way_fails_the_check_by_name(simulator: Start) -> None:
+    first, second = _spins(simulator)
+
+    run = motor_check_document([(1, first, True), (2, second, False)])
+
+    assert run.verdict is Verdict.FAIL
+    assert run.reason == "1 of 4 measurements out of limits: motor_2_direction"
+    assert [m.name for m in run.failed] == ["motor_2_direction"]
+    assert run.failed[0].value == "reversed"
+
+
+def test_a_spin_that_could_not_test_makes_the_whole_check_could_not_test(
+    simulator: Start,
+) -> None:
+    [good, _] = _spins(simulator)
+    lost = check_motors("socket://127.0.0.1:9", [0], seconds=0.1)[0].document()
+
+    run = motor_check_document([(1, good, True), (2, lost, True)])
+
+    assert (run.verdict, run.reason) == (Verdict.ERROR, lost.reason)
+    assert run.measurements == ()
+    with pytest.raises(ValueError):
+        motor_check_document([])

@@ -8,9 +8,8 @@ import pytest
 from replay_peer import ReplayPeer
 
 from firmware_checks.client import FlightController
-from firmware_checks.commands import Cmd
 from firmware_checks.errors import NoResponse
-from firmware_checks.msp import FrameDecoder
+from firmware_checks.msp import Cmd, FrameDecoder
 from firmware_checks.probe import EscReading, ProbeResult, probe, sample_raw_imu
 
 
@@ -164,11 +163,9 @@ def test_probe_names_arming_flags_by_the_boards_api_version(simulator):
 
 
 def test_betaflight_esc_telemetry_carries_every_field(simulator):
-    from firmware_checks.sim_profiles import MSP_SET_MOTOR
-
     with FlightController.open(simulator("healthy").url) as fc:
         fc.request(
-            MSP_SET_MOTOR, b"".join(v.to_bytes(2, "little") for v in (1500, 1000, 1000, 1000))
+            Cmd.MSP_SET_MOTOR, b"".join(v.to_bytes(2, "little") for v in (1500, 1000, 1000, 1000))
         )
         result = probe(fc)
     assert result.esc is not None and len(result.esc) == 4
@@ -197,21 +194,17 @@ def test_inav_esc_rpm_is_asked_and_only_rpm_is_reported(simulator):
     assert result.esc == [EscReading(rpm=0)] * 4  # temperature, voltage, ...: None
 
 
-def test_inav_simulator_answers_esc_rpm_from_its_motors():
-    import dataclasses
-    import random
-
+def test_inav_simulator_answers_esc_rpm_from_its_motors(simulator):
     from firmware_checks.messages import InavEscRpm
-    from firmware_checks.sim_answers import Board, answer
-    from firmware_checks.sim_profiles import HEALTHY_BENCH, INAV_9
+    from firmware_checks.simulator import FLAVOURS, Bench, Profile
 
-    board = Board(
-        INAV_9, dataclasses.replace(HEALTHY_BENCH, dshot_telemetry=True), random.Random(1)
-    )
-    board.set_motors([1000, 1600, 1000, 1000])
-    payload = answer(board, None, Cmd.MSP2_INAV_ESC_RPM, b"")  # type: ignore[arg-type]
-    assert payload is not None and len(payload) == 4 * 4  # one u32 a motor
-    rpm = InavEscRpm.decode(payload).rpm
+    inav_with_esc_sensor = Profile("inav-9-esc", FLAVOURS["inav-9"], Bench(dshot_telemetry=True))
+    with FlightController.open(simulator(inav_with_esc_sensor).url) as fc:
+        fc.request(
+            Cmd.MSP_SET_MOTOR, b"".join(v.to_bytes(2, "little") for v in (1000, 1600, 1000, 1000))
+        )
+        rpm = fc.ask(InavEscRpm).rpm
+    assert len(rpm) == 4  # one u32 a motor
     assert rpm[0] == rpm[2] == rpm[3] == 0 and rpm[1] > 0
 
 
@@ -226,7 +219,7 @@ def test_inav_esc_rpm_layout():
 
 
 def test_probe_text_shows_each_escs_telemetry():
-    from firmware_checks.__main__ import render_probe
+    from firmware_checks.commands.probe import render_probe
 
     base = {
         "variant": "BTFL",

@@ -27,7 +27,6 @@ from firmware_checks.messages import (
     RawImu,
     StatusEx,
 )
-from firmware_checks.sim_profiles import MSP_SET_MOTOR
 from firmware_checks.simulator import (
     PROFILES,
     SimulatedFlightController,
@@ -178,11 +177,11 @@ def test_pipelined_requests_are_answered_one_by_one_in_order(simulator) -> None:
 def test_set_motor_spins_motors_with_rpm_telemetry(simulator) -> None:
     with FlightController.open(simulator("healthy").url) as fc:
         fc.request(
-            MSP_SET_MOTOR, b"".join(v.to_bytes(2, "little") for v in (1100, 1200, 1000, 1000))
+            Cmd.MSP_SET_MOTOR, b"".join(v.to_bytes(2, "little") for v in (1100, 1200, 1000, 1000))
         )
         spinning = fc.ask(MotorTelemetry).rpm
         assert fc.request(Cmd.MSP_MOTOR)[:8] == bytes.fromhex("4c04b004e803e803")
-        fc.request(MSP_SET_MOTOR, (1000).to_bytes(2, "little") * 8)
+        fc.request(Cmd.MSP_SET_MOTOR, (1000).to_bytes(2, "little") * 8)
         stopped = fc.ask(MotorTelemetry).rpm
     assert spinning[0] > 0 and spinning[1] > spinning[0] and spinning[2:] == [0, 0]
     assert stopped == [0, 0, 0, 0]

@@ -3,7 +3,7 @@
 a page sends."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from io import BytesIO
 from typing import Any
 
@@ -16,6 +16,7 @@ from workshop.extensions import db
 from workshop.models import AuditEvent, Unit, User
 from workshop.workflow import Role, Stage
 
+SIGN_IN_RECORDS = {"login_sessions", "login_failures"}
 VERSION = re.compile(r'name="version" type="hidden" value="(\d+)"')
 
 
@@ -33,13 +34,15 @@ def database_state() -> dict[str, Any]:
     """Every table's row count, every unit's state and every lot's quantity and place, read
     from committed data.
 
-    Compared before and after a refused request: equal means nothing changed.
+    Compared before and after a refused request: equal means nothing changed. Logins and
+    wrong PINs are left out: they are the record of who knocked, kept whatever the answer.
     """
     db.session.rollback()
     with db.engine.connect() as connection:
         counts = {
             table.name: connection.scalar(sa.select(sa.func.count()).select_from(table))
             for table in db.metadata.sorted_tables
+            if table.name not in SIGN_IN_RECORDS
         }
         units = connection.execute(
             sa.text(
@@ -78,6 +81,18 @@ def audit_events(serial: str | None = None, action: str | None = None) -> list[A
     if action:
         query = query.where(AuditEvent.action == action)
     return list(db.session.scalars(query))
+
+
+def move_back(model, minutes: float) -> None:
+    """Make every row of `model` older by `minutes`, as if that long had passed: its times
+    (a login's last use, a wrong PIN and the lock it set) move back together."""
+    db.session.expire_all()
+    columns = [c.key for c in sa.inspect(model).columns if isinstance(c.type, sa.DateTime)]
+    for row in db.session.scalars(sa.select(model)):
+        for column in columns:
+            if (moment := getattr(row, column)) is not None:
+                setattr(row, column, moment - timedelta(minutes=minutes))
+    db.session.commit()
 
 
 def count(model) -> int:
@@ -130,6 +145,41 @@ def delivery_form(version: int, receiver: str = "BRAVO-7", on: date | str | None
         "deliver-version": str(version),
         "deliver-receiver_code": receiver,
         "deliver-delivered_on": on.isoformat() if isinstance(on, date) else on,
+    }
+
+
+def return_form(
+    version: int,
+    reason: str = "no_video",
+    receiver: str = "BRAVO-7",
+    on: date | str | None = None,
+    words: str = "",
+    notes: str = "",
+) -> dict:
+    """The unit page's form recording a return from the field."""
+    on = on or date.today()
+    return {
+        "return-version": str(version),
+        "return-receiver_code": receiver,
+        "return-returned_on": on.isoformat() if isinstance(on, date) else on,
+        "return-reason": reason,
+        "return-reason_text": words,
+        "return-notes": notes,
+    }
+
+
+def decision_form(version: int, stage: str = "bench_test", words: str = "") -> dict:
+    """The unit page's form deciding on a return (repair, scrap, give back as is)."""
+    return {"decide-version": str(version), "decide-stage": stage, "decide-text": words}
+
+
+def loss_form(loss: str, version: int, reason: str, on: date | str | None = None) -> dict:
+    """The unit page's form marking a delivered unit lost or destroyed."""
+    on = on or date.today()
+    return {
+        f"{loss}-version": str(version),
+        f"{loss}-reason": reason,
+        f"{loss}-happened_on": on.isoformat() if isinstance(on, date) else on,
     }
 
 

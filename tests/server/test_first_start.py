@@ -51,7 +51,7 @@ def test_first_start_seeds_demo_data_and_a_second_start_keeps_it(tmp_path):
         connection.execute(
             "INSERT INTO serial_counters (prefix, year, last) VALUES ('KEEP', 2026, 7)"
         )
-    assert len(units) == 6
+    assert len(units) == 9  # six over the stages, three in the field
 
     second = _serve_once(tmp_path)
     assert "Demo accounts" not in second
@@ -105,7 +105,7 @@ def test_workshop_demo_seeds_a_database_given_by_url(tmp_path):
         tmp_path / "instance", DATABASE_URL=f"sqlite:///{database.as_posix()}", WORKSHOP_DEMO="1"
     )
     assert "Demo accounts" in output and "Koordynator" in output
-    assert _counts(database) == (3, 2, 6)
+    assert _counts(database) == (3, 2, 9)
 
 
 def test_workshop_demo_0_keeps_even_the_default_database_empty(tmp_path):

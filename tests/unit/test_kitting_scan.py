@@ -144,3 +144,9 @@ def test_a_place_of_another_site_or_unknown_is_refused():
     assert decide(scanned(Kind.PLACE, "P-000404"), state()) == Refusal(
         "unknown_place", {"code": "P-000404"}
     )
+
+
+def test_a_bin_label_no_place_took_over_names_its_number():
+    assert decide(scanned(Kind.BIN, "999999"), state()) == Refusal(
+        "unknown_bin", {"code": "999999"}
+    )

@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw, ImageFont
 from workshop.labels.content import LabelContent
 from workshop.labels.fonts import BOLD, REGULAR
 from workshop.labels.layouts import Placed, TextRun, layout_for, place
+from workshop.labels.qr import QrCode
 from workshop.labels.stocks import MM_PER_INCH, Stock
 
 PT_PER_MM = 72 / MM_PER_INCH
@@ -23,13 +24,19 @@ def _qr_mm(placed: Placed, dpi: int) -> tuple[float, float, float]:
     return x * to_mm, y * to_mm, module * to_mm
 
 
+def qr_svg_path(qr: QrCode, x: float, y: float, module: float) -> str:
+    """The QR code's dark modules as one SVG path, its corner at (x, y), `module` a side."""
+    modules = "".join(f"M{col} {row}h{length}v1h-{length}z" for row, col, length in qr.runs())
+    return (
+        f'<path transform="translate({x:.4f} {y:.4f}) scale({module:.5f})" d="{modules}" '
+        'fill="#000" shape-rendering="crispEdges"/>'
+    )
+
+
 def render_svg(content: LabelContent, stock: Stock) -> str:
     """The label as an SVG document sized in mm."""
     placed = place(content, stock)
     x, y, module = _qr_mm(placed, stock.dpi)
-    modules = "".join(
-        f"M{col} {row}h{length}v1h-{length}z" for row, col, length in placed.qr.runs()
-    )
     parts = [
         (
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{placed.width:g}mm" '
@@ -37,10 +44,7 @@ def render_svg(content: LabelContent, stock: Stock) -> str:
             f'role="img" aria-label="{escape(content.title)}">'
         ),
         f'<rect width="{placed.width:g}" height="{placed.height:g}" fill="#fff"/>',
-        (
-            f'<path transform="translate({x:.4f} {y:.4f}) scale({module:.5f})" d="{modules}" '
-            'fill="#000" shape-rendering="crispEdges"/>'
-        ),
+        qr_svg_path(placed.qr, x, y, module),
     ]
     parts.extend(_svg_text(run) for run in placed.runs)
     parts.append("</svg>")
@@ -103,12 +107,12 @@ def render_pdf(contents: Sequence[LabelContent], stock: Stock, *, start: int = 1
     sheet = stock.sheet
     if sheet is None:
         layout = layout_for(stock)
-        pdf = _pdf((layout.width, layout.height))
+        pdf = new_pdf((layout.width, layout.height))
         for content in contents:
             pdf.add_page()
             _draw_pdf(pdf, place(content, stock), stock.dpi, 0, 0)
         return bytes(pdf.output())
-    pdf = _pdf((sheet.page_width_mm, sheet.page_height_mm))
+    pdf = new_pdf((sheet.page_width_mm, sheet.page_height_mm))
     for content, (page, position) in zip(
         contents, sheet.positions(len(contents), start), strict=True
     ):
@@ -118,7 +122,8 @@ def render_pdf(contents: Sequence[LabelContent], stock: Stock, *, start: int = 1
     return bytes(pdf.output())
 
 
-def _pdf(page: tuple[float, float]) -> FPDF:
+def new_pdf(page: tuple[float, float]) -> FPDF:
+    """A PDF of pages `page` (width, height) in mm, no margins, with the label typefaces."""
     pdf = FPDF(orientation="P", unit="mm", format=page)
     pdf.set_margin(0)
     pdf.set_auto_page_break(False)
@@ -128,18 +133,23 @@ def _pdf(page: tuple[float, float]) -> FPDF:
     return pdf
 
 
-def _draw_pdf(pdf: FPDF, placed: Placed, dpi: int, left: float, top: float) -> None:
-    x, y, module = _qr_mm(placed, dpi)
+def draw_qr_pdf(pdf: FPDF, qr: QrCode, left: float, top: float, module: float) -> None:
+    """Draw the QR code on the page, its corner at (left, top), `module` a side, all in mm."""
     # One filled path of rectangles for the whole code, in PDF points (y up): fpdf2's rect()
     # per run is a hundred times slower and a label has hundreds of runs.
     k, page_height, side = pdf.k, pdf.h, module * pdf.k
     rects = [
-        f"{(left + x + col * module) * k:.3f} {(page_height - top - y - row * module) * k:.3f} "
+        f"{(left + col * module) * k:.3f} {(page_height - top - row * module) * k:.3f} "
         f"{length * side:.3f} {-side:.3f} re"
-        for row, col, length in placed.qr.runs()
+        for row, col, length in qr.runs()
     ]
     pdf.set_fill_color(0)
     pdf._out("\n".join(rects) + "\nf")  # fpdf2 has no public call for a raw path
+
+
+def _draw_pdf(pdf: FPDF, placed: Placed, dpi: int, left: float, top: float) -> None:
+    x, y, module = _qr_mm(placed, dpi)
+    draw_qr_pdf(pdf, placed.qr, left + x, top + y, module)
     for run in placed.runs:
         pdf.set_font(run.face.family, "B" if run.face is BOLD else "", run.size * PT_PER_MM)
         pdf.text(left + run.x, top + run.baseline, run.text)

@@ -5,6 +5,8 @@ from workshop.models.boards import BoardBinding, BoardConflict
 from workshop.models.catalog import BomItem, ChecklistItem, DroneType, SerialCounter
 from workshop.models.delivery import Delivery
 from workshop.models.fc_config import GoldenConfig, LimitsVersion
+from workshop.models.field import FieldLoss, Return
+from workshop.models.logins import LoginFailure, LoginSession
 from workshop.models.people import User
 from workshop.models.ports import BenchPort
 from workshop.models.printing import Printer, PrintJob
@@ -25,15 +27,19 @@ __all__ = [
     "ChecklistItem",
     "Delivery",
     "DroneType",
+    "FieldLoss",
     "GoldenConfig",
     "LedgerEntry",
     "LimitsVersion",
+    "LoginFailure",
+    "LoginSession",
     "Lot",
     "Part",
     "Photo",
     "Place",
     "PrintJob",
     "Printer",
+    "Return",
     "Review",
     "SerialCounter",
     "Setting",

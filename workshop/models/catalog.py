@@ -5,6 +5,7 @@ import sqlalchemy.orm as so
 
 from workshop.extensions import Model
 from workshop.models.stock import Part
+from workshop.workflow import Evidence
 
 
 class DroneType(Model):
@@ -16,6 +17,9 @@ class DroneType(Model):
     #: scanner typing under a Ukrainian keyboard layout cannot garble it.
     prefix: so.Mapped[str] = so.mapped_column(sa.String(8), unique=True)
     active: so.Mapped[bool] = so.mapped_column(default=True)
+    #: What the receiving unit should know to keep the drone flying (batteries, propellers,
+    #: video channel, before each flight); printed on every unit's passport.
+    care_notes: so.Mapped[str] = so.mapped_column(sa.Text, default="")
 
     bom: so.Mapped[list["BomItem"]] = so.relationship(
         back_populates="drone_type", order_by="BomItem.position", cascade="all, delete-orphan"
@@ -74,8 +78,15 @@ class ChecklistItem(Model):
     text: so.Mapped[str] = so.mapped_column(sa.String(200))
     required: so.Mapped[bool] = so.mapped_column(default=True)
     position: so.Mapped[int] = so.mapped_column(default=0)
+    #: A workflow.Evidence: what ticks the item by itself (a passing run, the parts scanned);
+    #: None for an item a person ticks.
+    evidence: so.Mapped[str | None] = so.mapped_column(sa.String(16))
 
     drone_type: so.Mapped[DroneType] = so.relationship(back_populates="checklist")
+
+    @property
+    def proved_by(self) -> Evidence | None:
+        return Evidence(self.evidence) if self.evidence else None
 
 
 class SerialCounter(Model):

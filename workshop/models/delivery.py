@@ -1,4 +1,4 @@
-"""Handovers to receiving units, and returns for repair."""
+"""Handovers to receiving units (a return from the field is models/field.py)."""
 
 from datetime import date, datetime
 
@@ -21,9 +21,6 @@ class Delivery(Model):
     delivered_on: so.Mapped[date] = so.mapped_column(sa.Date)
     handed_over_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
     recorded_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    #: Set when the unit came back for repair.
-    returned_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
-    return_reason: so.Mapped[str | None] = so.mapped_column(sa.String(32))
 
     unit: so.Mapped[Unit] = so.relationship(back_populates="deliveries")
     handed_over_by: so.Mapped[User] = so.relationship()

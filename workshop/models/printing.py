@@ -50,8 +50,13 @@ class PrintJob(Model):
     stock_id: so.Mapped[str] = so.mapped_column(sa.String(16))
     printer_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("printers.id"), index=True)
     copies: so.Mapped[int] = so.mapped_column(default=1)
-    #: "queued", "sent" or "failed".
+    #: "queued" (waiting for the print worker), "sending", "sent" or "failed".
     state: so.Mapped[str] = so.mapped_column(sa.String(8), default="queued", index=True)
+    #: Where the label points when the workshop set no label address: the address the label
+    #: was asked for from (the worker that sends it has no request of its own).
+    label_base: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    #: The language of the person who asked for it: the worker says why a job failed in it.
+    locale: so.Mapped[str] = so.mapped_column(sa.String(8), default="uk")
     error: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
     attempts: so.Mapped[int] = so.mapped_column(default=0)
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
@@ -75,8 +80,13 @@ class PrintJob(Model):
 
     @property
     def retryable(self) -> bool:
-        """Not sent yet, and its printer is still offered."""
-        return self.state != "sent" and self.printer.active
+        """Failed, and its printer is still offered."""
+        return self.state == "failed" and self.printer.active
+
+    @property
+    def pending(self) -> bool:
+        """Waiting for the print worker, or being sent."""
+        return self.state in ("queued", "sending")
 
     def __repr__(self) -> str:
         return f"<PrintJob {self.id} {self.what} {self.subject} {self.state}>"

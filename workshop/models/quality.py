@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from firmware_checks.run_document import RunKind, Verdict
 from workshop.extensions import Model
 from workshop.models.people import User
 from workshop.models.timestamps import utcnow
@@ -49,11 +50,12 @@ class BenchRun(Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     unit_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("units.id"), index=True)
-    #: "identity" (flashing), "bench" (bench test), "apply" (golden configuration), "motors"
+    #: A firmware_checks RunKind: identity (flashing), bench (bench test), apply (golden
+    #: configuration), motors
     kind: so.Mapped[str] = so.mapped_column(sa.String(8))
     #: The unit's stage when the run was recorded.
     stage: so.Mapped[str] = so.mapped_column(sa.String(16))
-    #: "pass", "fail" or "error" (could not test)
+    #: A firmware_checks Verdict: pass, fail or error (could not test)
     verdict: so.Mapped[str] = so.mapped_column(sa.String(8))
     reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
@@ -84,8 +86,16 @@ class BenchRun(Model):
     conflict: so.Mapped["BoardConflict | None"] = so.relationship(back_populates="run")
 
     @property
+    def run_kind(self) -> RunKind:
+        return RunKind(self.kind)
+
+    @property
+    def run_verdict(self) -> Verdict:
+        return Verdict(self.verdict)
+
+    @property
     def passed(self) -> bool:
-        return self.verdict == "pass"
+        return self.run_verdict is Verdict.PASS
 
     @property
     def failed_measurements(self) -> list["BenchMeasurement"]:
@@ -110,5 +120,10 @@ class BenchMeasurement(Model):
     limit: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
     passed: so.Mapped[bool]
     detail: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    #: The limit as data (firmware_checks' LimitSpec.to_json()), said in the reader's language;
+    #: None for a row stored before limits had a structure, or a station that sent none.
+    limit_spec: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)
+    #: The detail as data (DetailSpec.to_json()); None where the detail is raw text.
+    detail_spec: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)
 
     run: so.Mapped[BenchRun] = so.relationship(back_populates="measurements")

@@ -14,6 +14,7 @@ from workshop.workflow import Stage, Status, UnitState
 
 if TYPE_CHECKING:
     from workshop.models.delivery import Delivery
+    from workshop.models.field import FieldLoss, Return
     from workshop.models.quality import Review
     from workshop.models.stock import Lot, Part, Site
 
@@ -27,6 +28,8 @@ class Unit(Model):
     stage: so.Mapped[str] = so.mapped_column(sa.String(16), index=True, default=Stage.KITTING.value)
     status: so.Mapped[str] = so.mapped_column(sa.String(16), default=Status.ACTIVE.value)
     rework: so.Mapped[bool] = so.mapped_column(default=False)
+    #: Back in the workshop after a return, from the repair decision until handed over again.
+    repair: so.Mapped[bool] = so.mapped_column(default=False)
     status_note: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
     #: When the unit entered its current stage; the review queue is oldest first.
@@ -56,18 +59,20 @@ class Unit(Model):
     deliveries: so.Mapped[list["Delivery"]] = so.relationship(
         back_populates="unit", order_by="Delivery.id"
     )
+    returns: so.Mapped[list["Return"]] = so.relationship(
+        back_populates="unit", order_by="Return.id"
+    )
+    losses: so.Mapped[list["FieldLoss"]] = so.relationship(
+        back_populates="unit", order_by="FieldLoss.id"
+    )
 
     @property
     def state(self) -> UnitState:
-        return UnitState(stage=Stage(self.stage), status=Status(self.status), rework=self.rework)
-
-    def builder_ids(self) -> frozenset[int]:
-        """Everyone who did any step on the unit: they may not sign it off."""
-        return frozenset(
-            [self.created_by_id]
-            + [record.user_id for record in self.records]
-            + [part.recorded_by_id for part in self.parts]
-            + [photo.uploaded_by_id for photo in self.photos]
+        return UnitState(
+            stage=Stage(self.stage),
+            status=Status(self.status),
+            rework=self.rework,
+            repair=self.repair,
         )
 
     def missing_parts(self) -> tuple[str, ...]:
@@ -140,13 +145,15 @@ class StageRecord(Model):
 
 
 class Photo(Model):
-    """A photo of a unit at a stage; the file lives in the instance folder."""
+    """A photo of a unit at a stage, or of a return from the field; the file lives in the
+    instance folder."""
 
     __tablename__ = "photos"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     unit_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("units.id"), index=True)
     record_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("stage_records.id"))
+    return_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("returns.id"))
     stage: so.Mapped[str] = so.mapped_column(sa.String(16))
     filename: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True)
     uploaded_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
@@ -154,4 +161,5 @@ class Photo(Model):
 
     unit: so.Mapped[Unit] = so.relationship(back_populates="photos")
     record: so.Mapped[StageRecord | None] = so.relationship(back_populates="photos")
+    field_return: so.Mapped["Return | None"] = so.relationship(back_populates="photos")
     uploaded_by: so.Mapped[User] = so.relationship()

@@ -3,6 +3,7 @@
 import re
 import secrets
 import unicodedata
+from datetime import timedelta
 from functools import cache
 
 import sqlalchemy as sa
@@ -13,8 +14,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from workshop.extensions import db
 from workshop.models import User
-from workshop.services import audit, login_throttle, settings
+from workshop.services import audit, login_throttle, logins, settings
 from workshop.services.errors import Invalid, NotFound, ServiceError
+from workshop.validators import text_problem
 from workshop.workflow import Role
 
 PIN = re.compile(r"^\d{4,12}$")
@@ -22,8 +24,10 @@ NAME_MAX = 64
 
 
 def _check(name: str, role: str, pin: str | None) -> None:
-    if not name or len(name) > NAME_MAX:
-        raise Invalid(_l("A name or callsign of 1 to 64 characters is needed."))
+    if not name or text_problem(name, NAME_MAX):
+        raise Invalid(
+            _l("A name or callsign of 1 to 64 characters is needed, without control characters.")
+        )
     if role not in {r.value for r in Role}:
         raise Invalid(_l("Unknown role."))
     if pin is not None and not PIN.match(pin):
@@ -59,9 +63,8 @@ def authenticate(name: str, pin: str) -> User | None:
     An unknown name costs the same work and gets the same answers as a known one, so the login
     form does not tell which names exist.
     """
-    throttle = login_throttle.current()
     key = name_key(name)
-    if remaining := throttle.locked_for(key):
+    if remaining := login_throttle.locked_for(key):
         raise _locked(remaining)
     user = find_by_name(name)
     if user is None:
@@ -70,7 +73,8 @@ def authenticate(name: str, pin: str) -> User | None:
     else:
         right = user.check_pin(pin) and user.active
     if right:
-        throttle.succeeded(key)
+        login_throttle.succeeded(key)
+        db.session.commit()
         return user
     _count_wrong_pin(key, user.id if user else key[:40], name.strip())
     return None
@@ -78,22 +82,23 @@ def authenticate(name: str, pin: str) -> User | None:
 
 def _count_wrong_pin(key: str, entity_key: str | int, name: str) -> None:
     """Count a wrong PIN for the name `key`; LockedOut (and an audit event) when it locks it."""
-    throttle = login_throttle.current()
-    if throttle.failed(key):
+    locks = login_throttle.failed(key)
+    if locks:
         audit.record(
             None,
             "user.locked",
             "user",
             entity_key,
             None,
-            {"name": name, "minutes": login_throttle.minutes(throttle.lock_seconds)},
+            {"name": name, "minutes": login_throttle.minutes(login_throttle.LOCK)},
         )
-        db.session.commit()
-        raise _locked(throttle.lock_seconds)
+    db.session.commit()
+    if locks:
+        raise _locked(login_throttle.LOCK)
 
 
-def _locked(seconds: float) -> LockedOut:
-    minutes = login_throttle.minutes(seconds)
+def _locked(length: timedelta) -> LockedOut:
+    minutes = login_throttle.minutes(length)
     return LockedOut(
         ngettext(
             "Too many wrong PINs for this name. Try again in %(num)d minute.",
@@ -117,7 +122,17 @@ def create_user(name: str, role: str, pin: str, actor: User | None = None) -> Us
     return user
 
 
-def update_user(user_id: int, role: str, active: bool, pin: str | None, actor: User) -> User:
+def update_user(
+    user_id: int,
+    role: str,
+    active: bool,
+    pin: str | None,
+    actor: User,
+    actor_login: str | None = None,
+) -> User:
+    """Change an account's role, whether it is active, and its PIN. A new PIN or a retired
+    account ends every login of the account on every tablet (but `actor_login`, the login
+    making the change, when people change their own PIN)."""
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound(_l("No such account."))
@@ -128,6 +143,9 @@ def update_user(user_id: int, role: str, active: bool, pin: str | None, actor: U
     user.role, user.active = role, active
     if pin:
         user.set_pin(pin, current_app.config["PIN_HASH_METHOD"])
+        logins.end_all(user, "pin", keep=actor_login)
+    if not active:
+        logins.end_all(user, "retired")
     after = {"role": role, "active": active} | ({"pin": "changed"} if pin else {})
     audit.record(actor, "user.update", "user", user.id, before, after)
     db.session.commit()
@@ -192,12 +210,12 @@ def authenticate_badge(code: str, pin: str | None) -> User | None:
         raise NotFound(BADGE_INVALID)
     if not settings.badge_needs_pin():
         return user
-    throttle = login_throttle.current()
     key = name_key(user.name)
-    if remaining := throttle.locked_for(key):
+    if remaining := login_throttle.locked_for(key):
         raise _locked(remaining)
     if pin and user.check_pin(pin):
-        throttle.succeeded(key)
+        login_throttle.succeeded(key)
+        db.session.commit()
         return user
     _count_wrong_pin(key, user.id, user.name)
     return None

@@ -1,12 +1,11 @@
 """Recording what a flight controller said: one service for the web runner and the stations.
 
-A run document is firmware_checks' CheckResult.to_dict() (golden apply and motor checks use
-the same keys). It is checked whole before anything is stored; then the run, its
-measurements, its transcript, the board binding and the audit event go in one transaction.
+A run is firmware_checks' RunDocument, read and checked whole before anything is stored (a
+station's JSON through RunDocument.from_json); then the run, its measurements, its transcript,
+the board binding and the audit event go in one transaction.
 """
 
 import dataclasses
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +13,9 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
-from firmware_checks.limits import Limits, LimitsError, limits_from_mapping
+from firmware_checks.json_reading import DocumentError
+from firmware_checks.limits import Limits
+from firmware_checks.run_document import RunDocument, RunKind, Verdict
 from workshop.extensions import db
 from workshop.models import (
     BenchMeasurement,
@@ -27,20 +28,18 @@ from workshop.models import (
     Unit,
     User,
 )
-from workshop.services import audit, fc_config, stages, units
+from workshop.services import audit, fc_config, measurement_text, stages, units
 from workshop.services.errors import Conflict, Invalid, NotFound
 from workshop.services.transaction import unit_change
+from workshop.validators import is_id
 from workshop.workflow import RUN_REQUIRED, Reason, Stage, Status
 
-IDENTITY, BENCH, APPLY, MOTORS = "identity", "bench", "apply", "motors"
-KINDS = (IDENTITY, BENCH, APPLY, MOTORS)
-VERDICTS = ("pass", "fail", "error")
 #: The stage each kind of run is done at.
-KIND_STAGE: dict[str, Stage] = {
-    IDENTITY: Stage.FLASHING,
-    APPLY: Stage.FLASHING,
-    BENCH: Stage.BENCH_TEST,
-    MOTORS: Stage.BENCH_TEST,
+KIND_STAGE: dict[RunKind, Stage] = {
+    RunKind.IDENTITY: Stage.FLASHING,
+    RunKind.APPLY: Stage.FLASHING,
+    RunKind.BENCH: Stage.BENCH_TEST,
+    RunKind.MOTORS: Stage.BENCH_TEST,
 }
 
 RUN_LOADS = (
@@ -57,7 +56,7 @@ RUN_LOADS = (
 class Judging:
     """What a unit's next run is judged against, by its stage and its drone type."""
 
-    kind: str
+    kind: RunKind
     #: The limits in force, their configuration ignore patterns those of the golden config.
     limits: Limits
     limits_version_id: int | None
@@ -72,7 +71,7 @@ class Judging:
         return {
             "serial": unit.serial,
             "drone_type": unit.drone_type.name,
-            "kind": self.kind,
+            "kind": self.kind.value,
             "limits": self.limits.to_dict(),
             "limits_version": self.limits_version_id,
             "golden": self.golden,
@@ -102,7 +101,7 @@ def judging_for(unit: Unit) -> Judging:
     )
 
 
-def latest_run(unit: Unit, kind: str) -> BenchRun | None:
+def latest_run(unit: Unit, kind: RunKind) -> BenchRun | None:
     """The newest run of this kind on the unit: the latest decides."""
     return db.session.scalar(
         sa.select(BenchRun)
@@ -110,6 +109,22 @@ def latest_run(unit: Unit, kind: str) -> BenchRun | None:
         .order_by(BenchRun.id.desc())
         .limit(1)
     )
+
+
+def latest_of_each_kind(unit: Unit, kinds: tuple[RunKind, ...]) -> list[BenchRun]:
+    """The newest run of each of `kinds` on the unit (in that order), measurements loaded."""
+    newest = (
+        sa.select(sa.func.max(BenchRun.id))
+        .where(BenchRun.unit_id == unit.id, BenchRun.kind.in_(kinds))
+        .group_by(BenchRun.kind)
+    )
+    found = {
+        run.run_kind: run
+        for run in db.session.scalars(
+            sa.select(BenchRun).where(BenchRun.id.in_(newest)).options(*RUN_LOADS)
+        ).unique()
+    }
+    return [found[kind] for kind in kinds if kind in found]
 
 
 def runs_for(unit: Unit) -> list[BenchRun]:
@@ -156,23 +171,60 @@ def bound_board(unit: Unit) -> BoardBinding | None:
     )
 
 
+def read_document(data: object) -> RunDocument:
+    """A run document from JSON (a station's post); Invalid, naming the field, if it is not one."""
+    try:
+        return RunDocument.from_json(data)
+    except DocumentError as error:
+        raise Invalid(
+            _l("The run document is not valid: %(problem)s", problem=str(error))
+        ) from None
+
+
+def record_posted_run(serial: str, body: object, station: StationToken) -> BenchRun:
+    """Store what a station posted: the run document plus {kind, limits_version,
+    golden_version}; refused whole, as record_run, when any part is not valid."""
+    if not isinstance(body, dict):
+        raise Invalid(_l("The run document is not valid: %(problem)s", problem="not an object"))
+    versions = {key: body.get(key) for key in ("limits_version", "golden_version")}
+    for key, value in versions.items():
+        if value is not None and not is_id(value):
+            raise Invalid(
+                _l(
+                    "%(field)s must be the number of a saved version or null.",
+                    field=key,
+                )
+            )
+    kind = next((k for k in RunKind if k.value == body.get("kind")), None)
+    if kind is None:
+        problem = f"unknown kind {body.get('kind')!r}"
+        raise Invalid(_l("The run document is not valid: %(problem)s", problem=problem))
+    document = {k: v for k, v in body.items() if k not in {"kind", *versions}}
+    return record_run(
+        serial,
+        read_document(document),
+        kind=kind,
+        actor=None,
+        station=station,
+        limits_version_id=versions["limits_version"],
+        golden_version_id=versions["golden_version"],
+    )
+
+
 def record_run(
     serial: str,
-    document: dict[str, Any],
+    document: RunDocument,
     *,
-    kind: str,
+    kind: RunKind,
     actor: User | None,
     station: StationToken | None,
     limits_version_id: int | None,
     golden_version_id: int | None,
 ) -> BenchRun:
-    """Store one run on the unit with this serial; refused whole (Invalid, NotFound,
-    Conflict) with nothing stored. A failing reading at flashing fails the stage as
-    "wrong firmware"; a board that does not match its binding raises a conflict."""
-    unit = units.get_unit(serial.strip().upper(), so.joinedload(Unit.drone_type))
-    problem = f"unknown kind {kind!r}" if kind not in KINDS else _document_problem(document)
-    if problem:
-        raise Invalid(_l("The run document is not valid: %(problem)s", problem=problem))
+    """Store one run on the unit with this serial; refused whole (NotFound, Invalid, Conflict)
+    with nothing stored. A failing reading at flashing fails the stage as "wrong firmware"; a
+    board that does not match its binding raises a conflict."""
+    unit = units.get_unit(serial, so.joinedload(Unit.drone_type))
     _check_version(LimitsVersion, limits_version_id, unit)
     _check_version(GoldenConfig, golden_version_id, unit)
     if unit.stage != KIND_STAGE[kind].value or unit.status != Status.ACTIVE.value:
@@ -182,35 +234,37 @@ def record_run(
                 "the run was not recorded."
             )
         )
-    probe = document.get("probe")
-    uid = probe.get("uid") if probe else None
     run = BenchRun(
         unit=unit,
-        kind=kind,
+        kind=kind.value,
         stage=unit.stage,
-        verdict=document["verdict"],
-        reason=document["reason"],
+        verdict=document.verdict.value,
+        reason=document.reason,
         user_id=actor.id if actor else None,
         station_id=station.id if station else None,
-        url=document["url"][:200],
-        board_uid=uid or None,
-        probe=probe,
-        limits=document["limits"],
+        url=document.url[:200],
+        board_uid=document.board_uid,
+        probe=None if document.probe is None else dict(document.probe),
+        limits=document.limits.to_dict(),
         limits_version_id=limits_version_id,
         golden_version_id=golden_version_id,
-        config_changes=document.get("config_changes"),
-        transcript=document["transcript"],
+        config_changes=None
+        if document.config_changes is None
+        else [c.to_dict() for c in document.config_changes],
+        transcript=[dataclasses.asdict(e) for e in document.transcript],
         measurements=[
             BenchMeasurement(
                 position=position,
-                name=m["name"],
-                value=m["value"],
-                unit=m["unit"],
-                limit=m["limit"],
-                passed=m["passed"],
-                detail=m.get("detail", ""),
+                name=m.name,
+                value=m.value,
+                unit=m.unit,
+                limit=m.limit,
+                passed=m.passed,
+                detail=m.detail,
+                limit_spec=m.limit_spec.to_json() if m.limit_spec else None,
+                detail_spec=m.detail_spec.to_json() if m.detail_spec else None,
             )
-            for position, m in enumerate(document["measurements"])
+            for position, m in enumerate(document.measurements)
         ],
     )
     with unit_change(unit, bump=False):
@@ -225,14 +279,14 @@ def record_run(
             if conflict is not None:
                 after["board_conflict"] = conflict.id
         # One event tells of the run, the board it bound, or the conflict it raised.
-        audit.record(actor, f"unit.run_{kind}", "unit", unit.serial, None, after)
-        if kind == IDENTITY and run.verdict == "fail":
+        audit.record(actor, f"unit.run_{kind.value}", "unit", unit.serial, None, after)
+        if kind is RunKind.IDENTITY and document.verdict is Verdict.FAIL:
             stages.fail_after_run(unit, actor, Reason.WRONG_FIRMWARE, _failure_note(run))
     return run
 
 
 def _failure_note(run: BenchRun) -> str:
-    failed = "; ".join(f"{m.name}: {m.value} ({m.limit})" for m in run.failed_measurements)
+    failed = measurement_text.failed_text(run.failed_measurements)
     return str(_l("Reading the flight controller failed: %(failed)s", failed=failed or run.reason))
 
 
@@ -273,81 +327,3 @@ def _check_board(unit: Unit, run: BenchRun) -> BoardConflict | None:
     db.session.add(conflict)
     db.session.flush()
     return conflict
-
-
-def _document_problem(document: Any) -> str | None:
-    """What is wrong with a run document, in a few words (English: tools read it), or None."""
-    if not isinstance(document, dict):
-        return "the run must be a JSON object"
-    for key, kinds in (
-        ("url", str),
-        ("verdict", str),
-        ("reason", str),
-        ("measurements", list),
-        ("transcript", list),
-        ("limits", dict),
-    ):
-        if not isinstance(document.get(key), kinds):
-            return f"{key} is missing or of the wrong type"
-    if document["verdict"] not in VERDICTS:
-        return f"verdict must be one of {', '.join(VERDICTS)}"
-    if document.get("probe") is not None:
-        problem = _probe_problem(document["probe"])
-        if problem:
-            return problem
-    for index, m in enumerate(document["measurements"]):
-        problem = _measurement_problem(m)
-        if problem:
-            return f"measurements[{index}]: {problem}"
-    if document["verdict"] == "pass" and any(not m["passed"] for m in document["measurements"]):
-        return "a run with a failed measurement cannot pass"
-    changes = document.get("config_changes")
-    if changes is not None and (
-        not isinstance(changes, list)
-        or not all(isinstance(c, dict) and isinstance(c.get("kind"), str) for c in changes)
-    ):
-        return "config_changes must be a list of changes"
-    for index, entry in enumerate(document["transcript"]):
-        if not (
-            isinstance(entry, dict)
-            and _is_number(entry.get("t"))
-            and entry.get("direction") in ("tx", "rx")
-            and isinstance(entry.get("kind"), str)
-            and isinstance(entry.get("data"), str)
-        ):
-            return f"transcript[{index}] is not an entry"
-    try:
-        limits_from_mapping(document["limits"])
-    except LimitsError as error:
-        return f"limits: {error}"
-    return None
-
-
-def _probe_problem(probe: Any) -> str | None:
-    if not isinstance(probe, dict):
-        return "probe must be an object or null"
-    uid = probe.get("uid")
-    if uid is not None and (not isinstance(uid, str) or len(uid) > 48):
-        return "probe.uid must be text of at most 48 characters"
-    return None
-
-
-def _measurement_problem(m: Any) -> str | None:
-    if not isinstance(m, dict):
-        return "not an object"
-    if not isinstance(m.get("name"), str) or not m["name"] or len(m["name"]) > 64:
-        return "name must be text of 1 to 64 characters"
-    if not isinstance(m.get("passed"), bool):
-        return "passed must be true or false"
-    for key, longest in (("unit", 16), ("limit", 300)):
-        if not isinstance(m.get(key), str) or len(m[key]) > longest:
-            return f"{key} must be text of at most {longest} characters"
-    if not isinstance(m.get("detail", ""), str):
-        return "detail must be text"
-    if "value" not in m or (isinstance(m["value"], float) and not math.isfinite(m["value"])):
-        return "value is missing"
-    return None
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)

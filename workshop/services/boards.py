@@ -1,15 +1,48 @@
-"""A coordinator's decision on a board conflict: the board now belongs to this unit, or not."""
+"""Which unit a board belongs to (identifying a drone by its flight controller), and a
+coordinator's decision on a board conflict: the board now belongs to this unit, or not."""
+
+import re
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
 from workshop.extensions import db
-from workshop.models import BenchRun, BoardBinding, BoardConflict, User
+from workshop.models import BenchRun, BoardBinding, BoardConflict, Unit, User
 from workshop.models.timestamps import utcnow
 from workshop.services import audit
 from workshop.services.errors import Forbidden, Invalid, NotFound
 from workshop.workflow import Role
+
+#: An MCU unique id as a probe reads it: the id's bytes in hex (96 bits on STM32).
+BOARD_UID = re.compile(r"^[0-9a-f]{8,48}$")
+
+
+def unit_for_board(uid: str | None) -> str:
+    """The serial of the unit the board with this MCU unique id is bound to now; Invalid when
+    `uid` is no board id, NotFound when no unit has the board."""
+    if uid is None:
+        raise Invalid(
+            _l("The flight controller did not tell its unique id, so it cannot be identified.")
+        )
+    uid = uid.strip().lower()
+    if not BOARD_UID.match(uid):
+        raise Invalid(_l("“%(uid)s” is not a board's unique id.", uid=uid[:48]))
+    serial = db.session.scalar(
+        sa.select(Unit.serial)
+        .join(BoardBinding, BoardBinding.unit_id == Unit.id)
+        .where(BoardBinding.uid == uid, BoardBinding.released_at.is_(None))
+    )
+    if serial is None:
+        raise NotFound(
+            _l(
+                "No unit has the board %(uid)s: it was never read on a unit here, or it was "
+                "taken off one.",
+                uid=uid,
+            )
+        )
+    return serial
+
 
 _LOADS = (
     so.joinedload(BoardConflict.unit),

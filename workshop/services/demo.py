@@ -1,32 +1,41 @@
-"""Demo data for a first start: two drone types, three accounts, units spread over the stages,
-simulated flight controllers, so a newcomer can run a bench test without hardware, and parts on
-the shelves of two sites (a warehouse and a workshop), one of them short, with the units past
-kitting drawn from them."""
+"""Demo data for a first start: two drone types, three accounts, units spread over the stages
+and into the field (one in service, one returned and under repair, one lost), simulated flight
+controllers, so a newcomer can run a bench test without hardware, and parts on the shelves of
+two sites (a warehouse and a workshop), one of them short, with every unit past kitting drawn
+from them."""
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
 from firmware_checks.bench_run import read_identity, run_check
 from firmware_checks.limits import DEFAULT_LIMITS
+from firmware_checks.motors import check_motors
+from firmware_checks.run_document import RunKind
 from firmware_checks.simulator import SimulatorServer, diff_all_text, uid_for
 from workshop.extensions import db
 from workshop.models import DroneType, Place, Unit, User
 from workshop.services import (
     accounts,
     bench_runs,
+    delivery,
     drone_types,
     fc_config,
+    field_losses,
     kitting,
+    motor_checks,
     parts,
     places,
     ports,
     receiving,
+    returns,
+    review,
     units,
 )
 from workshop.services.drone_types import BomLine, ChecklistLine
 from workshop.services.stages import StageInput, finish_stage
-from workshop.workflow import Role, Stage
+from workshop.workflow import Action, Role, Stage
 
 
 @dataclass(frozen=True)
@@ -62,10 +71,12 @@ _BOM_10 = [
     BomLine("Камера аналогова", 1, tracked=True),
     BomLine('Пропелер 10"', 4),
 ]
+#: The checklists as a coordinator types them: `?` optional, a trailing mark (`#bench`, ...)
+#: ticks the item from what the app has proved itself.
 _CHECKLISTS = {
     Stage.KITTING: [
         "Усі деталі за специфікацією на місці",
-        "Серійні номери відскановано",
+        "Серійні номери відскановано #parts",
         "?Фото комплекту",
     ],
     Stage.SOLDERING: [
@@ -73,12 +84,16 @@ _CHECKLISTS = {
         "Живлення перевірено мультиметром на КЗ",
         "Полярність XT60 перевірена",
     ],
-    Stage.FLASHING: ["Прошивка записана", "Конфігурацію застосовано", "?Назву апарата задано"],
+    Stage.FLASHING: [
+        "Прошивку записано #reading",
+        "?Еталонну конфігурацію застосовано #golden",
+        "?Назву дрона в прошивці задано",
+    ],
     Stage.BENCH_TEST: [
-        "Гіроскоп і акселерометр відповідають",
+        "Гіроскоп і акселерометр відповідають #bench",
         "Приймач прив'язаний, канали по центру",
-        "Мотори крутяться в правильний бік (без пропелерів)",
-        "Відео є на окулярах",
+        "Мотори крутяться в правильний бік (без пропелерів) #motors",
+        "Відео є в окулярах",
     ],
 }
 
@@ -95,36 +110,48 @@ SHELVES = {
 #: Part -> (category, shelf, quantity at the workshop, quantity at the warehouse, low stock).
 #: Ten-inch propellers are short: they limit the FPV 10" to two more units.
 STOCK = {
-    'Рама 7" карбон': ("Рами", "frames", 6, 10, 4),
+    'Рама 7" карбон': ("Рами", "frames", 9, 10, 4),
     'Рама 10" карбон': ("Рами", "frames", 4, 6, 2),
-    "Мотор 2807 1300KV": ("Мотори", "motors", 24, 40, 16),
+    "Мотор 2807 1300KV": ("Мотори", "motors", 36, 40, 16),
     "Мотор 3115 900KV": ("Мотори", "motors", 16, 24, 8),
-    "Польотний контролер F405": ("Електроніка", "electronics", 6, 10, 4),
+    "Польотний контролер F405": ("Електроніка", "electronics", 9, 10, 4),
     "Польотний контролер F722": ("Електроніка", "electronics", 5, 5, 2),
-    "Регулятор (ESC) 4в1 55A": ("Електроніка", "electronics", 6, 10, 4),
+    "Регулятор (ESC) 4в1 55A": ("Електроніка", "electronics", 9, 10, 4),
     "Регулятор (ESC) 4в1 65A": ("Електроніка", "electronics", 5, 5, 2),
-    "Відеопередавач 1.2W": ("Електроніка", "electronics", 6, 8, 4),
+    "Відеопередавач 1.2W": ("Електроніка", "electronics", 9, 8, 4),
     "Відеопередавач 2.5W": ("Електроніка", "electronics", 5, 5, 2),
-    "Приймач ELRS 915": ("Електроніка", "electronics", 6, 10, 4),
+    "Приймач ELRS 915": ("Електроніка", "electronics", 9, 10, 4),
     "Приймач ELRS 868": ("Електроніка", "electronics", 5, 5, 2),
-    "Камера аналогова": ("Електроніка", "electronics", 10, 12, 6),
-    'Пропелер 7"': ("Пропелери", "props", 40, 60, 16),
+    "Камера аналогова": ("Електроніка", "electronics", 13, 12, 6),
+    'Пропелер 7"': ("Пропелери", "props", 52, 60, 16),
     'Пропелер 10"': ("Пропелери", "props", 12, 4, 24),
 }
 
-#: Bench ports served by the in-process simulator: a healthy board, and one that fails.
-PORTS = (("Simulator (healthy)", "sim://healthy"), ("Simulator (noisy gyro)", "sim://noisy_gyro"))
+#: What the receiving unit should know, printed on each passport.
+_CARE_NOTES = (
+    "Батареї: 6S, зберігати при 3,8 В на банку, не розряджати нижче 3,3 В.\n"
+    "Пропелери: перед кожним вильотом оглянути на тріщини, гайки затягнути.\n"
+    "Відео: аналогове 5,8 ГГц, канал указано на рамі.\n"
+    "Перед вильотом: перевірити прив’язку приймача й режим вимкнення моторів."
+)
+
+#: Bench ports served by the in-process simulator: a healthy board, and one that fails. Named
+#: in the workshop's language, as a coordinator names the ports of a real bench.
+PORTS = (
+    ("Симулятор (справний)", "sim://healthy"),
+    ("Симулятор (шумний гіроскоп)", "sim://noisy_gyro"),
+)
 #: The simulated board all demo units are built with (Betaflight's software-in-the-loop).
 DEMO_BOARD = {"board_id": "SITL", "target": "SITL"}
 DEMO_PROFILE = "healthy"
+#: A demo motor check spins each simulated motor this long (s): enough to read its speed.
+DEMO_SPIN_S = 0.2
 
 
 def _checklists() -> list[ChecklistLine]:
-    return [
-        ChecklistLine(stage=stage.value, text=text.lstrip("?"), required=not text.startswith("?"))
-        for stage, texts in _CHECKLISTS.items()
-        for text in texts
-    ]
+    return drone_types.parse_checklists(
+        {stage.value: "\n".join(texts) for stage, texts in _CHECKLISTS.items()}
+    )
 
 
 def is_empty() -> bool:
@@ -133,13 +160,17 @@ def is_empty() -> bool:
 
 def seed() -> list[DemoAccount]:
     """Fill an empty database; returns the accounts so the caller can print them."""
-    for account in ACCOUNTS:
-        accounts.create_user(account.name, account.role.value, account.pin)
-    seven = drone_types.save_type(None, 'FPV 7"', "FPV7", True, _BOM_7, _checklists(), None)
-    ten = drone_types.save_type(None, 'FPV 10"', "FPV10", True, _BOM_10, _checklists(), None)
-    volunteer = accounts.find_by_name(ACCOUNTS[0].name)
-    coordinator = accounts.find_by_name(ACCOUNTS[2].name)
-    assert volunteer is not None and coordinator is not None
+    people = [accounts.create_user(a.name, a.role.value, a.pin) for a in ACCOUNTS]
+    volunteer, reviewer, coordinator = people
+    for person in people:
+        # A badge each, printed from the labels page: a scan logs in (after the PIN).
+        accounts.issue_badge(person.id, coordinator)
+    seven = drone_types.save_type(
+        None, 'FPV 7"', "FPV7", True, _BOM_7, _checklists(), None, care_notes=_CARE_NOTES
+    )
+    ten = drone_types.save_type(
+        None, 'FPV 10"', "FPV10", True, _BOM_10, _checklists(), None, care_notes=_CARE_NOTES
+    )
     for name, url in PORTS:
         ports.add_port(name, url, coordinator)
     workshop = _stock(coordinator)
@@ -163,6 +194,7 @@ def seed() -> list[DemoAccount]:
         (ten, 3),
     ):
         _build(drone_type, volunteer, finished, workshop)
+    _field_life(seven, volunteer, reviewer, coordinator, workshop)
     return list(ACCOUNTS)
 
 
@@ -193,28 +225,83 @@ def _stock(coordinator: User) -> int:
     return shelves["frames"].site_id
 
 
-def _build(drone_type: DroneType, volunteer: User, finished: int, site_id: int) -> None:
+def _field_life(
+    drone_type: DroneType, volunteer: User, reviewer: User, coordinator: User, site_id: int
+) -> None:
+    """Three units handed over two weeks ago: one in service, one back with no video and under
+    repair from soldering, one lost."""
+    today = units.workshop_now().date()
+    in_service, back, lost = (
+        _handed_over(
+            drone_type, volunteer, reviewer, coordinator, today - timedelta(days=14), site_id
+        )
+        for _ in range(3)
+    )
+    returns.record_return(
+        back,
+        coordinator,
+        returns.ReturnInput(
+            back.version,
+            "BRAVO-7",
+            today - timedelta(days=2),
+            "no_video",
+            notes="Відео зникає через хвилину польоту.",
+        ),
+    )
+    returns.decide_return(
+        back, coordinator, Action.REPAIR, StageInput(version=back.version, rework_stage="soldering")
+    )
+    field_losses.mark_loss(
+        lost,
+        coordinator,
+        Action.MARK_LOST,
+        field_losses.LossInput(lost.version, today - timedelta(days=3), "not_recovered"),
+    )
+
+
+def _handed_over(
+    drone_type: DroneType,
+    volunteer: User,
+    reviewer: User,
+    coordinator: User,
+    on: date,
+    site_id: int,
+) -> Unit:
+    """A unit built, signed off by the reviewer and handed over to BRAVO-7 on `on`."""
+    unit = _build(drone_type, volunteer, 4, site_id)
+    review.sign_off(unit, reviewer, Action.APPROVE, StageInput(version=unit.version))
+    delivery.hand_over(unit, coordinator, "BRAVO-7", on, unit.version)
+    return unit
+
+
+def _build(drone_type: DroneType, volunteer: User, finished: int, site_id: int) -> Unit:
     unit = units.create_unit(drone_type.id, volunteer, site_id=site_id)
     for _ in range(finished):
         if unit.stage == Stage.KITTING.value:
             _kit(unit, volunteer)
         if unit.stage in (Stage.FLASHING, Stage.BENCH_TEST):
             _read_board(unit, volunteer)
-        checked = frozenset(i.id for i in drone_type.checklist_for(unit.stage))
+        if unit.stage == Stage.BENCH_TEST.value:
+            _check_motors(unit, volunteer)
+        # The items a person ticks; the others tick themselves from the runs above.
+        checked = frozenset(
+            i.id for i in drone_type.checklist_for(unit.stage) if i.proved_by is None
+        )
         finish_stage(unit, volunteer, StageInput(version=unit.version, checked=checked))
+    return unit
 
 
 def _read_board(unit: Unit, volunteer: User) -> None:
     """A real run of the stage against the unit's own simulated board, recorded as the app does."""
     judging = bench_runs.judging_for(unit)
     with SimulatorServer(profile=DEMO_PROFILE, uid=uid_for(unit.serial)) as board:
-        if judging.kind == bench_runs.IDENTITY:
+        if judging.kind is RunKind.IDENTITY:
             result = read_identity(board.url, judging.limits)
         else:
             result = run_check(board.url, judging.limits, judging.golden)
     bench_runs.record_run(
         unit.serial,
-        result.to_dict(),
+        result.document(),
         kind=judging.kind,
         actor=volunteer,
         station=None,
@@ -224,13 +311,23 @@ def _read_board(unit: Unit, volunteer: User) -> None:
 
 
 def _kit(unit: Unit, volunteer: User) -> None:
-    """Draw the whole bill from the workshop's shelves, as a volunteer scanning each part's
-    place does, and record a serial for each tracked piece."""
+    """Kit the unit as a volunteer does: scan the label of the place each part lies in (the
+    next part the unit needs from there is drawn), then each tracked piece's serial."""
     for item in unit.drone_type.bom:
         shelf = SHELVES[STOCK[item.name][1]]
         place = db.session.scalar(sa.select(Place).where(Place.path == shelf))
         assert place is not None, shelf
-        kitting.draw_scanned(unit, place.code, item.quantity, volunteer, unit.version)
+        kitting.scanned(unit, place.code, volunteer, unit.version)
     for number, item in enumerate(unit.drone_type.bom):
         if item.tracked:
-            units.record_part(unit, item.id, f"SN-{unit.id:03d}{number}", volunteer, unit.version)
+            kitting.scanned(unit, f"SN-{unit.id:03d}{number}", volunteer, unit.version)
+
+
+def _check_motors(unit: Unit, volunteer: User) -> None:
+    """A motor check of the unit's simulated board, each motor seen turning the right way."""
+    spins = []
+    with SimulatorServer(profile=DEMO_PROFILE, uid=uid_for(unit.serial)) as board:
+        for motor in range(1, motor_checks.MOTOR_COUNT + 1):
+            result, _spins = check_motors(board.url, [motor - 1], seconds=DEMO_SPIN_S)
+            spins.append((motor, result.document(), True))
+    motor_checks.record_spins(unit, volunteer, spins)

@@ -11,10 +11,17 @@ from workshop.extensions import db
 from workshop.models import BomItem, ChecklistItem, DroneType, LedgerEntry, Unit, UnitPart, User
 from workshop.services import audit, parts
 from workshop.services.errors import Invalid, NotFound
-from workshop.workflow import WORK_STAGES
+from workshop.workflow import EVIDENCE_STAGE, WORK_STAGES, Evidence
 
 #: Digits and capital Latin letters only: safe under any scanner keyboard layout.
 PREFIX = re.compile(r"^[A-Z0-9]{2,8}$")
+#: The most of one part a drone takes (screws included).
+QUANTITY_MAX = 999
+#: `4 x Motor 2807`: a number (signed or not, whole or not, to refuse what is not a quantity),
+#: an x (Latin, Cyrillic or the multiplication sign) and the part.
+COUNTED_LINE = re.compile(r"^([-+−]?)\s*(\d+(?:[.,]\d+)?)\s*[xх×]\s*(.+)$", re.IGNORECASE)
+#: Care notes fit on the passport's A5 page beside everything else.
+CARE_NOTES_MAX = 1500
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,19 @@ class ChecklistLine:
     stage: str
     text: str
     required: bool = True
+    evidence: Evidence | None = None
+
+
+#: The mark at the end of a checklist line that ties the item to evidence: Latin letters, so a
+#: coordinator types them the same in any interface language.
+EVIDENCE_MARKS: dict[str, Evidence] = {
+    "#parts": Evidence.PARTS_SCANNED,
+    "#reading": Evidence.FC_READ,
+    "#golden": Evidence.GOLDEN_APPLIED,
+    "#bench": Evidence.BENCH_PASSED,
+    "#motors": Evidence.MOTORS_CHECKED,
+}
+MARK_OF = {evidence: mark for mark, evidence in EVIDENCE_MARKS.items()}
 
 
 def active_types() -> list[DroneType]:
@@ -54,7 +74,9 @@ def get_type(type_id: int) -> DroneType:
 
 
 def parse_bom(text: str) -> list[BomLine]:
-    """One part a line: `quantity x name`, a trailing `*` marks it tracked."""
+    """One part a line: `quantity x name`, a trailing `*` marks it tracked; without a quantity,
+    one. A line that starts with a number and an x means a quantity: a negative, fractional or
+    absurd one is refused, never taken into the part's name."""
     lines = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -62,9 +84,20 @@ def parse_bom(text: str) -> list[BomLine]:
             continue
         tracked = line.endswith("*")
         line = line.rstrip("*").strip()
-        match = re.match(r"^(\d{1,4})\s*[xх×]\s*(.+)$", line, re.IGNORECASE)
-        quantity, name = (int(match.group(1)), match.group(2).strip()) if match else (1, line)
-        if not name or len(name) > 120 or quantity < 1:
+        quantity, name = 1, line
+        if match := COUNTED_LINE.match(line):
+            sign, count, name = match.group(1), match.group(2), match.group(3).strip()
+            if sign or not count.isdigit() or not 1 <= int(count) <= QUANTITY_MAX:
+                raise Invalid(
+                    _l(
+                        "Bill of materials, line %(number)d: the quantity is a whole number "
+                        "from 1 to %(max)d.",
+                        number=number,
+                        max=QUANTITY_MAX,
+                    )
+                )
+            quantity = int(count)
+        if not name or len(name) > parts.NAME_MAX:
             raise Invalid(
                 _l("Bill of materials, line %(number)d is not “quantity x part”.", number=number)
             )
@@ -73,7 +106,8 @@ def parse_bom(text: str) -> list[BomLine]:
 
 
 def parse_checklist(stage: str, text: str) -> list[ChecklistLine]:
-    """One item a line; a leading `?` marks it optional."""
+    """One item a line; a leading `?` marks it optional, a trailing mark (`#bench`, ...) ties
+    it to the evidence that ticks it."""
     lines = []
     for raw in text.splitlines():
         line = raw.strip()
@@ -81,9 +115,21 @@ def parse_checklist(stage: str, text: str) -> list[ChecklistLine]:
             continue
         optional = line.startswith("?")
         line = line.lstrip("?").strip()
+        words = line.rsplit(maxsplit=1)
+        proof = EVIDENCE_MARKS.get(words[-1].lower()) if len(words) == 2 else None
+        if proof is not None:
+            if EVIDENCE_STAGE[proof].value != stage:
+                raise Invalid(
+                    _l(
+                        "“%(mark)s” cannot prove an item of this checklist: %(item)s",
+                        mark=MARK_OF[proof],
+                        item=words[0],
+                    )
+                )
+            line = words[0]
         if len(line) > 200:
             raise Invalid(_l("A checklist item is at most 200 characters."))
-        lines.append(ChecklistLine(stage=stage, text=line, required=not optional))
+        lines.append(ChecklistLine(stage=stage, text=line, required=not optional, evidence=proof))
     return lines
 
 
@@ -102,7 +148,8 @@ def render_bom(drone_type: DroneType) -> str:
 
 def render_checklist(drone_type: DroneType, stage: str) -> str:
     return "\n".join(
-        f"{'' if i.required else '? '}{i.text}" for i in drone_type.checklist_for(stage)
+        f"{'' if i.required else '? '}{i.text}{f' {MARK_OF[i.proved_by]}' if i.proved_by else ''}"
+        for i in drone_type.checklist_for(stage)
     )
 
 
@@ -118,6 +165,7 @@ def _snapshot(drone_type: DroneType) -> dict:
         "active": drone_type.active,
         "bom": render_bom(drone_type),
         "checklists": render_checklists(drone_type),
+        "care_notes": drone_type.care_notes,
     }
 
 
@@ -129,11 +177,15 @@ def save_type(
     bom: list[BomLine],
     checklists: list[ChecklistLine],
     actor: User | None,
+    care_notes: str = "",
 ) -> DroneType:
     """Create or replace a drone type's definition; units already built keep their records."""
     name, prefix = name.strip(), prefix.strip().upper()
+    care_notes = "\n".join(line.rstrip() for line in care_notes.strip().splitlines())
     if not name or len(name) > 80:
         raise Invalid(_l("A drone type needs a name of at most 80 characters."))
+    if len(care_notes) > CARE_NOTES_MAX:
+        raise Invalid(_l("The care notes are at most %(count)d characters.", count=CARE_NOTES_MAX))
     if not PREFIX.match(prefix):
         raise Invalid(_l("The serial prefix is 2 to 8 capital Latin letters or digits."))
     clash = db.session.scalar(
@@ -154,6 +206,7 @@ def save_type(
             raise Invalid(_l("The prefix cannot change once units have serials with it."))
     try:
         drone_type.name, drone_type.prefix, drone_type.active = name, prefix, active
+        drone_type.care_notes = care_notes
         _replace_bom(drone_type, bom, actor)
         _replace_checklists(drone_type, checklists)
         db.session.flush()
@@ -200,6 +253,7 @@ def _replace_checklists(drone_type: DroneType, checklists: list[ChecklistLine]) 
             stage=line.stage, text=line.text
         )
         item.required, item.position = line.required, position
+        item.evidence = line.evidence.value if line.evidence else None
         kept.append(item)
     drone_type.checklist = kept
 

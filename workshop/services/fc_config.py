@@ -25,9 +25,12 @@ from workshop.extensions import db
 from workshop.models import DroneType, GoldenConfig, LimitsVersion, User
 from workshop.services import audit
 from workshop.services.errors import Invalid
+from workshop.validators import text_problem
 
 GOLDEN_SOURCES = ("pasted", "file", "read")
 GOLDEN_MAX = 200_000
+#: A limit typed into the limits form: a version, a list of names, a number.
+LIMIT_TEXT_MAX = 300
 PATTERN_MAX = 200
 
 
@@ -110,6 +113,8 @@ def limits_from_form(values: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     for field in limit_fields(DEFAULT_LIMITS):
         section, name = field.key.split(".")
         raw = values.get(field.key)
+        if isinstance(raw, str) and (problem := text_problem(raw, LIMIT_TEXT_MAX)):
+            raise Invalid(_l("“%(field)s”: %(problem)s.", field=field.label, problem=problem))
         try:
             value = _parse(field.kind, raw)
         except ValueError:
@@ -199,6 +204,9 @@ def save_golden(
         raise Invalid(_l("Paste the golden configuration or choose its file."))
     if len(text) > GOLDEN_MAX:
         raise Invalid(_l("The golden configuration is too long (at most 200000 characters)."))
+    if text_problem(text, GOLDEN_MAX, multiline=True):
+        # An uploaded file gets here without the form's check.
+        raise Invalid(_l("The golden configuration holds a control character: is it a text file?"))
     if not _reads_as_diff(text):
         raise Invalid(_l("This is not a `diff all`: no setting could be read from it."))
     for pattern in ignore_patterns:

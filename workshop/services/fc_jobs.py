@@ -1,12 +1,13 @@
 """Flight-controller runs off the request thread: one run per port at a time, followed by polling.
 
 A view starts a job (read the identity at flashing, the bench test, apply the golden
-configuration, spin one motor, read a good board's `diff all` for a golden configuration); a
-thread talks to the port and reports each step; the page polls `Job.to_dict()`; the result is
-recorded through bench_runs.record_run, the one way a run is stored (a motor check once every
-motor has its direction tap, a golden reading when the coordinator saves it). A port named
-`sim://<profile>` is a simulated flight controller served on a loopback socket, one board per
-unit (its MCU id derived from the serial), kept for the life of the app like a board on a bench.
+configuration, spin one motor, read a good board's `diff all` for a golden configuration, read
+which board is plugged in to find its unit); a thread talks to the port and reports each step;
+the page polls `Job.to_dict()`; the result is recorded through bench_runs.record_run, the one
+way a run is stored (a motor check once every motor has its direction tap, a golden reading when
+the coordinator saves it). Identifying a board records nothing: it only looks the board up, as
+a scanned label does, and the unit may be anywhere in its life, where no run belongs. What each
+job runs is fc_plans; a `sim://<profile>` port is a simulated board (fc_simulators).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,53 +23,35 @@ from flask import Flask, current_app
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
-from firmware_checks.bench_run import (
-    IDENTITY_STEPS,
-    CheckResult,
-    ProgressCallback,
-    cli_timeouts,
-    read_identity,
-    run_check,
-    run_on_board,
-)
-from firmware_checks.checks import STEPS
-from firmware_checks.cli_session import CliSession
-from firmware_checks.client import FlightController
-from firmware_checks.golden import GOLDEN_STEPS, apply_golden
-from firmware_checks.limits import DEFAULT_LIMITS, Limits
-from firmware_checks.motors import MOTOR_OUTPUTS, MOTOR_STEPS, check_motors, stop_all
-from firmware_checks.probe import probe
-from firmware_checks.simulator import SimulatorServer, uid_for
+from firmware_checks.bench_run import IDENTITY_STEPS, CheckResult, could_not_test, read_identity
+from firmware_checks.golden import READ_STEPS, read_golden
+from firmware_checks.motors import MOTOR_OUTPUTS, stop_all
+from firmware_checks.run_document import RunDocument, RunKind, Verdict
 from firmware_checks.transcript import Transcript
 from workshop import workflow
 from workshop.extensions import db
 from workshop.models import BenchPort, DroneType, GoldenConfig, Unit, User
 from workshop.services import bench_runs, fc_config, ports
-from workshop.services.bench_runs import APPLY, BENCH, IDENTITY, KIND_STAGE, MOTORS
+from workshop.services.bench_runs import KIND_STAGE
 from workshop.services.errors import Conflict, Forbidden, Invalid, ServiceError
+from workshop.services.fc_plans import KIND_STEPS, Plan, plan_for, reading_plan
+from workshop.services.fc_simulators import SimulatedBoards
 from workshop.workflow import Action
 
 log = logging.getLogger(__name__)
 
-#: Seconds a whole run may take before it is closed as "could not test" (config FC_RUN_TIMEOUT).
-RUN_TIMEOUT_S = 120.0
-#: Seconds to wait for one MSP answer (config FC_MSP_TIMEOUT); the CLI waits derive from it.
-MSP_TIMEOUT_S = 0.5
 #: Finished jobs are forgotten after this long; the run itself is in the database.
 KEEP_FINISHED_S = 3600.0
-
-#: The steps each kind of run reports, in order, for the progress bar.
-#: Reading a known-good board's `diff all` for a drone type's golden configuration; no run.
-READ, READ_STEPS = "read", ("connect", "identity", "config_diff")
-KIND_STEPS: dict[str, tuple[str, ...]] = {
-    IDENTITY: IDENTITY_STEPS,
-    BENCH: STEPS,
-    APPLY: GOLDEN_STEPS,
-    MOTORS: MOTOR_STEPS,
-}
+#: A job's kind when it reads a good board's `diff all` for a golden configuration: no run.
+READ = "read"
+#: A job's kind when it reads which board is plugged in, to find its unit: no run.
+IDENTIFY = "identify"
 
 PORT_BUSY = _l(
     "%(port)s is busy with a run on %(serial)s. Wait until it ends, or choose another port."
+)
+PORT_IDENTIFYING = _l(
+    "%(port)s is busy identifying a board. Wait until it ends, or choose another port."
 )
 
 
@@ -78,7 +60,9 @@ class Job:
     """One run as the page follows it."""
 
     id: str
-    kind: str
+    #: A RunKind, READ or IDENTIFY.
+    kind: RunKind | str
+    #: The unit's serial; the drone type's name for READ; "" for IDENTIFY (not known yet).
     serial: str
     port: str  # the port's name, as the volunteer knows it
     url: str
@@ -89,12 +73,13 @@ class Job:
     current: str | None = None
     finished: bool = False
     run_id: int | None = None
-    verdict: str | None = None
+    verdict: Verdict | None = None
     #: Why no run was recorded; a translated sentence, said in the language of whoever polls.
     error: LazyString | str | None = None
-    #: A motor spin's run document, kept until the whole motor check is recorded as one run;
-    #: a read's, with the `diff all` read (config_text) for the drone type (drone_type_id).
-    document: dict[str, Any] | None = None
+    #: A run not stored at once: a motor spin's, kept until the whole motor check is recorded as
+    #: one run; a golden reading's.
+    document: RunDocument | None = None
+    #: A read's `diff all` (config_text) for the drone type (drone_type_id).
     config_text: str | None = None
     drone_type_id: int | None = None
     started: float = field(default_factory=time.monotonic)
@@ -113,7 +98,7 @@ class Job:
         self,
         *,
         run_id: int | None = None,
-        verdict: str | None = None,
+        verdict: Verdict | None = None,
         error: LazyString | str | None = None,
     ) -> None:
         if verdict is not None and self.current is not None and self.current not in self.done:
@@ -129,9 +114,10 @@ class Job:
         return self._ended.wait(timeout)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """What the page polls: the steps, and once finished the run or what was read."""
+        state: dict[str, Any] = {
             "id": self.id,
-            "kind": self.kind,
+            "kind": str(self.kind),
             "serial": self.serial,
             "port": self.port,
             "steps": list(self.steps),
@@ -139,31 +125,15 @@ class Job:
             "current": self.current,
             "finished": self.finished,
             "run_id": self.run_id,
-            "verdict": self.verdict,
+            "verdict": None if self.verdict is None else self.verdict.value,
             "error": None if self.error is None else str(self.error),
         }
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """What a job runs and how its result is judged and stored; read in the request."""
-
-    call: Callable[..., CheckResult]
-    kwargs: dict[str, Any]
-    limits: Limits
-    limits_version_id: int | None
-    golden_version_id: int | None
-    #: False for a motor spin: its document waits for the person's direction taps.
-    record: bool = True
-
-
-def _spin_one(
-    url: str, *, motor: int, progress: Callable[[str], None], timeout: float, transcript: Transcript
-) -> CheckResult:
-    """Spin one motor (1-based) within the motor module's hard bounds."""
-    return check_motors(
-        url, [motor - 1], progress=progress, timeout=timeout, transcript=transcript
-    )[0]
+        if self.document is not None:
+            state["measurements"] = [m.to_json() for m in self.document.measurements]
+            state["reason"] = self.document.reason
+        if self.config_text is not None:
+            state["config_text"] = self.config_text
+        return state
 
 
 class JobRunner:
@@ -174,20 +144,12 @@ class JobRunner:
         self._lock = threading.Lock()
         self._jobs: dict[str, Job] = {}
         self._busy: dict[str, Job] = {}  # url -> the job holding it
-        self._simulators: dict[tuple[str, str], SimulatorServer] = {}
-
-    @property
-    def run_timeout(self) -> float:
-        return float(self.app.config.get("FC_RUN_TIMEOUT", RUN_TIMEOUT_S))
-
-    @property
-    def msp_timeout(self) -> float:
-        return float(self.app.config.get("FC_MSP_TIMEOUT", MSP_TIMEOUT_S))
+        self.boards = SimulatedBoards()
 
     # Starting ------------------------------------------------------------------------------
     def start(
         self,
-        kind: str,
+        kind: RunKind,
         unit: Unit,
         port: BenchPort,
         actor: User,
@@ -201,9 +163,7 @@ class JobRunner:
         Applying the golden configuration needs `confirmed_board`, the board the person was
         shown: it must still be the unit's, and the run stops before typing on any other.
         """
-        if kind not in KIND_STEPS:
-            raise Invalid(_l("That is not a kind of flight-controller run."))
-        if kind == MOTORS and not 1 <= motor <= MOTOR_OUTPUTS:
+        if kind is RunKind.MOTORS and not 1 <= motor <= MOTOR_OUTPUTS:
             raise Invalid(_l("There is no motor %(number)s.", number=motor))
         if not port.active:
             raise Invalid(_l("That port is not in use any more. Choose another one."))
@@ -211,20 +171,21 @@ class JobRunner:
             unit.state, Action.FINISH, actor.role_enum
         ):
             raise Forbidden(_l("This run cannot be started while the unit is where it is now."))
-        plan = self._plan(kind, unit, motor, confirmed_board)
-        steps = KIND_STEPS[kind] + ((f"motor_{motor}",) if kind == MOTORS else ())
+        plan = plan_for(kind, unit, motor, confirmed_board, self.app.config["FC_MSP_TIMEOUT"])
+        steps = KIND_STEPS[kind] + ((f"motor_{motor}",) if kind is RunKind.MOTORS else ())
         job = self._claim(port, kind, unit.serial, steps)
-        thread = threading.Thread(
-            target=self._work, args=(job, actor.id, plan), name=f"fc-job-{job.id[:8]}", daemon=True
-        )
-        thread.start()
+        self._run(job, actor.id, plan)
         return job
 
-    def _claim(self, port: BenchPort, kind: str, subject: str, steps: tuple[str, ...]) -> Job:
+    def _claim(
+        self, port: BenchPort, kind: RunKind | str, subject: str, steps: tuple[str, ...]
+    ) -> Job:
         """A new job holding the port; Conflict when another job holds it."""
         with self._lock:
             self._forget_old()
             holder = self._busy.get(port.url)
+            if holder is not None and holder.kind == IDENTIFY:
+                raise Conflict(PORT_IDENTIFYING % {"port": port.name})
             if holder is not None:
                 raise Conflict(PORT_BUSY % {"port": port.name, "serial": holder.serial})
             job = Job(
@@ -240,6 +201,11 @@ class JobRunner:
             self._busy[port.url] = job
         return job
 
+    def _run(self, job: Job, actor_id: int | None, plan: Plan) -> None:
+        threading.Thread(
+            target=self._work, args=(job, actor_id, plan), name=f"fc-job-{job.id[:8]}", daemon=True
+        ).start()
+
     def start_read(self, drone_type: DroneType, port: BenchPort) -> Job:
         """Read the `diff all` of a board known to be good; saved only on save_read()."""
         if not port.active:
@@ -247,25 +213,19 @@ class JobRunner:
         job = self._claim(port, READ, drone_type.name, READ_STEPS)
         job.drone_type_id = drone_type.id
 
-        def read(
-            url: str, *, progress: ProgressCallback, timeout: float, transcript: Transcript
-        ) -> CheckResult:
-            def body(fc: FlightController, result: CheckResult, report: ProgressCallback) -> None:
-                report("identity")
-                result.probe = probe(fc)  # which board it was, for the transcript
-                report("config_diff")
-                cli_timeout, reboot_timeout = cli_timeouts(timeout)
-                with CliSession(fc, timeout=cli_timeout, reboot_timeout=reboot_timeout) as cli:
-                    job.config_text = cli.diff_all()
+        def read(url: str, **options: Any) -> CheckResult:
+            result, job.config_text = read_golden(url, **options)
+            return result
 
-            return run_on_board(
-                url, DEFAULT_LIMITS, body, progress=progress, timeout=timeout, transcript=transcript
-            )
+        self._run(job, None, reading_plan(read, self.app.config["FC_MSP_TIMEOUT"]))
+        return job
 
-        plan = _Plan(read, {"timeout": self.msp_timeout}, DEFAULT_LIMITS, None, None, False)
-        threading.Thread(
-            target=self._work, args=(job, None, plan), name=f"fc-job-{job.id[:8]}", daemon=True
-        ).start()
+    def start_identify(self, port: BenchPort) -> Job:
+        """Read which board is plugged into `port`; its document keeps the board's unique id."""
+        if not port.active:
+            raise Invalid(_l("That port is not in use any more. Choose another one."))
+        job = self._claim(port, IDENTIFY, "", IDENTITY_STEPS)
+        self._run(job, None, reading_plan(read_identity, self.app.config["FC_MSP_TIMEOUT"]))
         return job
 
     def save_read(self, drone_type: DroneType, job_id: str, actor: User) -> GoldenConfig:
@@ -282,42 +242,6 @@ class JobRunner:
         ignore = list(current.ignore) if current else fc_config.default_patterns()
         return fc_config.save_golden(drone_type, job.config_text, ignore, "read", actor)
 
-    def _plan(self, kind: str, unit: Unit, motor: int, confirmed_board: str | None) -> _Plan:
-        judging = bench_runs.judging_for(unit)
-        call: Callable[..., CheckResult]
-        kwargs: dict[str, Any]
-        common = {"timeout": self.msp_timeout}
-        if kind == MOTORS:
-            return _Plan(_spin_one, {"motor": motor} | common, judging.limits, None, None, False)
-        if kind == APPLY:
-            if judging.golden is None:
-                raise Invalid(_l("This drone type has no golden configuration yet."))
-            board = bench_runs.bound_board(unit)
-            if board is None:
-                raise Invalid(
-                    _l(
-                        "Read the flight controller first: the board must be known before "
-                        "anything is applied to it."
-                    )
-                )
-            if board.uid != confirmed_board:
-                raise Invalid(
-                    _l("Another board is bound to this unit now. Look at the page again.")
-                )
-            call = apply_golden
-            kwargs = {
-                "golden_text": judging.golden,
-                "ignore": judging.ignore,
-                "expect_uid": board.uid,
-            } | common
-        elif kind == IDENTITY:
-            call, kwargs = read_identity, {"limits": judging.limits} | common
-        else:
-            call, kwargs = run_check, {"limits": judging.limits, "golden": judging.golden} | common
-        return _Plan(
-            call, kwargs, judging.limits, judging.limits_version_id, judging.golden_version_id
-        )
-
     def get(self, job_id: str) -> Job | None:
         with self._lock:
             return self._jobs.get(job_id)
@@ -327,10 +251,11 @@ class JobRunner:
             return self._busy.get(url)
 
     # Running -------------------------------------------------------------------------------
-    def _work(self, job: Job, actor_id: int | None, plan: _Plan) -> None:
+    def _work(self, job: Job, actor_id: int | None, plan: Plan) -> None:
         outcome: dict[str, Any] = {}
         ending: dict[str, Any] = {}
         transcript = Transcript()  # ours, so a run cut short by the timeout keeps what it said
+        run_timeout = self.app.config["FC_RUN_TIMEOUT"]
 
         def run(url: str) -> None:
             try:
@@ -345,26 +270,30 @@ class JobRunner:
                 target=run, args=(self._url_for(job),), name=f"fc-run-{job.id[:8]}", daemon=True
             )
             runner.start()
-            runner.join(self.run_timeout)
+            runner.join(run_timeout)
             timed_out = runner.is_alive()
             if "refused" in outcome:
                 ending = {"error": _l("Nothing was sent: %(problem)s", problem=outcome["refused"])}
                 return
-            document = (
-                self._timed_out(job, plan, transcript) if timed_out else outcome["result"].to_dict()
+            result: CheckResult = (
+                self._timed_out(job, plan, transcript, run_timeout)
+                if timed_out
+                else outcome["result"]
             )
             # A simulated board's socket changes with every start: keep the port as configured.
-            document["url"] = job.url
+            result.url = job.url
+            document = result.document()
             if plan.record:
                 ending = self._record(job, actor_id, plan, document)
             else:
                 job.document = document
-                ending = {"verdict": document["verdict"]}
-                if document["verdict"] == "error":
-                    ending["error"] = document["reason"]
+                ending = {"verdict": document.verdict}
+                if document.verdict is Verdict.ERROR:
+                    ending["error"] = document.reason
             if timed_out:
                 job.finish(**ending)  # the person learns at once; the port stays busy meanwhile
-                self._stop_simulator(job)  # a simulated board that hangs is let go
+                if job.simulator is not None:
+                    self.boards.stop(job.url, job.serial)  # a simulated board that hangs goes
                 runner.join()  # a real port is free only once the stuck run lets go of it
         except Exception:
             log.exception("flight-controller job %s failed", job.id)
@@ -375,25 +304,17 @@ class JobRunner:
             if not job.finished:
                 job.finish(**ending)
 
-    def _timed_out(self, job: Job, plan: _Plan, transcript: Transcript) -> dict[str, Any]:
+    def _timed_out(
+        self, job: Job, plan: Plan, transcript: Transcript, run_timeout: float
+    ) -> CheckResult:
         """A run that outlived its time: "could not test", with what was said until then."""
-        reason = f"the run took longer than {self.run_timeout:g} s and was stopped"
         steps = ", ".join(job.done + ([job.current] if job.current else [])) or "none"
         transcript.note(f"steps started: {steps}")
-        transcript.note(f"could not test: {reason}")
-        return {
-            "url": job.url,
-            "verdict": "error",
-            "reason": reason,
-            "probe": None,
-            "measurements": [],
-            "config_changes": None,
-            "limits": plan.limits.to_dict(),
-            "transcript": transcript.to_list(),
-        }
+        reason = f"the run took longer than {run_timeout:g} s and was stopped"
+        return could_not_test(job.url, reason, plan.limits, transcript)
 
     def _record(
-        self, job: Job, actor_id: int | None, plan: _Plan, document: dict[str, Any]
+        self, job: Job, actor_id: int | None, plan: Plan, document: RunDocument
     ) -> dict[str, Any]:
         """Store the run; answers how the job ends (its run, or why there is none)."""
         with self.app.app_context():
@@ -401,7 +322,7 @@ class JobRunner:
                 run = bench_runs.record_run(
                     job.serial,
                     document,
-                    kind=job.kind,
+                    kind=RunKind(job.kind),
                     actor=db.session.get(User, actor_id) if actor_id else None,
                     station=None,
                     limits_version_id=plan.limits_version_id,
@@ -409,38 +330,27 @@ class JobRunner:
                 )
             except ServiceError as error:
                 return {"error": error.message}
-            return {"run_id": run.id, "verdict": run.verdict}
+            return {"run_id": run.id, "verdict": run.run_verdict}
 
     # The motor check ------------------------------------------------------------------------
     def stop_motors(self, port: BenchPort, serial: str) -> bool:
         """Stop every motor on the port now, from any request (a page left, a stop button)."""
         url = port.url
         if ports.simulator_profile(port) is not None:
-            with self._lock:
-                server = self._simulators.get((port.url, serial))
-            if server is None:
+            board = self.boards.running(port.url, serial)
+            if board is None:
                 return True  # no simulated board was ever started: nothing spins
-            url = server.url
-        return stop_all(url, timeout=self.msp_timeout)
+            url = board
+        return stop_all(url, timeout=self.app.config["FC_MSP_TIMEOUT"])
 
-    # Simulated boards ----------------------------------------------------------------------
+    # Housekeeping ---------------------------------------------------------------------------
     def _url_for(self, job: Job) -> str:
         """The pyserial URL to open: a simulated board is started on first use."""
         if job.simulator is None:
             return job.url
-        key = (job.url, job.serial)
-        with self._lock:
-            server = self._simulators.get(key)
-            if server is None:
-                server = SimulatorServer(profile=job.simulator, uid=uid_for(job.serial)).start()
-                self._simulators[key] = server
-        return server.url
-
-    def _stop_simulator(self, job: Job) -> None:
-        with self._lock:
-            server = self._simulators.pop((job.url, job.serial), None)
-        if server is not None:
-            server.stop()
+        if job.kind == IDENTIFY:
+            return self.boards.plugged(job.url, job.simulator)
+        return self.boards.url_for(job.url, job.simulator, job.serial)
 
     def _forget_old(self) -> None:
         now = time.monotonic()
@@ -453,11 +363,7 @@ class JobRunner:
 
     def close(self) -> None:
         """Stop every simulated board (the app is going away)."""
-        with self._lock:
-            servers = list(self._simulators.values())
-            self._simulators.clear()
-        for server in servers:
-            server.stop()
+        self.boards.close()
 
 
 _runner_lock = threading.Lock()

@@ -1,23 +1,20 @@
-"""Kitting from stock: the pick list with where each part lies, and drawing parts into a unit.
+"""A code scanned while a unit is at kitting, and what it does.
 
-A draw takes a quantity from a lot for one line of the unit's bill of materials; the stock
-leaves the lot in the same transaction that records it. A part the shelf holds but the books
-do not (a counting error) is drawn without a lot, with a reason: the bench is never blocked, and
-the coordinator sees a stock discrepancy. Parts taken out again at rework go back to their lot
-or to waste.
+One decision for every code scanned or typed at kitting. Another unit's label or a badge opens
+as it would anywhere. A lot's or a place's label draws what the unit still needs from it, with
+no further tap (`resolve_scan` gathers the facts, the pure `kitting_scan.decide` decides), or
+says why it cannot and draws nothing. Any other code is a tracked part's own: it goes to the
+next tracked part without a code (`line_for`), with the lot the piece was drawn from.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
-from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from workshop.extensions import db
-from workshop.models import BomItem, LedgerEntry, Lot, Place, Unit, User
-from workshop.models.stock import EntryKind
-from workshop.services import audit, scan, stock, stock_levels
+from workshop.models import BomItem, LedgerEntry, Lot, Place, Unit, UnitPart, User
+from workshop.services import draws, refusals, scan, stock, units
 from workshop.services.errors import Invalid, NotFound
 from workshop.services.kitting_scan import (
     Draw,
@@ -28,143 +25,21 @@ from workshop.services.kitting_scan import (
     ShelfPlace,
     decide,
 )
-from workshop.services.stages import StageInput
-from workshop.services.stages import decide as decide_move
-from workshop.services.transaction import unit_change
-from workshop.workflow import Action
-
-#: How many places with stock the pick list names for a part, oldest lot first.
-SHELVES_SHOWN = 3
-
-_REFUSALS: dict[str, LazyString] = {
-    "unknown_lot": _l("No lot has the code %(code)s."),
-    "unknown_place": _l("No place has the code %(code)s."),
-    "not_used": _l("Lot %(code)s holds %(part)s, which %(type)s does not use."),
-    "line_complete": _l("All %(quantity)s × %(part)s are drawn already."),
-    "lot_empty": _l("Lot %(code)s is empty."),
-    "other_site": _l("Lot %(code)s lies at %(site)s; this unit is kitted at %(unit_site)s."),
-    "place_other_site": _l("%(path)s is not at %(unit_site)s, where this unit is kitted."),
-    "nothing_needed": _l("Nothing this unit still needs lies at %(path)s."),
-}
-
-
-def explain(refusal: Refusal) -> str:
-    return str(_REFUSALS[refusal.reason]) % dict(refusal.params)
-
-
-# The pick list -----------------------------------------------------------------------------
+from workshop.services.scan import Kind, ScanResult
+from workshop.validators import is_id
 
 
 @dataclass(frozen=True)
-class Shelf:
-    """Where to take a part: a lot with stock and the place it lies."""
+class KittingScan:
+    """What a scan at kitting did: drew from a lot, recorded a part, or names something to open
+    instead."""
 
-    place_path: str
-    place_code: str
-    lot_code: str
-    quantity: int
-
-
-@dataclass(frozen=True)
-class PickLine:
-    item: BomItem
-    in_unit: int
-    #: Places with stock at the unit's site, the oldest lot first.
-    shelves: list[Shelf] = field(default_factory=list)
-    on_hand: int = 0
-    #: What other units being kitted at the site still need of the part.
-    promised: int = 0
-    #: The unit's own pieces of this line by lot (None: drawn without a lot).
-    drawn: list[stock.Holding] = field(default_factory=list)
-
-    @property
-    def missing(self) -> int:
-        return max(self.item.quantity - self.in_unit, 0)
-
-    @property
-    def complete(self) -> bool:
-        return self.in_unit >= self.item.quantity
-
-    @property
-    def short(self) -> bool:
-        """The shelves, less what other units are promised, do not cover what is missing."""
-        return self.missing > max(self.on_hand - self.promised, 0)
+    drawn: LedgerEntry | None = None
+    part: UnitPart | None = None
+    opens: ScanResult | None = None
 
 
-@dataclass(frozen=True)
-class KitView:
-    site_name: str | None
-    lines: list[PickLine]
-    #: The workshop keeps stock for this unit: the page offers draws.
-    draws: bool
-
-    @property
-    def missing(self) -> list[PickLine]:
-        """The lines still to draw, in the bill's order."""
-        return [line for line in self.lines if not line.complete]
-
-
-def kit_view(unit: Unit, holdings: list[stock.Holding], *, with_shelves: bool) -> KitView:
-    """The unit's bill of materials with what is in the unit and, at kitting, where to take the
-    rest: one statement for the shelves, however many lots and units there are."""
-    by_line: dict[int, list[stock.Holding]] = {}
-    for holding in holdings:
-        by_line.setdefault(holding.bom_item_id, []).append(holding)
-    shelves: dict[int, list[Shelf]] = {}
-    on_hand: dict[int, int] = {}
-    promised: dict[int, int] = {}
-    if with_shelves:
-        for row in _shelf_rows(unit):
-            shelves.setdefault(row.part_id, []).append(
-                Shelf(row.path, row.place_code, row.code, row.quantity)
-            )
-            on_hand[row.part_id] = on_hand.get(row.part_id, 0) + row.quantity
-            promised[row.part_id] = int(row.promised or 0)
-    lines = [
-        PickLine(
-            item=item,
-            in_unit=sum(h.quantity for h in by_line.get(item.id, [])),
-            shelves=shelves.get(item.part_id, [])[:SHELVES_SHOWN],
-            on_hand=on_hand.get(item.part_id, 0),
-            promised=promised.get(item.part_id, 0),
-            drawn=by_line.get(item.id, []),
-        )
-        for item in unit.drone_type.bom
-    ]
-    offers = unit.site_id is not None or bool(shelves) or bool(holdings)
-    return KitView(unit.site.name if unit.site else None, lines, offers)
-
-
-def _shelf_rows(unit: Unit) -> list[sa.Row]:
-    part_ids = [item.part_id for item in unit.drone_type.bom]
-    query = (
-        sa.select(
-            Lot.code,
-            Lot.part_id,
-            Lot.quantity,
-            Place.path,
-            Place.code.label("place_code"),
-        )
-        .join(Place, Place.id == Lot.place_id)
-        .where(Lot.part_id.in_(part_ids), Lot.quantity > 0)
-        .order_by(Lot.received_on, Lot.id)
-    )
-    if unit.site_id is None:
-        return list(db.session.execute(query.add_columns(sa.null().label("promised"))))
-    others = stock_levels.promised(except_unit_id=unit.id)
-    return list(
-        db.session.execute(
-            query.add_columns(others.c.promised)
-            .outerjoin(
-                others,
-                sa.and_(others.c.part_id == Lot.part_id, others.c.site_id == Place.site_id),
-            )
-            .where(Place.site_id == unit.site_id)
-        )
-    )
-
-
-# Scans -------------------------------------------------------------------------------------
+# What the shelves know of a scanned code --------------------------------------------------
 
 
 def _shelf_lot(lot: Lot) -> ShelfLot:
@@ -180,13 +55,7 @@ def _shelf_lot(lot: Lot) -> ShelfLot:
     )
 
 
-_LOT_LOADS = (
-    so.joinedload(Lot.part),
-    so.joinedload(Lot.place).joinedload(Place.site),
-)
-
-
-def _state(unit: Unit, scanned: scan.ScanResult) -> KittingState:
+def _state(unit: Unit, scanned: ScanResult) -> KittingState:
     """The unit's kit and what the shelves know of the scanned code."""
     drawn = stock.in_unit(stock.unit_holdings(unit.id))
     lines = tuple(
@@ -201,22 +70,24 @@ def _state(unit: Unit, scanned: scan.ScanResult) -> KittingState:
     )
     lots: dict[str, ShelfLot] = {}
     places: dict[str, ShelfPlace] = {}
-    if scanned.kind is scan.Kind.LOT:
-        lot = db.session.scalar(sa.select(Lot).options(*_LOT_LOADS).where(Lot.code == scanned.key))
+    if scanned.kind is Kind.LOT:
+        lot = db.session.scalar(
+            sa.select(Lot).options(*draws.LOT_LOADS).where(Lot.code == scanned.key)
+        )
         if lot is not None:
             lots[lot.code] = _shelf_lot(lot)
     else:
         place = db.session.scalar(
             sa.select(Place).where(
                 Place.bin_number == int(scanned.key)
-                if scanned.kind is scan.Kind.BIN
+                if scanned.kind is Kind.BIN
                 else Place.code == scanned.key
             )
         )
         if place is not None:
             lying = db.session.scalars(
                 sa.select(Lot)
-                .options(*_LOT_LOADS)
+                .options(*draws.LOT_LOADS)
                 .where(Lot.place_id == place.id, Lot.quantity > 0)
                 .order_by(Lot.received_on, Lot.id)
             )
@@ -237,9 +108,28 @@ def resolve_scan(unit: Unit, raw: str) -> Draw | Refusal | None:
     """What a code scanned at the unit's kitting is for: a draw, a refusal with its reason, or
     None when it is no stock code (a tracked part's serial)."""
     scanned = scan.stock_code(raw)
-    if scanned is None or (scanned.kind is scan.Kind.BIN and int(scanned.key) >= 2**31):
+    if scanned is None or (scanned.kind is Kind.BIN and not is_id(int(scanned.key))):
         return None
     return decide(scanned, _state(unit, scanned))
+
+
+# Recording a scan -------------------------------------------------------------------------
+
+
+def _draw(
+    unit: Unit, decision: Draw | Refusal, quantity: int | None, actor: User, version: int
+) -> LedgerEntry:
+    """Carry out the decision on a lot or place label: draw, or refuse with its reason."""
+    if isinstance(decision, Refusal):
+        raise Invalid(refusals.explain_scan(decision))
+    return draws.draw(
+        unit,
+        decision.line.bom_item_id,
+        decision.lot.code,
+        quantity if quantity is not None else decision.quantity,
+        actor,
+        version,
+    )
 
 
 def draw_scanned(
@@ -252,163 +142,57 @@ def draw_scanned(
         raise Invalid(
             _l("“%(code)s” is not a lot or place label.", code=" ".join(raw.split())[:40])
         )
-    if isinstance(decision, Refusal):
-        raise Invalid(explain(decision))
-    return draw(
-        unit,
-        decision.line.bom_item_id,
-        decision.lot.code,
-        quantity if quantity is not None else decision.quantity,
-        actor,
-        version,
-    )
+    return _draw(unit, decision, quantity, actor, version)
 
 
-# Draws -------------------------------------------------------------------------------------
+def next_empty_line(unit: Unit) -> BomItem | None:
+    """The first tracked part of the unit's bill of materials with no code in the unit yet."""
+    recorded = {p.bom_item_id for p in unit.parts if p.in_unit}
+    return next((i for i in unit.drone_type.bom if i.tracked and i.id not in recorded), None)
 
 
-def _line(unit: Unit, bom_item_id: int) -> BomItem:
-    item = next((i for i in unit.drone_type.bom if i.id == bom_item_id), None)
-    if item is None:
-        raise Invalid(_l("That part is not in this drone type's bill of materials."))
-    return item
-
-
-def _drawing(
-    unit: Unit, bom_item_id: int, quantity: int, actor: User, version: int
-) -> tuple[BomItem, int]:
-    """What every draw checks first: the workflow lets this person add to the unit now, the
-    line is the unit's own, the quantity a sane whole number."""
-    decide_move(unit, actor, Action.RECORD_PART, StageInput(version=version))
-    return _line(unit, bom_item_id), stock.check_quantity(quantity, _l("Quantity"))
-
-
-def _still_needed(unit: Unit, item: BomItem, quantity: int) -> None:
-    missing = item.quantity - stock.in_unit(stock.unit_holdings(unit.id)).get(item.id, 0)
-    if missing <= 0:
+def line_for(unit: Unit, code: str) -> BomItem:
+    """The bill-of-materials line a part's code scanned at kitting is for."""
+    line = next_empty_line(unit)
+    if line is None:
         raise Invalid(
             _l(
-                "All %(quantity)s × %(part)s are drawn already.",
-                quantity=item.quantity,
-                part=item.name,
+                "Every tracked part already has its code. To replace one, remove it first, "
+                "then scan again."
             )
         )
-    if quantity > missing:
-        raise Invalid(
-            _l(
-                "%(part)s: only %(missing)s more are needed, not %(asked)s.",
-                part=item.name,
-                missing=stock.in_measure(missing, item.part.measure),
-                asked=quantity,
-            )
-        )
+    return line
 
 
-def draw(
-    unit: Unit, bom_item_id: int, lot_code: str, quantity: int, actor: User, version: int
-) -> LedgerEntry:
-    """Draw `quantity` of lot `lot_code` for the unit's BOM line `bom_item_id`, by `actor`."""
-    item, quantity = _drawing(unit, bom_item_id, quantity, actor, version)
-    lot = db.session.scalar(
-        sa.select(Lot).options(*_LOT_LOADS).where(Lot.code == lot_code.strip().upper())
-    )
-    if lot is None:
-        raise NotFound(_l("No lot has the code %(code)s.", code=lot_code[:24]))
-    if lot.part_id != item.part_id:
-        raise Invalid(
-            _l(
-                "Lot %(code)s holds %(held)s, not %(part)s.",
-                code=lot.code,
-                held=lot.part.name,
-                part=item.name,
-            )
-        )
-    site = lot.place.site
-    if unit.site_id is not None and site.id != unit.site_id:
-        raise Invalid(
-            explain(
-                Refusal(
-                    "other_site",
-                    {
-                        "code": lot.code,
-                        "site": site.name,
-                        "unit_site": unit.site.name if unit.site else "",
-                    },
-                )
-            )
-        )
-    _still_needed(unit, item, quantity)
-    with unit_change(unit):
-        stock.take(lot, quantity)
-        entry = stock.write(
-            EntryKind.DRAW,
-            actor,
-            part_id=item.part_id,
-            lot=lot,
-            lot_change=-quantity,
-            unit=unit,
-            bom_item=item,
-            unit_change=quantity,
-        )
-        audit.record(
-            actor,
-            "unit.draw",
-            "unit",
-            unit.serial,
-            None,
-            {"part": item.name, "lot": lot.code, "quantity": quantity},
-        )
-        if unit.site_id is None:
-            # A unit started before the workshop kept stock: its first draw says where it is
-            # kitted. Set last: the statements above would flush the unit's row early.
-            unit.site_id = site.id
-    return entry
+def _named(raw: str) -> ScanResult | None:
+    """What a code names by its form alone (a label's kind and key); None for a part's code."""
+    try:
+        return scan.parse_repaired(raw)
+    except Invalid:
+        return None
 
 
-def draw_without_lot(
-    unit: Unit, bom_item_id: int, quantity: int, reason: str, actor: User, version: int
-) -> LedgerEntry:
-    """Draw parts the shelf holds but the books do not know of: a stock discrepancy."""
-    item, quantity = _drawing(unit, bom_item_id, quantity, actor, version)
-    reason = stock.check_reason(reason, required=True)
-    _still_needed(unit, item, quantity)
-    with unit_change(unit):
-        entry = stock.write(
-            EntryKind.DRAW,
-            actor,
-            part_id=item.part_id,
-            unit=unit,
-            bom_item=item,
-            unit_change=quantity,
-            reason=reason,
-        )
-        audit.record(
-            actor,
-            "unit.draw_without_lot",
-            "unit",
-            unit.serial,
-            None,
-            {"part": item.name, "quantity": quantity, "reason": reason},
-        )
-    return entry
+def scanned(
+    unit: Unit, raw: str, actor: User, version: int, line_id: int | None = None
+) -> KittingScan:
+    """Record what was scanned or typed at kitting where it belongs, or say what it opens.
 
-
-def give_back(
-    unit: Unit,
-    bom_item_id: int,
-    lot_id: int | None,
-    quantity: int,
-    to_waste: bool,
-    actor: User,
-    version: int,
-) -> LedgerEntry:
-    """Take parts of a line out of the unit at rework: back to the lot they came from, or to
-    waste when they are damaged."""
-    decide_move(unit, actor, Action.REMOVE_PART, StageInput(version=version))
-    item = _line(unit, bom_item_id)
-    quantity = stock.check_quantity(quantity, _l("Quantity"))
-    lot = db.session.get(Lot, lot_id) if lot_id is not None and 0 < lot_id < 2**31 else None
-    if lot_id is not None and lot is None:
-        raise NotFound(_l("There is no such lot."))
-    with unit_change(unit):
-        return stock.leave_unit(unit, item, lot, quantity, to_waste=to_waste, actor=actor)
+    `line_id` names the tracked part when the person chose it; otherwise the code decides: a
+    lot's or a place's label draws from the shelves, a part's own code goes to the next tracked
+    part without one.
+    """
+    if line_id is None and (decision := resolve_scan(unit, raw)) is not None:
+        return KittingScan(drawn=_draw(unit, decision, None, actor, version))
+    named = _named(raw) if line_id is None else None
+    if named is not None and named.kind is not Kind.LOT:
+        if named.kind is Kind.UNIT and named.key == unit.serial:
+            raise Invalid(_l("That is this unit's own label. Scan the codes of its parts."))
+        try:
+            return KittingScan(opens=scan.resolve(raw))
+        except NotFound:
+            if named.kind is not Kind.UNIT:
+                raise
+            named = None  # shaped like a serial, but no unit has it: a part's own code
+    code = named.key if named else raw  # a lot label's code from before stock, or as it came
+    target = line_id if line_id is not None else line_for(unit, code).id
+    return KittingScan(part=units.record_part(unit, target, code, actor, version))

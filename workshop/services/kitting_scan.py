@@ -86,7 +86,7 @@ def decide(scanned: ScanResult, state: KittingState) -> Draw | Refusal | None:
     if scanned.kind is Kind.LOT:
         return _lot(scanned.key, state)
     if scanned.kind in (Kind.PLACE, Kind.BIN):
-        return _place(scanned.key, state)
+        return _place(scanned, state)
     return None
 
 
@@ -113,10 +113,11 @@ def _lot(code: str, state: KittingState) -> Draw | Refusal | None:
     return Draw(lot, line, min(line.missing, lot.quantity))
 
 
-def _place(key: str, state: KittingState) -> Draw | Refusal:
-    place = state.places.get(key)
+def _place(scanned: ScanResult, state: KittingState) -> Draw | Refusal:
+    place = state.places.get(scanned.key)
     if place is None:
-        return Refusal("unknown_place", {"code": key})
+        unknown = "unknown_bin" if scanned.kind is Kind.BIN else "unknown_place"
+        return Refusal(unknown, {"code": scanned.key})
     if state.site_id is not None and place.site_id != state.site_id:
         return Refusal("place_other_site", {"path": place.path, "unit_site": state.site_name or ""})
     for line in state.lines:  # in the bill's order: the next part the unit still needs

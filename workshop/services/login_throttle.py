@@ -1,84 +1,73 @@
-"""Slowing down PIN guessing: after a few wrong PINs for one name, that name is locked a while.
+"""Slowing down PIN guessing: five wrong PINs for one name within 15 minutes lock that name for
+15 minutes.
 
-The counter lives in memory, one per app. Waitress serves the app from threads of a single
-process, so a lock around a dict is enough. A restart clears it; that is accepted: it costs an
-attacker a restart they cannot cause from a tablet, and keeps the database free of login noise.
+Each wrong PIN is a row (models.logins.LoginFailure), so a restart forgets nothing; the row
+that makes five carries the end of the lock. A right PIN clears the name's rows. The caller
+commits, with its audit event when a name is locked.
 """
 
+import hashlib
 import math
-import threading
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
-from flask import Flask, current_app
+import sqlalchemy as sa
 
-EXTENSION = "login_throttle"
+from workshop.extensions import db
+from workshop.models import LoginFailure
+from workshop.models.timestamps import utcnow
+
 LIMIT = 5  # wrong PINs ...
-WINDOW = 15 * 60  # ... within this many seconds ...
-LOCK = 15 * 60  # ... lock the name for this many seconds.
-MAX_NAMES = 10_000  # unknown names cost memory too; forget stale ones past this
+WINDOW = timedelta(minutes=15)  # ... within this long ...
+LOCK = timedelta(minutes=15)  # ... lock the name for this long.
 
 
-@dataclass
-class _Record:
-    failures: list[float] = field(default_factory=list)
-    locked_until: float = 0.0
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-class LoginThrottle:
-    def __init__(
-        self,
-        limit: int = LIMIT,
-        window: float = WINDOW,
-        lock: float = LOCK,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.limit, self.window, self.lock_seconds, self.clock = limit, window, lock, clock
-        self._records: dict[str, _Record] = {}
-        self._lock = threading.Lock()
-
-    def locked_for(self, key: str) -> float:
-        """Seconds this name stays locked; 0 when it may try."""
-        with self._lock:
-            record = self._records.get(key)
-            return max(0.0, record.locked_until - self.clock()) if record else 0.0
-
-    def failed(self, key: str) -> bool:
-        """Count a wrong PIN; True when this one locks the name."""
-        with self._lock:
-            now = self.clock()
-            if len(self._records) >= MAX_NAMES:
-                self._forget_stale(now)
-            record = self._records.setdefault(key, _Record())
-            record.failures = [t for t in record.failures if now - t < self.window] + [now]
-            if len(record.failures) < self.limit:
-                return False
-            record.failures = []
-            record.locked_until = now + self.lock_seconds
-            return True
-
-    def succeeded(self, key: str) -> None:
-        with self._lock:
-            self._records.pop(key, None)
-
-    def _forget_stale(self, now: float) -> None:
-        for key in [
-            k
-            for k, r in self._records.items()
-            if r.locked_until <= now and all(now - t >= self.window for t in r.failures)
-        ]:
-            del self._records[key]
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite drops the zone
 
 
-def minutes(seconds: float) -> int:
+def locked_for(key: str) -> timedelta:
+    """How long the name (accounts.name_key) stays locked; zero when it may try."""
+    now = utcnow()
+    until = db.session.scalar(
+        sa.select(sa.func.max(LoginFailure.locks_until)).where(
+            LoginFailure.name_digest == _digest(key)
+        )
+    )
+    return max(timedelta(0), _aware(until) - now) if until else timedelta(0)
+
+
+def failed(key: str) -> bool:
+    """Count a wrong PIN for the name; True when this one locks it."""
+    now, digest = utcnow(), _digest(key)
+    last_lock = db.session.scalar(
+        sa.select(sa.func.max(LoginFailure.at)).where(
+            LoginFailure.name_digest == digest, LoginFailure.locks_until.is_not(None)
+        )
+    )
+    since = max(now - WINDOW, _aware(last_lock)) if last_lock else now - WINDOW
+    earlier = db.session.scalar(
+        sa.select(sa.func.count(LoginFailure.id)).where(
+            LoginFailure.name_digest == digest, LoginFailure.at > since
+        )
+    )
+    locks = (earlier or 0) + 1 >= LIMIT
+    db.session.add(
+        LoginFailure(name_digest=digest, at=now, locks_until=now + LOCK if locks else None)
+    )
+    # Nothing older than a window and a lock counts any more, for any name.
+    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.at < now - WINDOW - LOCK))
+    return locks
+
+
+def succeeded(key: str) -> None:
+    """A right PIN: the name's count starts again."""
+    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.name_digest == _digest(key)))
+
+
+def minutes(length: timedelta) -> int:
     """Whole minutes to tell a person, never 0 while still locked."""
-    return max(1, math.ceil(seconds / 60))
-
-
-def init_app(app: Flask, throttle: LoginThrottle | None = None) -> None:
-    app.extensions[EXTENSION] = throttle or LoginThrottle()
-
-
-def current() -> LoginThrottle:
-    return current_app.extensions[EXTENSION]
+    return max(1, math.ceil(length.total_seconds() / 60))

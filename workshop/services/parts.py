@@ -15,6 +15,7 @@ from workshop.models.stock import MEASURES
 from workshop.services import audit
 from workshop.services.errors import Invalid, NotFound
 from workshop.services.stock import MAX_QUANTITY
+from workshop.validators import is_id
 
 NAME_MAX = 120
 CATEGORY_MAX = 60
@@ -41,7 +42,7 @@ def all_parts() -> list[Part]:
 
 
 def get_part(part_id: int) -> Part:
-    part = db.session.get(Part, part_id) if 0 < part_id < 2**31 else None
+    part = db.session.get(Part, part_id) if is_id(part_id) else None
     if part is None:
         raise NotFound(_l("There is no such part."))
     return part

@@ -15,6 +15,7 @@ from workshop.extensions import db
 from workshop.models import Place, Site, User
 from workshop.services import audit, stock
 from workshop.services.errors import Invalid, NotFound
+from workshop.validators import is_id
 
 NAME_MAX = 80
 PATH_MAX = 300
@@ -46,7 +47,7 @@ def all_sites() -> list[Site]:
 
 
 def get_site(site_id: int) -> Site:
-    site = db.session.get(Site, site_id) if 0 < site_id < 2**31 else None
+    site = db.session.get(Site, site_id) if is_id(site_id) else None
     if site is None:
         raise NotFound(_l("There is no such site."))
     return site
@@ -124,9 +125,10 @@ def get_place(code: str) -> Place:
 
 def place_of_bin(number: int) -> Place:
     """The place a bin label printed before places existed names."""
+    # A number past any id is refused before it reaches the database, which cannot hold it.
     place = (
         db.session.scalar(sa.select(Place).where(Place.bin_number == number))
-        if number < 2**31
+        if is_id(number)
         else None
     )
     if place is None:

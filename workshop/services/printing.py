@@ -1,12 +1,12 @@
-"""Label printers the admin configures, and print jobs: each a row with its state, so a failed
-label says why and is retried with one tap."""
+"""Label printers the admin configures, and print jobs: each a row with its state, sent by the
+print worker (services.print_worker), so a failed label says why and is retried with one tap."""
 
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
-from flask_babel import LazyString
+from flask_babel import LazyString, force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 
 from workshop import labels as label_rendering
@@ -15,8 +15,8 @@ from workshop.labels import printers
 from workshop.labels.printers import PrinterError
 from workshop.models import Lot, Place, Printer, PrintJob, Unit, User
 from workshop.models.timestamps import utcnow
-from workshop.services import audit, labels, places, recall, settings, units
-from workshop.services.errors import Invalid, NotFound
+from workshop.services import audit, labels, places, print_worker, recall, settings, units
+from workshop.services.errors import Invalid, NotFound, ServiceError
 
 NAME_MAX = 64
 JOBS_SHOWN = 30
@@ -151,104 +151,73 @@ def remove_printer(printer_id: int, actor: User) -> None:
 
 
 # Print jobs -------------------------------------------------------------------------------
+# A request only queues a job (a row, committed) and wakes the print worker; the worker sends
+# it (send_next) with no request waiting, and the print jobs page shows how it went.
 
 
 def _timeout() -> float:
     return float(current_app.config["PRINTER_TIMEOUT_SECONDS"])
 
 
-def _send(job: PrintJob, content: label_rendering.LabelContent, actor: User) -> PrintJob:
-    """Render, send, and record the outcome with its audit event; a failure is kept, not raised."""
-    printer = job.printer
-    job.attempts += 1
-    stock = label_rendering.get_stock(job.stock_id)
-    try:
-        labels.check_fits([content], stock)
-        image = label_rendering.render_bitmap(content, stock, printer.dpi)
-        data = printers.encode(
-            printer.kind, image, model=printer.model, stock_id=job.stock_id, copies=job.copies
-        )
-        printers.send(printer.kind, printer.address, data, timeout=_timeout())
-    except PrinterError as error:
-        job.state, job.error = "failed", explain(error)[:500]
-    except Invalid as error:  # the label address is too long for this stock's QR code
-        job.state, job.error = "failed", str(error.message)[:500]
-    else:
-        job.state, job.error, job.sent_at = "sent", "", utcnow()
-    after = {"state": job.state, "attempts": job.attempts, "printer": printer.name}
-    after |= {"error": job.error} if job.error else {}
-    audit.record(actor, f"print_job.{job.state}", "print_job", job.id, None, after)
-    return job
-
-
-def _queue(what: str, subject: str, printer: Printer, actor: User) -> PrintJob:
+def _queue(what: str, subject: str, printer: Printer, actor: User, label_base: str) -> PrintJob:
     job = PrintJob(
         what=what,
         subject=subject,
         stock_id=printer.stock_id,
         printer=printer,
         created_by_id=actor.id,
+        label_base=label_base[:200],
+        locale=str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
     )
     db.session.add(job)
     db.session.flush()
     audit.record(
         actor, "print_job.queue", "print_job", job.id, None, {"what": what, "subject": subject}
     )
-    # Committed before sending: a server that stops mid-send leaves a queued job to retry.
     db.session.commit()
+    print_worker.worker().wake()
     return job
 
 
 def print_unit_label(unit: Unit, printer: Printer, actor: User, *, fallback_base: str) -> PrintJob:
-    """Send the unit's label to the printer; a sent label counts on the unit's history.
+    """Queue the unit's label for the printer; a sent label counts on the unit's history.
 
     `fallback_base` is where labels point when the admin set no address (this request's root).
     """
-    return _print("unit", unit.serial, printer, actor, fallback_base)
+    return _queue("unit", unit.serial, printer, actor, fallback_base)
 
 
 def print_lot_label(lot: Lot, printer: Printer, actor: User, *, fallback_base: str) -> PrintJob:
-    return _print("lot", lot.code, printer, actor, fallback_base)
+    """Queue the lot's label for the printer."""
+    return _queue("lot", lot.code, printer, actor, fallback_base)
 
 
 def print_place_label(
     place: Place, printer: Printer, actor: User, *, fallback_base: str
 ) -> PrintJob:
-    return _print("place", place.code, printer, actor, fallback_base)
-
-
-def _print(what: str, subject: str, printer: Printer, actor: User, fallback_base: str) -> PrintJob:
-    job = _queue(what, subject, printer, actor)
-    return _send_label(job, fallback_base, actor)
-
-
-def _send_label(job: PrintJob, fallback_base: str, actor: User) -> PrintJob:
-    """Send the label the job names, made again from what it is of (a unit, a lot, a place)."""
-    base = labels.base_url(fallback_base)
-    if job.what == "lot":
-        _send(job, labels.lot_label(recall.get_lot(job.subject), base), actor)
-    elif job.what == "place":
-        _send(job, labels.place_label(places.get_place(job.subject), base), actor)
-    else:
-        unit = units.get_unit(job.subject)
-        _send(job, labels.unit_label(unit, base), actor)
-        if job.state == "sent":
-            labels.record_print(unit, via=job.printer.name, actor=actor)  # commits the job too
-    db.session.commit()
-    return job
+    """Queue the place's label for the printer."""
+    return _queue("place", place.code, printer, actor, fallback_base)
 
 
 def retry(job_id: int, actor: User, *, fallback_base: str) -> PrintJob:
-    """Send a failed (or stuck queued) job again, to the same printer."""
+    """Queue a failed job again, for the same printer."""
     job = db.session.get(PrintJob, job_id, options=[so.joinedload(PrintJob.printer)])
     if job is None:
         raise NotFound(_l("There is no such print job."))
     if job.state == "sent":
         raise Invalid(_l("This label was printed already; print it again from its page."))
+    if job.state != "failed":
+        raise Invalid(_l("This label is on its way to the printer already."))
     if not job.printer.active:
         raise Invalid(_l("That printer was removed; print the label on another one."))
     job.stock_id = job.printer.stock_id  # the stock loaded now, if it was changed since
-    return _send_label(job, fallback_base, actor)
+    job.state, job.error = "queued", ""
+    job.label_base = fallback_base[:200]
+    job.locale = str(get_locale() or job.locale)
+    audit.record(actor, "print_job.retry", "print_job", job.id, None, {"attempts": job.attempts})
+    db.session.commit()
+    print_worker.worker().wake()
+    return job
 
 
 def default_printer() -> Printer | None:
@@ -259,7 +228,8 @@ def default_printer() -> Printer | None:
 
 
 def auto_print_new_unit(unit: Unit, actor: User, *, fallback_base: str) -> PrintJob | None:
-    """When the workshop auto-prints, send a just-created unit's label to the default printer."""
+    """When the workshop auto-prints, queue a just-created unit's label for the default
+    printer."""
     printer = default_printer()
     if not settings.auto_print() or printer is None:
         return None
@@ -275,11 +245,111 @@ def auto_print_lots(lots: list[Lot], actor: User, *, fallback_base: str) -> list
     return [print_lot_label(lot, printer, actor, fallback_base=fallback_base) for lot in lots]
 
 
+def queued_jobs() -> int:
+    """How many jobs wait for the worker."""
+    db.session.rollback()  # a fresh look, not this session's last one
+    return (
+        db.session.scalar(sa.select(sa.func.count(PrintJob.id)).where(PrintJob.state == "queued"))
+        or 0
+    )
+
+
+def resume_unfinished() -> int:
+    """At the app's start: a job a stop cut off mid-send is queued again (a label printed twice
+    is better than one never printed); how many jobs wait."""
+    db.session.execute(
+        sa.update(PrintJob).where(PrintJob.state == "sending").values(state="queued")
+    )
+    db.session.commit()
+    return queued_jobs()
+
+
+def _claim_next() -> int | None:
+    """The oldest queued job, marked "sending" so no other worker takes it; its id."""
+    while True:
+        job_id = db.session.scalar(
+            sa.select(PrintJob.id).where(PrintJob.state == "queued").order_by(PrintJob.id)
+        )
+        if job_id is None:
+            return None
+        claimed = db.session.execute(
+            sa.update(PrintJob)
+            .where(PrintJob.id == job_id, PrintJob.state == "queued")
+            .values(state="sending", attempts=PrintJob.attempts + 1)
+        )
+        db.session.commit()
+        if claimed.rowcount == 1:  # type: ignore[attr-defined]
+            return job_id
+
+
+def send_next() -> bool:
+    """Send the oldest queued job and record how it went; False when none waits."""
+    job_id = _claim_next()
+    if job_id is None:
+        return False
+    job = db.session.get(PrintJob, job_id, options=[so.joinedload(PrintJob.printer)])
+    assert job is not None
+    with force_locale(job.locale):
+        error = _deliver(job)
+        job = db.session.get(PrintJob, job_id, options=[so.joinedload(PrintJob.printer)])
+        assert job is not None
+        if error is None:
+            job.state, job.error, job.sent_at = "sent", "", utcnow()
+        else:
+            job.state, job.error = "failed", error[:500]
+        after = {"state": job.state, "attempts": job.attempts, "printer": job.printer.name}
+        after |= {"error": job.error} if job.error else {}
+        actor = job.created_by
+        audit.record(actor, f"print_job.{job.state}", "print_job", job.id, None, after)
+        if job.state == "sent" and job.of_unit:
+            labels.record_print(units.get_unit(job.subject), via=job.printer.name, actor=actor)
+        db.session.commit()
+    return True
+
+
+def _deliver(job: PrintJob) -> str | None:
+    """Render the job's label and send it; None when the printer took it, else why not."""
+    printer = job.printer
+    stock = label_rendering.get_stock(job.stock_id)
+    try:
+        content = _label_content(job)
+        labels.check_fits([content], stock)
+        image = label_rendering.render_bitmap(content, stock, printer.dpi)
+        data = printers.encode(
+            printer.kind, image, model=printer.model, stock_id=job.stock_id, copies=job.copies
+        )
+        kind, address, timeout = printer.kind, printer.address, _timeout()
+        # No transaction stays open while the printer takes its time.
+        db.session.commit()
+        printers.send(kind, address, data, timeout=timeout)
+    except PrinterError as error:
+        return explain(error)
+    except ServiceError as error:  # what it is of is gone, or its address too long for the QR
+        return str(error.message)
+    return None
+
+
+def _label_content(job: PrintJob) -> label_rendering.LabelContent:
+    """The label the job names, made again from what it is of (a unit, a lot, a place)."""
+    base = labels.base_url(job.label_base)
+    if job.of_lot:
+        return labels.lot_label(recall.get_lot(job.subject), base)
+    if job.of_place:
+        return labels.place_label(places.get_place(job.subject), base)
+    return labels.unit_label(units.get_unit(job.subject), base)
+
+
 def outcome(job: PrintJob) -> tuple[str, str]:
-    """What to tell the person who sent the job, and how (a flash category)."""
-    if job.state == "sent":
-        return str(_l("Label sent to %(printer)s.", printer=job.printer.name)), "success"
-    return str(_l("The label was not printed: %(reason)s", reason=job.error)), "error"
+    """What to tell the person who queued the job, and how (a flash category)."""
+    return (
+        str(
+            _l(
+                "The label is on its way to %(printer)s; Print jobs shows when it is printed.",
+                printer=job.printer.name,
+            )
+        ),
+        "success",
+    )
 
 
 def recent_jobs(limit: int = JOBS_SHOWN) -> list[PrintJob]:

@@ -102,9 +102,10 @@ def recall(lot: Lot) -> LotRecall:
         if unit_id in units:
             units[unit_id].serials.append(code)
     delivered = [uid for uid, unit in units.items() if unit.stage == Stage.DELIVERED.value]
+    # In order: a unit handed over again after a return keeps its latest receiving unit.
     for unit_id, receiver in db.session.execute(
         sa.select(Delivery.unit_id, Delivery.receiver_code)
-        .where(Delivery.unit_id.in_(delivered), Delivery.returned_at.is_(None))
+        .where(Delivery.unit_id.in_(delivered))
         .order_by(Delivery.id)
     ):
         units[unit_id].receiver = receiver

@@ -5,6 +5,7 @@ import sqlalchemy.orm as so
 
 from workshop.extensions import db
 from workshop.models import Review, Unit, User
+from workshop.services.stage_facts import builders_of
 from workshop.services.stages import StageInput, commit_move, decide
 from workshop.workflow import Action, Stage, Status
 
@@ -18,6 +19,15 @@ def review_queue() -> list[Unit]:
             .where(Unit.stage == Stage.REVIEW.value, Unit.status == Status.ACTIVE.value)
             .order_by(Unit.stage_since, Unit.id)
         )
+    )
+
+
+def worked_on(user: User, units: list[Unit]) -> frozenset[int]:
+    """The ids of those of `units` that `user` did a step on: they may not sign those off."""
+    return frozenset(
+        unit_id
+        for unit_id, people in builders_of([u.id for u in units]).items()
+        if user.id in people
     )
 
 

@@ -37,8 +37,7 @@ def salvage_unit(
     """Salvage good parts of a unit scrapped earlier into salvage lots, in one transaction."""
     if unit.status != Status.SCRAPPED.value:
         raise Invalid(_l("Parts are salvaged from a scrapped unit only."))
-    place = places.get_place(place_code) if place_code else None
-    wanted = _checked(unit, parts)
+    place, wanted = _prepared(unit, parts, place_code)
     with unit_change(unit):
         return _salvage(unit, actor, wanted, place)
 
@@ -51,8 +50,7 @@ def scrap_and_salvage(
     place_code: str | None = None,
 ) -> list[Lot]:
     """Scrap the unit and salvage its good parts, all in one transaction."""
-    place = places.get_place(place_code) if place_code else None
-    wanted = _checked(unit, parts)
+    place, wanted = _prepared(unit, parts, place_code)
     made: list[Lot] = []
     stages.change_status(
         unit,
@@ -62,6 +60,24 @@ def scrap_and_salvage(
         alongside=lambda: made.extend(_salvage(unit, actor, wanted, place)),
     )
     return made
+
+
+def salvage_alongside(
+    unit: Unit, actor: User, parts: Sequence[SalvagedPart], place_code: str | None = None
+) -> list[Lot]:
+    """Salvage good parts of a unit into salvage lots inside the caller's transaction (a scrap
+    decided on a returned unit). Called before the caller changes the unit's own row: what is
+    flushed here must not write the unit early."""
+    place, wanted = _prepared(unit, parts, place_code)
+    return _salvage(unit, actor, wanted, place)
+
+
+def _prepared(
+    unit: Unit, parts: Sequence[SalvagedPart], place_code: str | None
+) -> tuple[Place | None, list[tuple[BomItem, int]]]:
+    """What can be checked before any change: the place named, the lines and quantities."""
+    place = places.get_place(place_code) if place_code else None
+    return place, _checked(unit, parts)
 
 
 def _checked(unit: Unit, parts: Sequence[SalvagedPart]) -> list[tuple[BomItem, int]]:

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from workshop.extensions import db
 from workshop.models import Lot, Place, Unit, UnitPart
-from workshop.services import accounts
+from workshop.services import accounts, places
 from workshop.services.errors import Invalid, NotFound, ServiceError
 from workshop.services.stock import LOT_CODE, PLACE_CODE
 
@@ -139,7 +139,7 @@ def _find(target: ScanResult) -> ScanResult:
         if db.session.scalar(sa.select(Place.id).where(Place.code == target.key)) is None:
             raise NotFound(_l("No place has the code %(code)s.", code=target.key))
     elif target.kind is Kind.BIN:
-        return ScanResult(Kind.PLACE, _place_of_bin(int(target.key)))
+        return ScanResult(Kind.PLACE, places.place_of_bin(int(target.key)).code)
     elif accounts.badge_holder(target.key) is None:
         raise NotFound(accounts.BADGE_INVALID)
     return target
@@ -147,18 +147,6 @@ def _find(target: ScanResult) -> ScanResult:
 
 def _lot_known(code: str) -> int | None:
     return db.session.scalar(sa.select(Lot.id).where(Lot.code == code))
-
-
-def _place_of_bin(number: int) -> str:
-    # A number past any id is refused before it reaches the database (SQLite overflows).
-    code = (
-        db.session.scalar(sa.select(Place.code).where(Place.bin_number == number))
-        if number < 2**31
-        else None
-    )
-    if code is None:
-        raise NotFound(_l("No place has the bin number %(code)s.", code=number))
-    return code
 
 
 def resolve(raw: str) -> ScanResult:

@@ -30,6 +30,7 @@ class WorkshopSettings:
     auto_print: bool = False
     default_printer_id: int | None = None
     badge_needs_pin: bool = True
+    passport_shows_receiver: bool = False
 
 
 def _text(key: str) -> str | None:
@@ -68,6 +69,12 @@ def badge_needs_pin() -> bool:
     return _flag("badge_needs_pin", True)
 
 
+def passport_shows_receiver() -> bool:
+    """Whether a unit's passport names the receiving unit (it does not unless the admin says:
+    the sheet travels to the front with the drone)."""
+    return _flag("passport_shows_receiver", False)
+
+
 def current() -> WorkshopSettings:
     return WorkshopSettings(
         label_base_url=label_base_url(),
@@ -75,6 +82,7 @@ def current() -> WorkshopSettings:
         auto_print=auto_print(),
         default_printer_id=default_printer_id(),
         badge_needs_pin=badge_needs_pin(),
+        passport_shows_receiver=passport_shows_receiver(),
     )
 
 

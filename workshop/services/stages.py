@@ -4,35 +4,46 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.attributes import flag_modified
 from werkzeug.datastructures import FileStorage
 
 from workshop import workflow
 from workshop.extensions import db
-from workshop.models import BenchRun, BoardBinding, BoardConflict, StageRecord, Unit, User
+from workshop.field_life import FieldFailure, LossReason
+from workshop.models import StageRecord, Unit, User
 from workshop.models.timestamps import utcnow
-from workshop.services import audit, photos, stock
+from workshop.services import audit, photos
 from workshop.services.errors import Conflict, Forbidden, Invalid
+from workshop.services.evidence import Proof
 from workshop.services.refusals import explain
+from workshop.services.stage_facts import (
+    FinishFacts,
+    builders,
+    finish_facts,
+    finish_move,
+    repairers,
+)
 from workshop.services.transaction import CONFLICT, unit_change
-from workshop.workflow import RUN_REQUIRED, Action, Move, Reason, Refused, Role, Stage
+from workshop.validators import NOTE_MAX, column_length
+from workshop.workflow import (
+    Action,
+    ChecklistEntry,
+    Evidence,
+    Move,
+    Reason,
+    Refused,
+    Role,
+    Stage,
+)
 
-NOTE_MAX = 2000
-
-
-@dataclass(frozen=True)
-class RunFacts:
-    """What the workflow asks about the flight-controller runs of a unit's current stage."""
-
-    run_verdict: str | None = None
-    board_conflict: bool = False
+#: A hold or scrap reason is kept on the unit itself, in a shorter column than a note.
+STATUS_NOTE_MAX = column_length(Unit.status_note)
 
 
 @dataclass(frozen=True)
 class StageInput:
-    """What the volunteer sent from the unit page."""
+    """What the person sent from the unit page."""
 
     version: int
     checked: frozenset[int] = frozenset()
@@ -41,6 +52,10 @@ class StageInput:
     rework_stage: str | None = None
     text: str = ""
     photo: FileStorage | None = None
+    #: With a return: what failed in the field (a FieldFailure).
+    field_failure: str | None = None
+    #: With a unit marked lost or destroyed: why (a LossReason).
+    loss_reason: str | None = None
 
 
 def decide(
@@ -48,95 +63,61 @@ def decide(
     actor: User,
     action: Action,
     data: StageInput,
-    missing_required: tuple[str, ...] = (),
-    missing_parts: tuple[str, ...] = (),
-    runs: RunFacts = RunFacts(),
-    missing_draws: tuple[str, ...] = (),
+    facts: FinishFacts | None = None,
 ) -> workflow.UnitState:
-    """Ask the workflow; turn a refusal into a translated `Forbidden`."""
+    """Ask the workflow; turn a refusal into a translated `Forbidden`. Finishing needs `facts`."""
     if unit.version != data.version:
         # A stale page: say so, rather than judge the move against a state it never saw.
         raise Conflict(CONFLICT)
     try:
         reason = Reason(data.reason) if data.reason else None
         rework_stage = Stage(data.rework_stage) if data.rework_stage else None
+        field_failure = FieldFailure(data.field_failure) if data.field_failure else None
+        loss_reason = LossReason(data.loss_reason) if data.loss_reason else None
     except ValueError:
         raise Invalid(_l("That reason or stage is not one of the choices.")) from None
-    move = Move(
-        action=action,
-        actor_id=actor.id,
-        actor_role=actor.role_enum,
-        builders=builders(unit),
-        reason=reason,
-        rework_stage=rework_stage,
-        text=data.text,
-        missing_required=missing_required,
-        missing_parts=missing_parts,
-        missing_draws=missing_draws,
-        run_verdict=runs.run_verdict,
-        board_conflict=runs.board_conflict,
-    )
+    if action is Action.FINISH:
+        move = finish_move(unit, actor, facts or finish_facts(unit), data.checked)
+    else:
+        move = Move(
+            action=action,
+            actor_id=actor.id,
+            actor_role=actor.role_enum,
+            builders=builders(unit),
+            repairers=repairers(unit),
+            reason=reason,
+            rework_stage=rework_stage,
+            text=data.text,
+            field_failure=field_failure,
+            loss_reason=loss_reason,
+        )
     try:
         return workflow.apply(unit.state, move)
     except Refused as refused:
         raise Forbidden(explain(refused)) from None
 
 
-def _checklist_answers(unit: Unit, checked: frozenset[int]) -> tuple[list[dict], tuple[str, ...]]:
-    items = unit.drone_type.checklist_for(unit.stage)
-    answers = [
-        {"item_id": i.id, "text": i.text, "required": i.required, "checked": i.id in checked}
-        for i in items
-    ]
-    missing = tuple(i.text for i in items if i.required and i.id not in checked)
-    return answers, missing
-
-
-def builders(unit: Unit) -> frozenset[int]:
-    """Everyone who did a step on the unit, a flight-controller run from the app included:
-    they may not sign it off."""
-    ran = db.session.scalars(
-        sa.select(BenchRun.user_id)
-        .where(BenchRun.unit_id == unit.id, BenchRun.user_id.is_not(None))
-        .distinct()
-    )
-    return unit.builder_ids() | frozenset(user_id for user_id in ran if user_id is not None)
-
-
-def run_facts(unit: Unit) -> RunFacts:
-    """The latest verdict of the run the unit's stage needs, and whether its board is in doubt.
-
-    Only runs since the unit came to this stage count: a unit sent back through flashing as
-    rework is read again, not waved through on the reading of its first visit.
-    """
-    kind = RUN_REQUIRED.get(Stage(unit.stage))
-    if kind is None:
-        return RunFacts()
-    latest = db.session.execute(
-        sa.select(BenchRun.verdict, BenchRun.board_uid)
-        .where(
-            BenchRun.unit_id == unit.id,
-            BenchRun.kind == kind,
-            BenchRun.at >= unit.stage_since,
-        )
-        .order_by(BenchRun.id.desc())
-        .limit(1)
-    ).first()
-    undecided = db.session.scalar(
-        sa.select(sa.func.count(BoardConflict.id)).where(
-            BoardConflict.unit_id == unit.id, BoardConflict.decision.is_(None)
-        )
-    )
-    bound = db.session.scalar(
-        sa.select(BoardBinding.uid).where(
-            BoardBinding.unit_id == unit.id, BoardBinding.released_at.is_(None)
-        )
-    )
-    # A conflict decided "not this unit's board" leaves the last reading on a foreign board.
-    foreign = latest is not None and latest.board_uid is not None and latest.board_uid != bound
-    return RunFacts(
-        run_verdict=latest.verdict if latest else None, board_conflict=bool(undecided) or foreign
-    )
+def _checklist_answers(
+    unit: Unit, checked: frozenset[int], proofs: Mapping[Evidence, Proof]
+) -> list[dict[str, Any]]:
+    """The checklist as it stands, for the stage record: an item tied to evidence says which
+    evidence ticked it and the run that holds it."""
+    answers = []
+    for item in unit.drone_type.checklist_for(unit.stage):
+        entry = ChecklistEntry(item.id, item.text, item.required, item.proved_by)
+        answer: dict[str, Any] = {
+            "item_id": item.id,
+            "text": item.text,
+            "required": item.required,
+            "checked": workflow.is_ticked(entry, checked, proofs),
+        }
+        if entry.evidence is not None:
+            answer["evidence"] = entry.evidence.value
+            proof = proofs.get(entry.evidence)
+            if proof is not None and proof.run_id is not None:
+                answer["run_id"] = proof.run_id
+        answers.append(answer)
+    return answers
 
 
 def _check_note(data: StageInput) -> None:
@@ -149,6 +130,7 @@ def move_to(unit: Unit, new: workflow.UnitState) -> None:
     if new.stage.value != unit.stage:
         unit.stage_since = utcnow()
     unit.stage, unit.status, unit.rework = new.stage.value, new.status.value, new.rework
+    unit.repair = new.repair
 
 
 def record_move(
@@ -184,27 +166,21 @@ def commit_move(
 
 
 def finish_stage(unit: Unit, actor: User, data: StageInput) -> StageRecord:
-    """Finish the unit's current stage with its checklist answers, note and photo."""
+    """Finish the unit's current stage with its checklist answers, note and photo; an item
+    tied to evidence is ticked by the evidence, never by hand."""
     _check_note(data)
-    answers, missing = _checklist_answers(unit, data.checked)
-    new = decide(
-        unit,
-        actor,
-        Action.FINISH,
-        data,
-        missing_required=missing,
-        missing_parts=unit.missing_parts(),
-        runs=run_facts(unit),
-        missing_draws=stock.missing_draws(unit) if unit.stage == Stage.KITTING else (),
-    )
+    facts = finish_facts(unit)
+    new = decide(unit, actor, Action.FINISH, data, facts)
+    answers = _checklist_answers(unit, data.checked, facts.proofs)
     return _write_record(unit, actor, data, new, answers, Action.FINISH)
 
 
 def fail_stage(unit: Unit, actor: User, data: StageInput) -> StageRecord:
     """Fail the current stage with a reason: the unit goes back as rework."""
     _check_note(data)
-    answers, _missing = _checklist_answers(unit, data.checked)
+    facts = finish_facts(unit)
     new = decide(unit, actor, Action.FAIL, data)
+    answers = _checklist_answers(unit, data.checked, facts.proofs)
     return _write_record(unit, actor, data, new, answers, Action.FAIL)
 
 
@@ -296,6 +272,10 @@ def change_status(
     write the unit early, or the unit's row would be written (and its version bumped) twice.
     """
     _check_note(data)
+    if len(data.text.strip()) > STATUS_NOTE_MAX:
+        raise Invalid(
+            _l("The reason is too long (at most %(max)d characters).", max=STATUS_NOTE_MAX)
+        )
     new = decide(unit, actor, action, data)
     with unit_change(unit):
         if alongside is not None:

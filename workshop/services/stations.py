@@ -11,6 +11,7 @@ from workshop.models import StationToken, User
 from workshop.models.timestamps import utcnow
 from workshop.services import audit
 from workshop.services.errors import Invalid, NotFound
+from workshop.validators import text_problem
 
 NAME_MAX = 64
 
@@ -33,13 +34,17 @@ def all_tokens() -> list[StationToken]:
 def create_token(name: str, actor: User | None) -> tuple[StationToken, str]:
     """A new station token; the plain token is answered here once and stored nowhere."""
     name = " ".join(name.split())
-    if not name or len(name) > NAME_MAX:
-        raise Invalid(_l("A station needs a name of at most 64 characters."))
+    if not name or text_problem(name, NAME_MAX):
+        raise Invalid(
+            _l("A station needs a name of at most 64 characters, without control characters.")
+        )
     if db.session.scalar(sa.select(StationToken.id).where(StationToken.name == name)):
         raise Invalid(
             _l("A station with this name exists already: revoke it or choose another name.")
         )
     plain = secrets.token_urlsafe(32)
+    while plain.startswith("-"):  # the station's `--token TOKEN` would read it as an option
+        plain = secrets.token_urlsafe(32)
     row = StationToken(
         name=name, token_sha256=_digest(plain), created_by_id=actor.id if actor else None
     )

@@ -14,6 +14,7 @@ from workshop.models.timestamps import utcnow
 from workshop.services import audit, places, stock
 from workshop.services.errors import Conflict, Invalid, NotFound
 from workshop.services.recall import get_lot
+from workshop.validators import is_id
 
 #: The most lots one count may carry: more than any shelf holds.
 COUNT_MAX = 500
@@ -256,7 +257,7 @@ def discrepancies() -> list[LedgerEntry]:
 
 def settle(entry_id: int, actor: User) -> LedgerEntry:
     """The coordinator has looked into a draw without a lot (counted the shelf, found the lot)."""
-    entry = db.session.get(LedgerEntry, entry_id) if 0 < entry_id < 2**31 else None
+    entry = db.session.get(LedgerEntry, entry_id) if is_id(entry_id) else None
     if entry is None or entry.lot_id is not None or entry.kind != EntryKind.DRAW.value:
         raise NotFound(_l("There is no such stock discrepancy."))
     if entry.settled_at is not None:

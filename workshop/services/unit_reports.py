@@ -1,24 +1,21 @@
 """Units as plain data for the JSON API."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from workshop import workflow
 from workshop.extensions import db
 from workshop.models import BenchRun, DroneType, Unit, UnitPart
+from workshop.models.timestamps import as_utc
 from workshop.services import bench_runs, traveler, units
 
 
 def utc_iso(moment: datetime) -> str:
-    """ISO 8601 in UTC with its offset ("+00:00") on every database.
-
-    The app stores UTC; SQLite hands it back without a zone, PostgreSQL in the session's zone.
-    """
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat()
+    """ISO 8601 in UTC with its offset ("+00:00") on every database."""
+    return as_utc(moment).isoformat()
 
 
 def _summary(unit: Unit, type_name: str) -> dict[str, Any]:
@@ -69,7 +66,10 @@ def unit_detail(serial: str) -> dict[str, Any]:
         serial,
         so.joinedload(Unit.drone_type),
         so.selectinload(Unit.parts).joinedload(UnitPart.bom_item),
+        so.selectinload(Unit.deliveries),
+        so.selectinload(Unit.returns),
     )
+    field_status = workflow.field_status(unit.state, handed_over=bool(unit.deliveries))
     return _summary(unit, unit.drone_type.name) | {
         "created_at": utc_iso(unit.created_at),
         "version": unit.version,
@@ -85,6 +85,11 @@ def unit_detail(serial: str) -> dict[str, Any]:
                 "after": entry.after,
             }
             for entry in traveler.history(unit)
+        ],
+        "field_status": None if field_status is None else field_status.value,
+        "returns": [
+            {"date": back.returned_on.isoformat(), "reason": back.reason, "outcome": back.outcome}
+            for back in unit.returns
         ],
         "fc_uid": board.uid if (board := bench_runs.bound_board(unit)) else None,
         "bench_runs": [run_summary(run) for run in bench_runs.runs_for(unit)],

@@ -17,6 +17,7 @@ from workshop.services.counters import take_next_number
 from workshop.services.errors import Invalid, NotFound
 from workshop.services.stages import StageInput, decide
 from workshop.services.transaction import unit_change
+from workshop.validators import is_id
 from workshop.workflow import Action, Stage
 
 PART_CODE_MAX = 64
@@ -45,7 +46,7 @@ def usual_site(actor: User, sites: list[Site]) -> int | None:
 
 def _site_for(site_id: int | None, actor: User) -> int | None:
     if site_id is not None:
-        if not 0 < site_id < 2**31 or db.session.get(Site, site_id) is None:
+        if not is_id(site_id) or db.session.get(Site, site_id) is None:
             raise NotFound(_l("There is no such site."))
         return site_id
     return usual_site(actor, list(db.session.scalars(sa.select(Site).order_by(Site.name))))

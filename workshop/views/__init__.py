@@ -10,7 +10,6 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from workshop import vocabulary
 from workshop.extensions import db, login_manager
 from workshop.i18n import LANGUAGE_NAMES
-from workshop.services import login_throttle
 from workshop.views import (
     access,
     admin,
@@ -18,8 +17,11 @@ from workshop.views import (
     auth,
     converters,
     fc,
+    field,
+    headers,
     kitting,
     labels,
+    passport,
     printing,
     review,
     scan,
@@ -27,16 +29,18 @@ from workshop.views import (
     stock_admin,
     units,
 )
+from workshop.views.form_reading import FormReadingRequest
 
 # Error pages by status; the API answers the same errors in JSON (in English, for tools).
 ERROR_PAGES = {code: f"errors/{code}.html" for code in (400, 403, 404, 405, 413)}
 
 
 def register_blueprints(app: Flask) -> None:
+    app.request_class = FormReadingRequest
     converters.register(app)
+    headers.init_app(app)
     access.init_login(login_manager)
     access.init_idle_logout(app)
-    login_throttle.init_app(app)
     for blueprint in (
         auth.bp,
         scan.bp,
@@ -50,6 +54,8 @@ def register_blueprints(app: Flask) -> None:
         stock.bp,
         stock_admin.bp,
         kitting.bp,
+        field.bp,
+        passport.bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -62,6 +68,10 @@ def register_blueprints(app: Flask) -> None:
             "ROLE_NAMES": vocabulary.ROLE_NAMES,
             "AUDIT_NAMES": vocabulary.AUDIT_NAMES,
             "JOB_STATE_NAMES": vocabulary.JOB_STATE_NAMES,
+            "FIELD_FAILURE_NAMES": vocabulary.FIELD_FAILURE_NAMES,
+            "LOSS_REASON_NAMES": vocabulary.LOSS_REASON_NAMES,
+            "RETURN_OUTCOME_NAMES": vocabulary.RETURN_OUTCOME_NAMES,
+            "FIELD_STATUS_NAMES": vocabulary.FIELD_STATUS_NAMES,
             "LANGUAGE_NAMES": LANGUAGE_NAMES,
             "menu": access.menu_for(current_user),
             "current_locale": str(get_locale()),
@@ -80,14 +90,14 @@ def _wants_json() -> bool:
 def _error_page(code: int, template: str):
     def handler(error: HTTPException) -> Any:
         # A 405 names the methods the address does take, as HTTP asks.
-        headers = (
+        allow = (
             {"Allow": ", ".join(error.valid_methods)}
             if isinstance(error, MethodNotAllowed) and error.valid_methods
             else {}
         )
         if _wants_json():
-            return jsonify(error=error.name.lower()), code, headers
-        return render_template(template, error=error), code, headers
+            return jsonify(error=error.name.lower()), code, allow
+        return render_template(template, error=error), code, allow
 
     return handler
 

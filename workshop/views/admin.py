@@ -1,10 +1,13 @@
 """The coordinator's pages: drone types with their limits and golden configuration, accounts,
 bench stations and ports, board conflicts, the audit log."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
+from firmware_checks.golden import READ_STEPS
 from workshop import vocabulary
 from workshop.forms import (
     AuditFilterForm,
@@ -13,14 +16,25 @@ from workshop.forms import (
     GoldenForm,
     NewUserForm,
     PortForm,
+    StartRunForm,
     StationForm,
     required,
 )
-from workshop.services import accounts, audit_log, boards, drone_types, fc_config, ports, stations
-from workshop.services.errors import ServiceError
-from workshop.views.access import roles_required
+from workshop.services import (
+    accounts,
+    audit_log,
+    boards,
+    drone_types,
+    fc_config,
+    fc_jobs,
+    ports,
+    stations,
+)
+from workshop.services.errors import Invalid, ServiceError
+from workshop.services.measurement_text import step_name
+from workshop.views.access import current_login, roles_required
 from workshop.views.form_errors import field_errors
-from workshop.workflow import WORK_STAGES, Role
+from workshop.workflow import EVIDENCE_STAGE, WORK_STAGES, Role
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -38,13 +52,14 @@ def _type_form(type_id: int | None) -> DroneTypeForm:
         form.name.data, form.prefix.data = drone_type.name, drone_type.prefix
         form.active.data = drone_type.active
         form.bom.data = drone_types.render_bom(drone_type)
+        form.care_notes.data = drone_type.care_notes
         for stage, text in drone_types.render_checklists(drone_type).items():
             getattr(form, f"checklist_{stage}").data = text
     return form
 
 
 @bp.route("/types/new", methods=["GET", "POST"], defaults={"type_id": None})
-@bp.route("/types/<int:type_id>", methods=["GET", "POST"])
+@bp.route("/types/<id:type_id>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def edit_type(type_id: int | None):
     try:
@@ -68,14 +83,28 @@ def edit_type(type_id: int | None):
                 drone_types.parse_bom(form.bom.data or ""),
                 checklists,
                 current_user,
+                care_notes=form.care_notes.data or "",
             )
         except ServiceError as error:
             flash(str(error.message), "error")
-            return render_template("admin/type_form.html", form=form, type_id=type_id), 400
+            return _type_page(form, type_id, 400)
         flash(_("Drone type saved."), "success")
         return redirect(url_for("admin.types"))
-    status = 400 if form.errors else 200
-    return render_template("admin/type_form.html", form=form, type_id=type_id), status
+    return _type_page(form, type_id, 400 if form.errors else 200)
+
+
+def _type_page(form: DroneTypeForm, type_id: int | None, status: int):
+    """The drone type form, with the marks that tie a checklist item to evidence explained."""
+    marks = [
+        (
+            mark,
+            vocabulary.EVIDENCE_NAMES[evidence],
+            vocabulary.STAGE_NAMES[EVIDENCE_STAGE[evidence]],
+        )
+        for mark, evidence in drone_types.EVIDENCE_MARKS.items()
+    ]
+    page = render_template("admin/type_form.html", form=form, type_id=type_id, marks=marks)
+    return page, status
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -100,7 +129,7 @@ def users():
     ), status
 
 
-@bp.route("/users/<int:user_id>", methods=["POST"])
+@bp.route("/users/<id:user_id>", methods=["POST"])
 @roles_required(Role.ADMIN)
 def edit_user(user_id: int):
     form = EditUserForm(prefix=f"u{user_id}")
@@ -109,7 +138,12 @@ def edit_user(user_id: int):
         return redirect(url_for("admin.users"))
     try:
         accounts.update_user(
-            user_id, form.role.data, form.active.data, form.pin.data or None, current_user
+            user_id,
+            form.role.data,
+            form.active.data,
+            form.pin.data or None,
+            current_user,
+            actor_login=current_login(),
         )
     except ServiceError as error:
         flash(str(error.message), "error")
@@ -122,13 +156,14 @@ def edit_user(user_id: int):
 @roles_required(Role.ADMIN)
 def audit():
     form = AuditFilterForm(request.args)
-    page = audit_log.page(
-        form.key.data or "", max(form.page.data or 1, 1) if form.validate() else 1
-    )
+    if not form.validate():
+        flash(_("Some fields need attention: %(fields)s", fields=field_errors(form)), "error")
+        return render_template("admin/audit.html", form=form, page=audit_log.page("", 1)), 400
+    page = audit_log.page(form.key.data or "", form.page.data or 1)
     return render_template("admin/audit.html", form=form, page=page)
 
 
-@bp.route("/types/<int:type_id>/limits", methods=["GET", "POST"])
+@bp.route("/types/<id:type_id>/limits", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def limits(type_id: int):
     try:
@@ -162,7 +197,7 @@ def limits(type_id: int):
     ), status
 
 
-@bp.route("/types/<int:type_id>/golden", methods=["GET", "POST"])
+@bp.route("/types/<id:type_id>/golden", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def golden(type_id: int):
     try:
@@ -206,7 +241,39 @@ def golden(type_id: int):
         sources=vocabulary.GOLDEN_SOURCES,
         versions=fc_config.golden_versions(drone_type),
         ports=ports.list_ports(),
+        read_steps=[(step, step_name(step)) for step in READ_STEPS],
     ), status
+
+
+# Reading a golden configuration from a board known to be good ------------------------------
+@bp.route("/types/<id:type_id>/golden/read", methods=["POST"])
+@roles_required(Role.ADMIN)
+def read_golden(type_id: int):
+    form = StartRunForm()
+    if not form.validate_on_submit():
+        return jsonify(error=field_errors(form)), 400
+    try:
+        drone_type = drone_types.get_type(type_id)
+        job = fc_jobs.runner().start_read(drone_type, ports.get_port(int(required(form.port.data))))
+    except ServiceError as error:
+        return jsonify(error=str(error.message)), error.status_code
+    return jsonify(job.to_dict()), 202
+
+
+@bp.route("/types/<id:type_id>/golden/read/<job_id>", methods=["POST"])
+@roles_required(Role.ADMIN)
+def save_read_golden(type_id: int, job_id: str):
+    try:
+        if not FlaskForm().validate_on_submit():
+            raise Invalid(_l("The page expired; reload it and try again."))
+        saved = fc_jobs.runner().save_read(drone_types.get_type(type_id), job_id, current_user)
+    except ServiceError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(
+            _("Golden configuration saved as version %(number)d.", number=saved.number), "success"
+        )
+    return redirect(url_for("admin.golden", type_id=type_id))
 
 
 @bp.route("/stations", methods=["GET", "POST"])
@@ -229,7 +296,7 @@ def stations_page():
     ), status
 
 
-@bp.route("/stations/<int:token_id>/revoke", methods=["POST"])
+@bp.route("/stations/<id:token_id>/revoke", methods=["POST"])
 @roles_required(Role.ADMIN)
 def revoke_station(token_id: int):
     try:
@@ -261,7 +328,7 @@ def ports_page():
     ), status
 
 
-@bp.route("/ports/<int:port_id>/<any(use, rest, remove):change>", methods=["POST"])
+@bp.route("/ports/<id:port_id>/<any(use, rest, remove):change>", methods=["POST"])
 @roles_required(Role.ADMIN)
 def change_port(port_id: int, change: str):
     try:
@@ -284,7 +351,7 @@ def conflicts():
     )
 
 
-@bp.route("/conflicts/<int:conflict_id>/<any(accept, reject):decision>", methods=["POST"])
+@bp.route("/conflicts/<id:conflict_id>/<any(accept, reject):decision>", methods=["POST"])
 @roles_required(Role.ADMIN)
 def decide_conflict(conflict_id: int, decision: str):
     try:

@@ -1,6 +1,6 @@
 """A JSON API for other tools: a logged-in session reads units; a bench station, with its
-bearer token, reads one unit, its limits, and posts its runs; either reads the stock, what can
-be built and a lot's recall. Anything else answers 401."""
+bearer token, reads one unit, which unit a board belongs to, its limits, and posts its runs;
+either reads the stock, what can be built and a lot's recall. Anything else answers 401."""
 
 from typing import Any
 
@@ -12,6 +12,7 @@ from workshop.extensions import csrf
 from workshop.models import StationToken
 from workshop.services import (
     bench_runs,
+    boards,
     buildable,
     recall,
     stations,
@@ -19,12 +20,15 @@ from workshop.services import (
     unit_reports,
     units,
 )
-from workshop.services.errors import ServiceError
+from workshop.services.errors import NotFound, ServiceError
+from workshop.views.json_body import UnreadableBody, read_json
 from workshop.workflow import Stage
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 LOGIN_REQUIRED = {"error": "login required"}
+#: A run document with its whole transcript is some 15 kB; this leaves room for a long one.
+RUN_DOCUMENT_MAX_BYTES = 1024 * 1024
 BAD_TOKEN = {"error": "invalid or revoked station token"}
 
 
@@ -43,13 +47,6 @@ def _station() -> StationToken | None:
     return stations.authenticate(_bearer())
 
 
-def _reader_refused() -> tuple[Any, int] | None:
-    """None when a person's session or a station's token may read; else the 401 to answer."""
-    if "Authorization" in request.headers:
-        return None if _station() is not None else (jsonify(BAD_TOKEN), 401)
-    return None if current_user.is_authenticated else (jsonify(LOGIN_REQUIRED), 401)
-
-
 @bp.route("/units")
 @login_required
 def list_units():
@@ -59,15 +56,43 @@ def list_units():
     return jsonify(units=unit_reports.list_units(stage))
 
 
+def _unreadable() -> tuple[Any, int] | None:
+    """401 unless a person's session or a station's token comes with the request."""
+    if "Authorization" in request.headers:
+        if _station() is None:
+            return jsonify(BAD_TOKEN), 401
+    elif not current_user.is_authenticated:
+        return jsonify(LOGIN_REQUIRED), 401
+    return None
+
+
 @bp.route("/units/<serial:serial>")
 def get_unit(serial: str):
     """A person's session or a station's token."""
-    if refused := _reader_refused():
+    if (refused := _unreadable()) is not None:
         return refused
     try:
         return jsonify(unit_reports.unit_detail(serial))
     except ServiceError as error:
         return _refusal(error)
+
+
+@bp.route("/boards/<uid>")
+def get_board(uid: str):
+    """The unit a board (its MCU unique id) is bound to: {fc_uid, serial}; a person's session or
+    a station's token."""
+    if (refused := _unreadable()) is not None:
+        return refused
+    uid = uid.strip().lower()
+    try:
+        serial = boards.unit_for_board(uid)
+    except NotFound as error:
+        body, status = _refusal(error)
+        # The board named back: a station tells "no unit has it" from an address it lacks.
+        return jsonify(body.get_json() | {"fc_uid": uid}), status
+    except ServiceError as error:
+        return _refusal(error)
+    return jsonify(fc_uid=uid, serial=serial)
 
 
 @bp.route("/units/<serial:serial>/limits")
@@ -89,25 +114,12 @@ def post_bench_run(serial: str):
     station = _station()
     if station is None:
         return jsonify(BAD_TOKEN), 401
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return jsonify(error="the body must be a JSON object"), 400
-    versions = {key: body.get(key) for key in ("limits_version", "golden_version")}
-    if any(
-        v is not None and (not isinstance(v, int) or isinstance(v, bool)) for v in versions.values()
-    ):
-        return jsonify(error="limits_version and golden_version must be whole numbers or null"), 400
-    document = {k: v for k, v in body.items() if k not in {"kind", *versions}}
     try:
-        run = bench_runs.record_run(
-            serial,
-            document,
-            kind=str(body.get("kind", "")),
-            actor=None,
-            station=station,
-            limits_version_id=versions["limits_version"],
-            golden_version_id=versions["golden_version"],
-        )
+        body = read_json(RUN_DOCUMENT_MAX_BYTES)
+    except UnreadableBody as problem:
+        return jsonify(error=str(problem)), problem.status
+    try:
+        run = bench_runs.record_posted_run(serial, body, station)
     except ServiceError as error:
         return _refusal(error)
     unit_url = url_for("units.show", serial=run.unit.serial, _external=True)
@@ -117,7 +129,7 @@ def post_bench_run(serial: str):
 @bp.route("/stock")
 def stock():
     """Every part of the catalogue: how many are on hand, in all and by place."""
-    if refused := _reader_refused():
+    if (refused := _unreadable()) is not None:
         return refused
     return jsonify(
         [
@@ -136,7 +148,7 @@ def stock():
 @bp.route("/buildable")
 def buildable_units():
     """Per active drone type: how many the free stock of all sites covers, and what limits it."""
-    if refused := _reader_refused():
+    if (refused := _unreadable()) is not None:
         return refused
     return jsonify(
         [
@@ -165,7 +177,7 @@ def buildable_units():
 @bp.route("/lots/<code>")
 def lot(code: str):
     """A lot and the serials of every unit that drew from it (its receipt's lots included)."""
-    if refused := _reader_refused():
+    if (refused := _unreadable()) is not None:
         return refused
     try:
         found = recall.get_lot(code)

@@ -1,7 +1,9 @@
 """Logging in with a name and PIN or a badge, logging out, badges, and choosing the language."""
 
+import json
+from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from flask import (
     Blueprint,
@@ -12,25 +14,53 @@ from flask import (
     render_template,
     request,
     send_file,
-    session,
     url_for,
 )
 from flask_babel import _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
+from werkzeug.wrappers import Response
 
 from workshop import tls
 from workshop.forms import BadgeForm, LanguageForm, LoginForm, required
 from workshop.i18n import remember_language
-from workshop.models import User
 from workshop.services import accounts, settings
+from workshop.services.accounts import NAME_MAX, name_key
 from workshop.services.errors import NotFound, ServiceError
-from workshop.views.access import mark_active, roles_required
+from workshop.views.access import roles_required, sign_in, sign_out
 from workshop.views.form_errors import field_errors
 from workshop.workflow import Role
 
 bp = Blueprint("auth", __name__)
+
+#: The names that logged in on this tablet lately, offered as buttons at the login (the PIN is
+#: still asked). Names only, in a cookie of the tablet's own: the server keeps no list.
+RECENT_NAMES_COOKIE = "recent_names"
+RECENT_NAMES = 6
+RECENT_NAMES_AGE = timedelta(days=365)
+
+
+def recent_names() -> list[str]:
+    """The names this tablet logged in with lately, the latest first; none for a cookie that
+    does not read as such a list."""
+    try:
+        names = json.loads(unquote(request.cookies.get(RECENT_NAMES_COOKIE, "[]")))
+    except ValueError:
+        return []
+    if not isinstance(names, list):
+        return []
+    return [n for n in names if isinstance(n, str) and 0 < len(n) <= NAME_MAX][:RECENT_NAMES]
+
+
+def remember_name(response: Response, name: str) -> Response:
+    """Put `name` first among this tablet's recent names."""
+    names = [name] + [n for n in recent_names() if name_key(n) != name_key(name)]
+    value = quote(json.dumps(names[:RECENT_NAMES], ensure_ascii=False))
+    response.set_cookie(
+        RECENT_NAMES_COOKIE, value, max_age=RECENT_NAMES_AGE, samesite="Lax", httponly=True
+    )
+    return response
 
 
 def _safe_next(target: str | None) -> str:
@@ -73,26 +103,26 @@ def return_path() -> str:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
+    if request.method == "GET" and (chosen := request.args.get("name", "").strip()):
+        form.username.data = chosen[:NAME_MAX]  # a recent name's button: only the PIN is left
     if form.validate_on_submit():
         try:
             user = accounts.authenticate(required(form.username.data), required(form.pin.data))
         except ServiceError as error:  # locked after too many wrong PINs
             flash(str(error.message), "error")
-            return render_template("auth/login.html", form=form), error.status_code
+            return _login_page(form, error.status_code)
         if user is None:
             flash(_("Wrong name or PIN."), "error")
-            return render_template("auth/login.html", form=form), 401
+            return _login_page(form, 401)
         sign_in(user)
-        return redirect(_safe_next(request.args.get("next")))
+        return remember_name(redirect(_safe_next(request.args.get("next"))), user.name)
     status = 400 if form.errors else 200
-    return render_template("auth/login.html", form=form), status
+    return _login_page(form, status)
 
 
-def sign_in(user: User) -> None:
-    """Make `user` the one working on this tablet now, in place of whoever was."""
-    # No remember-me cookie, never a permanent session: bench tablets are shared.
-    login_user(user)
-    mark_active()
+def _login_page(form: LoginForm, status: int = 200):
+    page = render_template("auth/login.html", form=form, recent=recent_names())
+    return page, status
 
 
 def badge_scanned(code: str):
@@ -113,6 +143,9 @@ def badge(code: str):
 def badge_login():
     form = BadgeForm()
     if not form.validate_on_submit():
+        if "code" in form.errors:  # no badge could hold it: nothing to look up
+            flash(str(accounts.BADGE_INVALID), "error")
+            return redirect(url_for("auth.login"))
         flash(_("Some fields need attention: %(fields)s", fields=field_errors(form)), "error")
         return _badge_page(form.code.data or "", form, 400)
     return _badge_sign_in(required(form.code.data), form.pin.data or None, form)
@@ -144,10 +177,10 @@ def _badge_sign_in(code: str, pin: str | None, form: BadgeForm):
         return _badge_page(code, form, 401)
     sign_in(user)
     flash(_("%(name)s is working here now.", name=user.name), "success")
-    return redirect(url_for("scan.index"))
+    return remember_name(redirect(url_for("scan.index")), user.name)
 
 
-@bp.route("/accounts/<int:user_id>/badge", methods=["POST"])
+@bp.route("/accounts/<id:user_id>/badge", methods=["POST"])
 @roles_required(Role.ADMIN)
 def issue_badge(user_id: int):
     try:
@@ -166,7 +199,7 @@ def issue_badge(user_id: int):
     return redirect(url_for("admin.users"))
 
 
-@bp.route("/accounts/<int:user_id>/badge/revoke", methods=["POST"])
+@bp.route("/accounts/<id:user_id>/badge/revoke", methods=["POST"])
 @roles_required(Role.ADMIN)
 def revoke_badge(user_id: int):
     try:
@@ -191,8 +224,7 @@ def certificate_authority():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    logout_user()
-    session.pop("seen", None)
+    sign_out()
     flash(_("Logged out."), "info")
     return redirect(url_for("auth.login"))
 

@@ -17,89 +17,45 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from firmware_checks.motors import DEFAULT_SECONDS, MAX_THROTTLE_PERCENT
-from workshop.forms import ApplyGoldenForm, MotorSpinForm, ReworkForm, StartRunForm, required
+from firmware_checks.run_document import RunKind, Verdict
+from workshop.forms import (
+    ApplyGoldenForm,
+    FinishForm,
+    MotorSpinForm,
+    ReworkForm,
+    StartRunForm,
+    required,
+)
 from workshop.models import BenchRun, Unit
-from workshop.services import bench_runs, drone_types, fc_jobs, motor_checks, ports, units
-from workshop.services.bench_runs import APPLY, BENCH, IDENTITY, KIND_STAGE, MOTORS
+from workshop.services import (
+    bench_runs,
+    boards,
+    fc_jobs,
+    motor_checks,
+    ports,
+    run_summary,
+    stage_work,
+    traveler,
+    units,
+)
+from workshop.services.bench_runs import KIND_STAGE
 from workshop.services.errors import Invalid, ServiceError
-from workshop.services.fc_jobs import KIND_STEPS, READ_STEPS
-from workshop.views.access import roles_required
+from workshop.services.measurement_text import failed_text, step_name
+from workshop.services.stage_work import StageWork
+from workshop.views import fc_pages
 from workshop.views.form_errors import field_errors
-from workshop.vocabulary import STAGE_NAMES
-from workshop.workflow import Reason, Role, Stage
+from workshop.vocabulary import RUN_KIND_NAMES, STAGE_NAMES, VERDICT_NAMES
+from workshop.workflow import EVIDENCE_RUN, Evidence, Reason, Stage, Status
 
 bp = Blueprint("fc", __name__)
 
 #: The runs started from a page of their own (the motor check has its page: motors()).
-PAGE_KINDS = (IDENTITY, BENCH, APPLY)
-
-#: What the volunteer sees for each step a run reports.
-STEP_NAMES = {
-    "connect": _l("Connect"),
-    "identity": _l("Firmware and board"),
-    "sensors": _l("Sensors"),
-    "gyro_noise": _l("Gyro noise"),
-    "battery": _l("Battery"),
-    "receiver": _l("Receiver"),
-    "config_diff": _l("Configuration"),
-    "apply": _l("Type the golden configuration"),
-    "save": _l("Save and restart"),
-}
-MEASUREMENT_NAMES = {
-    "firmware_variant": _l("Firmware"),
-    "firmware_version": _l("Firmware version"),
-    "board_id": _l("Board"),
-    "target": _l("Target"),
-    "sensors": _l("Sensors"),
-    "arming_flags": _l("Arming blocked by"),
-    "attitude_tilt": _l("Tilt at rest"),
-    "gyro_noise_x": _l("Gyro noise, roll"),
-    "gyro_noise_y": _l("Gyro noise, pitch"),
-    "gyro_noise_z": _l("Gyro noise, yaw"),
-    "battery": _l("Battery"),
-    "rc_link": _l("Receiver link"),
-    "rc_channels": _l("Receiver channels"),
-    "rc_centred": _l("Sticks centred"),
-    "config_diff": _l("Configuration differences"),
-    "refused_lines": _l("Lines the board refused"),
-    "saved": _l("Saved"),
-}
-VERDICT_NAMES = {"pass": _l("Passed"), "fail": _l("Failed"), "error": _l("Could not test")}
-KIND_NAMES = {
-    IDENTITY: _l("Read flight controller"),
-    BENCH: _l("Bench test"),
-    APPLY: _l("Apply golden configuration"),
-    MOTORS: _l("Motor check"),
-}
-
-
-def _motor(name: str) -> tuple[str, str] | None:
-    """("2", "rpm") for "motor_2_rpm"; None for a name that is not a motor's."""
-    parts = name.split("_")
-    return (parts[1], "_".join(parts[2:])) if len(parts) >= 2 and parts[0] == "motor" else None
-
-
-@bp.app_template_global()
-def fc_step_name(step: str) -> str:
-    motor = _motor(step)
-    if motor is not None:
-        return _("Motor %(number)s", number=motor[0])
-    return str(STEP_NAMES.get(step, step))
-
-
-@bp.app_template_global()
-def fc_measurement_name(name: str) -> str:
-    motor = _motor(name)
-    if motor is not None and motor[1] == "rpm":
-        return _("Motor %(number)s speed", number=motor[0])
-    if motor is not None and motor[1] == "direction":
-        return _("Motor %(number)s direction", number=motor[0])
-    return str(MEASUREMENT_NAMES.get(name, name))
+PAGE_KINDS = (RunKind.IDENTITY, RunKind.BENCH, RunKind.APPLY)
 
 
 @bp.app_context_processor
 def fc_names() -> dict:
-    return {"FC_VERDICT_NAMES": VERDICT_NAMES, "FC_KIND_NAMES": KIND_NAMES}
+    return {"RUN_KIND_NAMES": RUN_KIND_NAMES, "VERDICT_NAMES": VERDICT_NAMES}
 
 
 def _unit(serial: str) -> Unit:
@@ -109,7 +65,13 @@ def _unit(serial: str) -> Unit:
         abort(404)
 
 
-def _elsewhere(unit: Unit, kind: str):
+def _page_kind(kind: str) -> RunKind:
+    if kind not in PAGE_KINDS:
+        abort(404)
+    return RunKind(kind)
+
+
+def _elsewhere(unit: Unit, kind: RunKind):
     """Back to the unit page, saying why, when the unit is not at the stage of this run."""
     if unit.stage == KIND_STAGE[kind]:
         return None
@@ -124,7 +86,7 @@ def _elsewhere(unit: Unit, kind: str):
     return redirect(url_for("units.show", serial=unit.serial))
 
 
-def _start_page(unit: Unit, kind: str, form: StartRunForm, status: int = 200):
+def _start_page(unit: Unit, kind: RunKind, form: StartRunForm, status: int = 200):
     if away := _elsewhere(unit, kind):
         return away
     judging = bench_runs.judging_for(unit)
@@ -132,8 +94,7 @@ def _start_page(unit: Unit, kind: str, form: StartRunForm, status: int = 200):
     return render_template(
         "fc/start.html",
         unit=unit,
-        kind=kind,
-        steps=KIND_STEPS[kind],
+        page=fc_pages.start_page(kind),
         form=form,
         ports=ports.list_ports(),
         judging=judging,
@@ -145,30 +106,30 @@ def _start_page(unit: Unit, kind: str, form: StartRunForm, status: int = 200):
 @bp.route("/u/<serial:serial>/fc/<kind>")
 @login_required
 def new_run(serial: str, kind: str):
-    if kind not in PAGE_KINDS:
-        abort(404)
+    run_kind = _page_kind(kind)
     unit = _unit(serial)
-    form = ApplyGoldenForm(formdata=None) if kind == APPLY else StartRunForm(formdata=None)
-    return _start_page(unit, kind, form)
+    form = (
+        ApplyGoldenForm(formdata=None) if run_kind is RunKind.APPLY else StartRunForm(formdata=None)
+    )
+    return _start_page(unit, run_kind, form)
 
 
 @bp.route("/u/<serial:serial>/fc/<kind>", methods=["POST"])
 @login_required
 def start(serial: str, kind: str):
-    if kind not in PAGE_KINDS:
-        abort(404)
+    run_kind = _page_kind(kind)
     unit = _unit(serial)
-    form = ApplyGoldenForm() if kind == APPLY else StartRunForm()
+    form = ApplyGoldenForm() if run_kind is RunKind.APPLY else StartRunForm()
     if not form.validate_on_submit():
         flash(_("Some fields need attention: %(fields)s", fields=field_errors(form)), "error")
-        return _start_page(unit, kind, form, 400)
+        return _start_page(unit, run_kind, form, 400)
     try:
         port = ports.get_port(int(required(form.port.data)))
-        board = form.board.data if kind == APPLY else None
-        job = fc_jobs.runner().start(kind, unit, port, current_user, confirmed_board=board)
+        board = form.board.data if run_kind is RunKind.APPLY else None
+        job = fc_jobs.runner().start(run_kind, unit, port, current_user, confirmed_board=board)
     except ServiceError as error:
         flash(str(error.message), "error")
-        return _start_page(unit, kind, form, error.status_code)
+        return _start_page(unit, run_kind, form, error.status_code)
     return redirect(url_for("fc.progress", job_id=job.id), 303)
 
 
@@ -179,15 +140,27 @@ def _job(job_id: str) -> fc_jobs.Job:
     return job
 
 
+def _identified(job: fc_jobs.Job) -> tuple[str | None, str | None]:
+    """(the unit page to open, or why there is none) once an identification has read a board."""
+    if not job.finished or job.error is not None:
+        return None, None
+    try:
+        serial = boards.unit_for_board(job.document.board_uid if job.document else None)
+    except ServiceError as error:
+        return None, str(error.message)
+    return url_for("units.show", serial=serial), None
+
+
 def _job_state(job: fc_jobs.Job) -> dict:
+    """What the progress page polls: the job, and once finished the page to open (its run, or
+    the unit a board identified) or why there is none."""
     state = job.to_dict()
-    if job.document is not None:
-        state["measurements"] = job.document["measurements"]
-        state["reason"] = job.document["reason"]
-    if job.config_text is not None:
-        state["config_text"] = job.config_text
     if job.run_id is not None:
-        state["run_url"] = url_for("fc.run", run_id=job.run_id)
+        state["open_url"] = url_for("fc.run", run_id=job.run_id)
+    if job.kind == fc_jobs.IDENTIFY:
+        opens, problem = _identified(job)
+        state["open_url"] = opens
+        state["error"] = state["error"] or problem
     return state
 
 
@@ -195,9 +168,50 @@ def _job_state(job: fc_jobs.Job) -> dict:
 @login_required
 def progress(job_id: str):
     job = _job(job_id)
-    if job.finished and job.run_id is not None:
-        return redirect(url_for("fc.run", run_id=job.run_id))
-    return render_template("fc/progress.html", job=job, unit=_unit(job.serial))
+    if job.kind == fc_jobs.READ:
+        abort(404)  # a golden reading is followed on the drone type's page
+    state = _job_state(job)
+    if job.finished and state.get("open_url"):
+        return redirect(state["open_url"])
+    steps = [(step, step_name(step)) for step in job.steps]
+    if job.kind == fc_jobs.IDENTIFY:
+        return render_template(
+            "fc/progress.html",
+            job=job,
+            title=_("Identify by flight controller"),
+            steps=steps,
+            unit=None,
+            error=state["error"],
+            again_url=url_for("scan.index"),
+            back_url=url_for("scan.index"),
+            back_label=_("Back to the scan page"),
+        )
+    return render_template(
+        "fc/progress.html",
+        job=job,
+        title=str(RUN_KIND_NAMES[RunKind(job.kind)]),
+        steps=steps,
+        unit=_unit(job.serial),
+        error=state["error"],
+        again_url=url_for("fc.new_run", serial=job.serial, kind=job.kind),
+        back_url=url_for("units.show", serial=job.serial),
+        back_label=_("Back to the unit"),
+    )
+
+
+@bp.route("/identify", methods=["POST"])
+@login_required
+def identify():
+    """Read the board plugged into a bench port and open the unit it is bound to."""
+    form = StartRunForm()
+    try:
+        if not form.validate_on_submit():
+            raise Invalid(_l("The page expired; reload it and try again."))
+        job = fc_jobs.runner().start_identify(ports.get_port(int(required(form.port.data))))
+    except ServiceError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("scan.index"))
+    return redirect(url_for("fc.progress", job_id=job.id), 303)
 
 
 @bp.route("/fc/jobs/<job_id>/state")
@@ -218,59 +232,63 @@ def _rework_form(run: BenchRun) -> ReworkForm:
     form = ReworkForm(formdata=None, prefix="fail")
     form.reason.data = Reason.FAILED_BENCH_TEST.value
     form.version.data = str(run.unit.version)
-    form.text.data = (
-        "; ".join(
-            _(
-                "%(name)s: %(value)s (limit %(limit)s)",
-                name=fc_measurement_name(m.name),
-                value=f"{_value_text(m.value)} {m.unit}".strip(),
-                limit=m.limit,
-            )
-            for m in run.failed_measurements
-        )
-        or run.reason
-    )
+    form.text.data = failed_text(run.failed_measurements) or run.reason
     return form
 
 
-def _value_text(value: object) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, list):
-        return ", ".join(map(str, value)) or "—"
-    return str(value)
+def _stage_work(run: BenchRun, unit: Unit, latest: BenchRun | None) -> StageWork | None:
+    """The stage's checklist and Finish, on the result of the latest run of the unit's stage,
+    when this person may finish it: a passed run leads straight on."""
+    current = latest is not None and latest.id == run.id and run.stage == unit.stage
+    can = traveler.unit_actions(unit.state, current_user.role_enum)
+    return stage_work.build(unit, current_user) if current and can.finish else None
 
 
-@bp.app_template_filter("fc_value")
-def fc_value(value: object) -> str:
-    return _value_text(value)
+def run_start_url(serial: str, kind: RunKind) -> str:
+    """The page that starts a run of `kind` on the unit."""
+    if kind is RunKind.MOTORS:
+        return url_for("fc.motors", serial=serial)
+    return url_for("fc.new_run", serial=serial, kind=kind.value)
 
 
-@bp.route("/runs/<int:run_id>")
+def evidence_links(serial: str) -> dict[Evidence, str]:
+    """Where a person starts the run each run-made evidence comes from, for this unit."""
+    return {evidence: run_start_url(serial, kind) for evidence, kind in EVIDENCE_RUN.items()}
+
+
+@bp.route("/runs/<id:run_id>")
 @login_required
 def run(run_id: int):
     found = _run(run_id)
     unit = found.unit
-    latest = bench_runs.latest_run(unit, found.kind)
+    latest = bench_runs.latest_run(unit, found.run_kind)
     offer_rework = (
-        found.verdict == "fail"
-        and found.kind == BENCH
+        found.run_verdict is Verdict.FAIL
+        and found.run_kind is RunKind.BENCH
         and unit.stage == Stage.BENCH_TEST
-        and unit.status == "active"
+        and unit.status == Status.ACTIVE
         and latest is not None
         and latest.id == found.id
     )
+    work = _stage_work(found, unit, latest)
+    finish_form = FinishForm(formdata=None)
+    finish_form.version.data = str(unit.version)
     return render_template(
         "fc/run.html",
         run=found,
         unit=unit,
+        page=run_summary.run_page(found),
         latest=latest,
         rework_form=_rework_form(found) if offer_rework else None,
-        view={"reasons": [Reason.FAILED_BENCH_TEST.value, Reason.OTHER.value]},
+        view={"reasons": [Reason.FAILED_BENCH_TEST.value, Reason.OTHER.value], "work": work},
+        finish_form=finish_form,
+        checked=frozenset(),
+        evidence_links=evidence_links(unit.serial),
+        next_run_url=run_start_url(unit.serial, work.main_run) if work and work.main_run else None,
     )
 
 
-@bp.route("/runs/<int:run_id>/transcript.txt")
+@bp.route("/runs/<id:run_id>/transcript.txt")
 @login_required
 def transcript(run_id: int):
     found = _run(run_id)
@@ -291,8 +309,6 @@ def runs(serial: str):
 
 
 # The motor check -------------------------------------------------------------------------
-#: Motors a drone type of the workshop has (quads); the board refuses a motor it lacks.
-MOTOR_COUNT = 4
 PROPELLERS_ON = _l("Confirm first that the propellers are off.")
 
 
@@ -300,14 +316,14 @@ PROPELLERS_ON = _l("Confirm first that the propellers are off.")
 @login_required
 def motors(serial: str):
     unit = _unit(serial)
-    if away := _elsewhere(unit, MOTORS):
+    if away := _elsewhere(unit, RunKind.MOTORS):
         return away
     return render_template(
         "fc/motors.html",
         unit=unit,
         form=MotorSpinForm(formdata=None),
         ports=ports.list_ports(),
-        motors=range(1, MOTOR_COUNT + 1),
+        motors=range(1, motor_checks.MOTOR_COUNT + 1),
         max_throttle=MAX_THROTTLE_PERCENT,
         seconds=DEFAULT_SECONDS,
     )
@@ -324,7 +340,7 @@ def spin(serial: str):
     try:
         port = ports.get_port(int(required(form.port.data)))
         job = fc_jobs.runner().start(
-            MOTORS, unit, port, current_user, motor=int(required(form.motor.data))
+            RunKind.MOTORS, unit, port, current_user, motor=int(required(form.motor.data))
         )
     except ServiceError as error:
         return jsonify(error=str(error.message)), error.status_code
@@ -351,7 +367,7 @@ def record_motors(serial: str):
     unit = _unit(serial)
     form = FlaskForm()  # CSRF only: the answers are one pair of fields per motor spun
     answers = {}
-    for motor in range(1, MOTOR_COUNT + 1):
+    for motor in range(1, motor_checks.MOTOR_COUNT + 1):
         job_id = request.form.get(f"job-{motor}", "")
         direction = request.form.get(f"direction-{motor}", "")
         if job_id and direction in ("ok", "reversed"):
@@ -364,39 +380,3 @@ def record_motors(serial: str):
         flash(str(error.message), "error")
         return redirect(url_for("fc.motors", serial=unit.serial))
     return redirect(url_for("fc.run", run_id=run.id))
-
-
-# Reading a golden configuration from a board known to be good (the admin's golden page) ----
-@bp.app_template_global()
-def fc_read_steps() -> tuple[str, ...]:
-    return READ_STEPS
-
-
-@bp.route("/admin/types/<int:type_id>/golden/read", methods=["POST"])
-@roles_required(Role.ADMIN)
-def read_golden(type_id: int):
-    form = StartRunForm()
-    if not form.validate_on_submit():
-        return jsonify(error=field_errors(form)), 400
-    try:
-        drone_type = drone_types.get_type(type_id)
-        job = fc_jobs.runner().start_read(drone_type, ports.get_port(int(required(form.port.data))))
-    except ServiceError as error:
-        return jsonify(error=str(error.message)), error.status_code
-    return jsonify(_job_state(job)), 202
-
-
-@bp.route("/admin/types/<int:type_id>/golden/read/<job_id>", methods=["POST"])
-@roles_required(Role.ADMIN)
-def save_read_golden(type_id: int, job_id: str):
-    try:
-        if not FlaskForm().validate_on_submit():
-            raise Invalid(_l("The page expired; reload it and try again."))
-        saved = fc_jobs.runner().save_read(drone_types.get_type(type_id), job_id, current_user)
-    except ServiceError as error:
-        flash(str(error.message), "error")
-    else:
-        flash(
-            _("Golden configuration saved as version %(number)d.", number=saved.number), "success"
-        )
-    return redirect(url_for("admin.golden", type_id=type_id))

@@ -6,6 +6,7 @@ from io import BytesIO
 from flask import (
     Blueprint,
     Response,
+    abort,
     render_template,
     request,
     send_file,
@@ -17,14 +18,16 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional
 
+from workshop.forms import LIST_MAX, SCAN_MAX
 from workshop.labels import STOCKS, LabelContent, Stock, render_bitmap, render_pdf, render_svg
 from workshop.labels.fonts import FONT_DIR
 from workshop.labels.layouts import layout_for
 from workshop.models import Unit
 from workshop.services import labels, places, recall, units
 from workshop.services.errors import ServiceError
+from workshop.validators import PlainText
 from workshop.views.access import roles_required
 from workshop.views.form_errors import field_errors
 from workshop.workflow import Role
@@ -43,10 +46,14 @@ KINDS = {
 
 class LabelBatchForm(FlaskForm):
     kind = RadioField(_l("Labels for"), choices=list(KINDS.items()), default="today")
-    serials = TextAreaField(_l("Serials, one per line or scanned"), validators=[Length(max=20000)])
-    first = StringField(_l("From serial"), validators=[Length(max=300)])
-    last = StringField(_l("To serial"), validators=[Length(max=300)])
-    lots = TextAreaField(_l("Lot codes, one per line"), validators=[Length(max=20000)])
+    serials = TextAreaField(
+        _l("Serials, one per line or scanned"), validators=[PlainText(LIST_MAX, multiline=True)]
+    )
+    first = StringField(_l("From serial"), validators=[PlainText(SCAN_MAX, multiline=True)])
+    last = StringField(_l("To serial"), validators=[PlainText(SCAN_MAX, multiline=True)])
+    lots = TextAreaField(
+        _l("Lot codes, one per line"), validators=[PlainText(LIST_MAX, multiline=True)]
+    )
     site = SelectField(_l("Site"), coerce=int, validators=[Optional()])
     stock = SelectField(_l("Label stock"), validators=[InputRequired()])
     start = IntegerField(
@@ -122,27 +129,44 @@ def unit_print(serial: str):
 def _print_page(
     contents: list[LabelContent], stock: Stock, start: int, title: str, back: str
 ) -> str:
-    """The browser's print page: a page per label, or the A4 sheets with labels in place."""
-    label = layout_for(stock)
+    """The browser's print page: a page per label, or the A4 sheets with labels in place.
+
+    Each label is (its sheet position, its SVG); position 0 is a label that is its own page.
+    Sizes and positions come from the stock's stylesheet (stock_css), not from style
+    attributes, which the Content-Security-Policy refuses.
+    """
     sheet = stock.sheet
-    pages: list[list[tuple[float, float, str]]] = []
+    pages: list[list[tuple[int, str]]] = []
     if sheet is None:
-        pages = [[(0.0, 0.0, render_svg(content, stock))] for content in contents]
+        pages = [[(0, render_svg(content, stock))] for content in contents]
     else:
         for content, (page, position) in zip(
             contents, sheet.positions(len(contents), start), strict=True
         ):
             if page == len(pages):
                 pages.append([])
-            pages[page].append((*sheet.origin(position), render_svg(content, stock)))
-    return render_template(
-        "labels/print.html",
-        pages=pages,
+            pages[page].append((position, render_svg(content, stock)))
+    return render_template("labels/print.html", pages=pages, stock=stock, title=title, back=back)
+
+
+@bp.route("/labels/stocks/<stock_id>.css")
+@login_required
+def stock_css(stock_id: str):
+    """The print page's size and label positions for one stock: `@page` is the stock (or its
+    sheet), `.at-N` places the label at sheet position N."""
+    stock = STOCKS.get(stock_id)
+    if stock is None:
+        abort(404)
+    sheet = stock.sheet
+    label = layout_for(stock)
+    positions = [(n, *sheet.origin(n)) for n in range(1, sheet.per_page + 1)] if sheet else []
+    css = render_template(
+        "labels/stock.css",
         page_width=sheet.page_width_mm if sheet else label.width,
         page_height=sheet.page_height_mm if sheet else label.height,
-        title=title,
-        back=back,
+        positions=positions,
     )
+    return Response(css, mimetype="text/css")
 
 
 @bp.route("/lots/<code>/label/print")

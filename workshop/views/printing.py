@@ -45,6 +45,7 @@ def _settings_form(**kwargs) -> LabelSettingsForm:
         default_printer=str(now.default_printer_id or ""),
         auto_print=now.auto_print,
         badge_needs_pin=now.badge_needs_pin,
+        passport_shows_receiver=now.passport_shows_receiver,
         **kwargs,
     )
     form.default_stock.choices = _stock_choices()
@@ -96,6 +97,7 @@ def label_settings():
                     if form.default_printer.data
                     else None,
                     badge_needs_pin=form.badge_needs_pin.data,
+                    passport_shows_receiver=form.passport_shows_receiver.data,
                 ),
                 current_user,
             )
@@ -134,7 +136,7 @@ def add_printer():
     return redirect(url_for("printing.label_settings"))
 
 
-@bp.route("/admin/printers/<int:printer_id>", methods=["POST"])
+@bp.route("/admin/printers/<id:printer_id>", methods=["POST"])
 @roles_required(Role.ADMIN)
 def edit_printer(printer_id: int):
     form = _printer_form(prefix=f"p{printer_id}")
@@ -150,7 +152,7 @@ def edit_printer(printer_id: int):
     return redirect(url_for("printing.label_settings"))
 
 
-@bp.route("/admin/printers/<int:printer_id>/remove", methods=["POST"])
+@bp.route("/admin/printers/<id:printer_id>/remove", methods=["POST"])
 @roles_required(Role.ADMIN)
 def remove_printer(printer_id: int):
     if not FlaskForm().validate_on_submit():
@@ -220,15 +222,21 @@ def _send_stock_label(back: str, send):
     return redirect(back)
 
 
+#: How often the print jobs page looks again while a job is on its way.
+FOLLOW_SECONDS = 3
+
+
 @bp.route("/print-jobs")
 @login_required
 def jobs():
+    recent = printing.recent_jobs()
+    follow = FOLLOW_SECONDS if any(job.pending for job in recent) else None
     return render_template(
-        "printing/jobs.html", jobs=printing.recent_jobs(), retry_form=FlaskForm()
+        "printing/jobs.html", jobs=recent, retry_form=FlaskForm(), follow_seconds=follow
     )
 
 
-@bp.route("/print-jobs/<int:job_id>/retry", methods=["POST"])
+@bp.route("/print-jobs/<id:job_id>/retry", methods=["POST"])
 @login_required
 def retry(job_id: int):
     if not FlaskForm().validate_on_submit():

@@ -18,7 +18,10 @@ bp = Blueprint("review", __name__, url_prefix="/review")
 @bp.route("/")
 @roles_required(Role.REVIEWER)
 def queue():
-    return render_template("review/queue.html", units=review.review_queue())
+    waiting = review.review_queue()
+    return render_template(
+        "review/queue.html", units=waiting, worked_on=review.worked_on(current_user, waiting)
+    )
 
 
 @bp.route("/<serial:serial>")
@@ -61,4 +64,5 @@ def reject(serial: str):
         lambda unit: review.sign_off(unit, current_user, Action.REJECT, rework_input(form)),
         _("Rejected; the unit is back for rework."),
         template="review/show.html",
+        category="warning",
     )

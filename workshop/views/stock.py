@@ -46,7 +46,7 @@ def scanned_code(raw: str, kind: scan.Kind) -> str:
     if found is not None and found.kind is kind:
         return found.key
     if found is not None and kind is scan.Kind.PLACE and found.kind is scan.Kind.BIN:
-        return places.place_of_bin(int(found.key)).code if int(found.key) < 2**31 else raw
+        return places.place_of_bin(int(found.key)).code
     return " ".join(raw.split()).upper()
 
 
@@ -235,7 +235,7 @@ def place(code: str):
     )
 
 
-@bp.route("/bins/<int:number>")
+@bp.route("/bins/<id:number>")
 @login_required
 def bin_label(number: int):
     """A bin label printed before places existed: the place it names now."""

@@ -70,7 +70,7 @@ def parts_page():
     return redirect(url_for("stock_admin.parts_page"))
 
 
-@bp.route("/parts/<int:part_id>", methods=["POST"])
+@bp.route("/parts/<id:part_id>", methods=["POST"])
 @roles_required(Role.ADMIN)
 def edit_part(part_id: int):
     form = CataloguePartForm(prefix=f"p{part_id}")
@@ -154,7 +154,7 @@ def add_place():
     return redirect(url_for("stock_admin.places_page"))
 
 
-@bp.route("/sites/<int:site_id>/rename", methods=["POST"])
+@bp.route("/sites/<id:site_id>/rename", methods=["POST"])
 @roles_required(Role.ADMIN)
 def rename_site(site_id: int):
     return _rename(lambda name: places.rename_site(site_id, name, current_user))
@@ -256,7 +256,7 @@ def discrepancies():
     )
 
 
-@bp.route("/discrepancies/<int:entry_id>/settle", methods=["POST"])
+@bp.route("/discrepancies/<id:entry_id>/settle", methods=["POST"])
 @roles_required(Role.ADMIN)
 def settle(entry_id: int):
     if not FlaskForm().validate_on_submit():

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -25,10 +26,12 @@ from workshop.forms import (
     FinishForm,
     GiveBackForm,
     PartForm,
+    ReturnDecisionForm,
+    ReturnForm,
     ReworkForm,
     SalvageForm,
     StatusForm,
-    VersionedForm,
+    loss_form,
     required,
 )
 from workshop.models import Lot, Unit
@@ -47,6 +50,7 @@ from workshop.services.errors import ServiceError
 from workshop.services.salvage import SalvagedPart
 from workshop.services.stages import StageInput
 from workshop.views.access import roles_required
+from workshop.views.fc import evidence_links
 from workshop.views.form_errors import field_errors
 from workshop.views.stock import scanned_code
 from workshop.workflow import Action, Role
@@ -65,15 +69,17 @@ def _forms() -> dict[str, FlaskForm]:
         "status_form": StatusForm(formdata=None, prefix="status"),
         "part_form": PartForm(formdata=None, prefix="part"),
         "delivery_form": DeliveryForm(formdata=None, prefix="deliver"),
-        "back_form": ReworkForm(formdata=None, prefix="back"),
         "approve_form": ApproveForm(formdata=None, prefix="approve"),
         "reject_form": ReworkForm(formdata=None, prefix="reject"),
+        "return_form": ReturnForm(formdata=None, prefix="return"),
+        "decision_form": ReturnDecisionForm(formdata=None, prefix="decide"),
+        "lost_form": loss_form(Action.MARK_LOST, "lost", formdata=None),
+        "destroyed_form": loss_form(Action.MARK_DESTROYED, "destroyed", formdata=None),
     }
 
 
-def render_unit(
-    serial: str, template: str = "units/show.html", status: int = 200, **forms: FlaskForm
-):
+def unit_context(serial: str, **forms: FlaskForm) -> dict[str, Any]:
+    """What the unit page and its parts (the stage's work, the kitting list) are drawn from."""
     unit = traveler.load(serial)
     view = traveler.build(unit, current_user)
     context = _forms() | forms
@@ -81,12 +87,26 @@ def render_unit(
     for form in context.values():
         if hasattr(form, "version"):
             form.version.data = str(unit.version)
+    # A unit is most often brought back by the unit it was handed over to.
+    brought_by = context["return_form"].receiver_code
+    if view.can.record_return and not brought_by.data:
+        brought_by.data = unit.deliveries[-1].receiver_code
     # A refused finish shows the page again with the volunteer's ticks still in place.
     checked = _checked_items() if request.method == "POST" else frozenset()
-    printers = printing.active_printers()  # the "print on" buttons, one per printer
-    return render_template(
-        template, unit=unit, view=view, checked=checked, printers=printers, **context
-    ), status
+    return context | {
+        "unit": unit,
+        "view": view,
+        "checked": checked,
+        "printers": printing.active_printers(),  # the "print on" buttons, one per printer
+        "evidence_links": evidence_links(unit.serial),
+        "recent_receivers": delivery.recent_receiver_codes() if view.can.deliver else [],
+    }
+
+
+def render_unit(
+    serial: str, template: str = "units/show.html", status: int = 200, **forms: FlaskForm
+):
+    return render_template(template, **unit_context(serial, **forms)), status
 
 
 @bp.route("/u/<serial:serial>")
@@ -106,9 +126,13 @@ def act_on_unit(
     change: Callable[[Unit], object],
     done: str | None,
     template: str = "units/show.html",
+    category: str = "success",
 ):
     """Validate `form`, run `change(unit)`; on refusal show the page again with the reason.
-    `done` is said on success, unless `change` said something of its own (None)."""
+
+    `done` is said on success, unless `change` said something of its own (None); `category`
+    colours it: a unit sent back is no success.
+    """
     try:
         unit = units.get_unit(serial)
     except ServiceError:
@@ -122,7 +146,7 @@ def act_on_unit(
         flash(str(error.message), "error")
         return render_unit(unit.serial, template, status=error.status_code, **{form_name: form})
     if done is not None:
-        flash(done, "success")
+        flash(done, category)
     return redirect(url_for("units.show", serial=unit.serial))
 
 
@@ -169,6 +193,7 @@ def fail(serial: str):
         "fail_form",
         lambda unit: stages.fail_stage(unit, current_user, rework_input(form)),
         _("Stage failed; the unit is back for rework."),
+        category="warning",
     )
 
 
@@ -215,56 +240,13 @@ def change_status(serial: str, action: str):
         if lots:
             announce_salvage(lots)
 
-    return act_on_unit(serial, form, "status_form", change, messages[Action(action)])
-
-
-@bp.route("/u/<serial:serial>/parts", methods=["POST"])
-@login_required
-def record_part(serial: str):
-    form = PartForm(prefix="part")
-
-    def change(unit: Unit) -> None:
-        part = units.record_part(
-            unit,
-            int(required(form.bom_item.data)),
-            required(form.code.data),
-            current_user,
-            int(required(form.version.data)),
-        )
-        if others := units.also_in(part):
-            # A lot code on many units is normal; a serial on two is a wrong scan.
-            flash(
-                _(
-                    "%(code)s is also recorded on %(units)s: fine for a lot code, "
-                    "a wrong scan for a serial number.",
-                    code=part.code,
-                    units=", ".join(others[:5]) + (" …" if len(others) > 5 else ""),
-                ),
-                "info",
-            )
-
-    return act_on_unit(serial, form, "part_form", change, _("Part recorded."))
-
-
-@bp.route("/u/<serial:serial>/parts/<int:part_id>/remove", methods=["POST"])
-@login_required
-def remove_part(serial: str, part_id: int):
-    form = VersionedForm(prefix="part")
-    # Without a destination the piece stays in the unit (a wrong scan); with one it goes back
-    # to its lot or to waste.
-    destination = request.form.get("part-destination") or None
     return act_on_unit(
         serial,
         form,
-        "part_form",
-        lambda unit: units.remove_part(
-            unit, part_id, current_user, int(required(form.version.data)), destination
-        ),
-        {
-            None: _("Part removed from the unit."),
-            "lot": _("Part taken out and returned to its lot."),
-            "waste": _("Part taken out to waste."),
-        }.get(destination, _("Part removed from the unit.")),
+        "status_form",
+        change,
+        messages[Action(action)],
+        category="success" if action == Action.RELEASE else "warning",
     )
 
 
@@ -315,22 +297,24 @@ def deliver(serial: str):
     )
 
 
-@bp.route("/u/<serial:serial>/take-back", methods=["POST"])
-@roles_required(Role.ADMIN)
-def take_back(serial: str):
-    form = ReworkForm(prefix="back")
-    return act_on_unit(
-        serial,
-        form,
-        "back_form",
-        lambda unit: delivery.take_back(unit, current_user, rework_input(form)),
-        _("Taken back for repair."),
-    )
-
-
 @bp.route("/photos/<name>")
 @login_required
 def photo(name: str):
     if not name.replace(".thumb", "").removesuffix(".jpg").isalnum():
         abort(404)
     return send_from_directory(Path(photos.photo_dir()), name, max_age=86400)
+
+
+@bp.route("/u/<serial:serial>/salvage", methods=["POST"])
+@login_required
+def salvage_parts(serial: str):
+    """Salvage good parts of a unit scrapped earlier."""
+    form = SalvageForm(prefix="salvage")
+
+    def change(unit: Unit) -> None:
+        lots = salvage.salvage_unit(
+            unit, current_user, salvaged_parts(unit), salvage_place(form.place.data)
+        )
+        announce_salvage(lots)
+
+    return act_on_unit(serial, form, "salvage_form", change, None)

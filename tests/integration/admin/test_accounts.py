@@ -132,7 +132,7 @@ def test_a_coordinator_cannot_take_away_their_own_admin_rights(app, client, coor
     before = database_state()
     for form in (_edit(coordinator, "volunteer", True), _edit(coordinator, "admin", False)):
         response = post(client, f"/admin/users/{coordinator.id}", form, follow_redirects=True)
-        assert "You cannot take away your own admin rights." in text(response)
+        assert "You cannot take away your own coordinator rights." in text(response)
     assert database_state() == before
 
 

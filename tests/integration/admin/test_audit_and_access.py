@@ -9,9 +9,11 @@ import sqlalchemy as sa
 
 from tests.helpers import login, make_unit, make_user, pass_checks, post, reload, required_ids
 from tests.integration.support import (
+    decision_form,
     delivery_form,
     english,
     finish,
+    return_form,
     rework_form,
     status_form,
     text,
@@ -94,8 +96,16 @@ def test_the_audit_log_shows_every_change_who_and_before_and_after(app, client):
     assert (
         post(
             client,
-            f"/u/{unit.serial}/take-back",
-            rework_form("back", reload(unit).version, "wrong_firmware"),
+            f"/u/{unit.serial}/return",
+            return_form(reload(unit).version, "firmware", "ALFA-1"),
+        ).status_code
+        == 302
+    )
+    assert (
+        post(
+            client,
+            f"/u/{unit.serial}/return/repair",
+            decision_form(reload(unit).version, "flashing"),
         ).status_code
         == 302
     )
@@ -119,7 +129,8 @@ def test_the_audit_log_shows_every_change_who_and_before_and_after(app, client):
         "unit.finish",
         "unit.approve",
         "unit.deliver",
-        "unit.take_back",
+        "unit.return",
+        "unit.repair",
     ]
     page = text(client.get("/admin/audit", query_string={"key": unit.serial.lower()}))
     body = page[page.index("<tbody>") : page.index("</tbody>")]
@@ -138,7 +149,8 @@ def test_the_audit_log_shows_every_change_who_and_before_and_after(app, client):
         "Koordynator",
         "approved",
         "handed over",
-        "took back for repair",
+        "recorded a return",
+        "sent for repair",
         "ALFA-1",
     ):
         assert words in joined, words

@@ -12,7 +12,7 @@ from tests.integration.stock_support import quad
 from tests.integration.support import database_state, english, text
 from workshop.extensions import db
 from workshop.models import Lot
-from workshop.services import buildable, kitting, parts, units
+from workshop.services import buildable, draws, parts, units
 from workshop.services.drone_types import BomLine
 
 
@@ -68,7 +68,7 @@ def test_units_being_kitted_hold_what_they_still_need(network):
     lot = db.session.scalar(
         sa.select(Lot).where(Lot.part_id == motors.part_id, Lot.place_id == shop.id)
     )
-    kitting.draw(started, motors.id, lot.code, 4, volunteer, started.version)
+    draws.draw(started, motors.id, lot.code, 4, volunteer, started.version)
     assert by_type()["Quad Q7"][1][0].buildable == 2
 
 
@@ -143,7 +143,7 @@ def test_a_draw_without_a_lot_waits_for_the_coordinator_until_settled(network, c
     volunteer = make_user()
     unit = units.create_unit(seven.id, volunteer, site_id=shop.site_id)
     motors = next(item for item in seven.bom if item.name == "Motor 2807")
-    entry = kitting.draw_without_lot(
+    entry = draws.draw_without_lot(
         unit, motors.id, 4, "unlabelled box on the bench", volunteer, unit.version
     )
     page = text(client.get("/stock/discrepancies"))

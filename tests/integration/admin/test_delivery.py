@@ -1,5 +1,6 @@
-"""Handing an approved unit over to a receiving unit, and taking it back in for repair."""
+"""Handing an approved unit over to a receiving unit (what follows in the field: test_returns)."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from tests.integration.support import (
     database_state,
     delivery_form,
     english,
-    rework_form,
+    return_form,
     text,
 )
 from workshop.extensions import db
@@ -48,7 +49,7 @@ def test_an_approved_unit_is_handed_over_with_code_date_and_who(app, client, coo
     assert event.before["stage"] == "approved" and event.after["stage"] == "delivered"
     page = text(client.get(f"/u/{unit.serial}"))
     assert "Delivered" in page and "BRAVO-7" in page and coordinator.name in page
-    assert "Take back for repair" in page and "Record the handover" not in page
+    assert "Record a return" in page and "Record the handover" not in page
 
 
 @pytest.mark.parametrize(
@@ -88,7 +89,7 @@ def test_only_an_approved_unit_can_be_handed_over(app, client, coordinator):
 
 
 @pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.REVIEWER])
-def test_only_a_coordinator_hands_over_or_takes_back(app, client, role):
+def test_only_a_coordinator_hands_over(app, client, role):
     unit = approved_unit()
     login(client, make_user(role))
     english(client)
@@ -96,42 +97,7 @@ def test_only_a_coordinator_hands_over_or_takes_back(app, client, role):
     before = database_state()
     response = post(client, f"/u/{unit.serial}/deliver", delivery_form(unit.version))
     assert response.status_code == 403 and "Your role may not open this page." in text(response)
-    response = post(
-        client, f"/u/{unit.serial}/take-back", rework_form("back", unit.version, "short")
-    )
-    assert response.status_code == 403
     assert database_state() == before
-
-
-@pytest.mark.parametrize(
-    ("reason", "stage", "target"),
-    [
-        ("wrong_firmware", "", "flashing"),
-        ("cold_joint", "", "soldering"),
-        ("other", "bench_test", "bench_test"),
-    ],
-)
-def test_a_delivered_unit_taken_back_for_repair_opens_rework(
-    app, client, coordinator, reason, stage, target
-):
-    unit = approved_unit()
-    assert post(client, f"/u/{unit.serial}/deliver", delivery_form(unit.version)).status_code == 302
-    unit = reload(unit)
-    response = post(
-        client,
-        f"/u/{unit.serial}/take-back",
-        rework_form("back", unit.version, reason, stage, "video drops out"),
-    )
-    assert response.status_code == 302
-    unit = reload(unit)
-    assert (unit.stage, unit.status, unit.rework) == (target, "active", True)
-    delivery = unit.deliveries[-1]
-    assert delivery.returned_at is not None and delivery.return_reason == reason
-    event = audit_events(unit.serial, "unit.take_back")[-1]
-    assert event.before["stage"] == "delivered" and event.after["stage"] == target
-    assert event.after["text"] == "video drops out"
-    page = text(client.get(f"/u/{unit.serial}"))
-    assert "returned for repair" in page and "Rework" in page
 
 
 def test_a_delivered_unit_cannot_be_built_on_or_handed_over_again(app, client, coordinator):
@@ -143,10 +109,6 @@ def test_a_delivered_unit_cannot_be_built_on_or_handed_over_again(app, client, c
     assert response.status_code == 403
     response = post(client, f"/u/{unit.serial}/finish", {"version": str(unit.version)})
     assert response.status_code == 403 and "signed off and frozen" in text(response)
-    response = post(
-        client, f"/u/{unit.serial}/take-back", rework_form("back", unit.version, "other")
-    )
-    assert response.status_code == 403 and "Write a few words about the reason." in text(response)
     assert database_state() == before
 
 
@@ -155,13 +117,29 @@ def test_a_stale_handover_page_gets_the_conflict_message(app, client, coordinato
     stale = unit.version
     assert post(client, f"/u/{unit.serial}/deliver", delivery_form(stale)).status_code == 302
     unit = reload(unit)
-    assert (
-        post(
-            client, f"/u/{unit.serial}/take-back", rework_form("back", unit.version, "short")
-        ).status_code
-        == 302
-    )
+    assert post(client, f"/u/{unit.serial}/return", return_form(unit.version)).status_code == 302
     before = database_state()
     response = post(client, f"/u/{unit.serial}/deliver", delivery_form(stale))
     assert response.status_code == 409 and "Someone else changed this unit" in text(response)
     assert database_state() == before
+
+
+def test_the_handover_offers_the_receiving_units_handed_over_to_last(app, client, coordinator):
+    for code in ("ALPHA-1", "BRAVO-7", "ALPHA-1", "CHARLIE-3"):
+        unit = approved_unit()
+        post(client, f"/u/{unit.serial}/deliver", delivery_form(unit.version, code))
+    unit = approved_unit()
+
+    page = text(client.get(f"/u/{unit.serial}"))
+
+    offered = re.findall(r'<button type="button" class="recent-code" data-code="([^"]+)">', page)
+    assert offered == ["CHARLIE-3", "ALPHA-1", "BRAVO-7"]  # each once, the latest first
+    assert 'data-fills="deliver-receiver_code"' in page
+
+
+def test_no_recent_code_offers_no_buttons_and_the_code_is_typed(app, client, coordinator):
+    unit = approved_unit()
+
+    page = text(client.get(f"/u/{unit.serial}"))
+
+    assert "recent-code" not in page and 'name="deliver-receiver_code"' in page

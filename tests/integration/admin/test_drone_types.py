@@ -119,7 +119,8 @@ def test_retiring_a_drone_type_hides_it_from_the_bench(app, client, coordinator)
         ({"name": ""}, "This field is required."),
         ({"prefix": "T7"}, "Another drone type already uses this name or prefix."),
         ({"name": "Existing"}, "Another drone type already uses this name or prefix."),
-        ({"bom": "0 x Frame"}, "Bill of materials, line 1 is not"),
+        ({"bom": "0 x Frame"}, "Bill of materials, line 1: the quantity is a whole number"),
+        ({"bom": "Frame\n" + "x" * 121}, "Bill of materials, line 2 is not"),
         ({"checklist_kitting": "x" * 201}, "A checklist item is at most 200 characters."),
     ],
 )

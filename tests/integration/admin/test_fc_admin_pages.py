@@ -7,6 +7,7 @@ from io import BytesIO
 import sqlalchemy as sa
 
 from firmware_checks.limits import DEFAULT_LIMITS, limits_from_mapping
+from firmware_checks.run_document import RunDocument, RunKind
 from firmware_checks.simulator import diff_all_text
 from tests.helpers import (
     make_drone_type,
@@ -235,8 +236,8 @@ def test_the_coordinator_decides_a_conflict_on_its_page(app, client, coordinator
     # The same board read on the first unit: that unit's own board is another one.
     run = bench_runs.record_run(
         first.serial,
-        _document_for(swapped_board),
-        kind="bench",
+        RunDocument.from_json(_document_for(swapped_board)),
+        kind=RunKind.BENCH,
         actor=volunteer,
         station=None,
         limits_version_id=None,

@@ -1,4 +1,5 @@
-"""Migration 0010 (stock) on a database that already holds units with tracked parts."""
+"""Migration 0010 (stock) on a database at 0009 that already holds units with tracked parts, one
+of them handed over, brought back and under repair."""
 
 from pathlib import Path
 
@@ -23,7 +24,8 @@ def _sql(statement: str, **values) -> list:
 
 def _seed_before_the_upgrade() -> None:
     """Two drone types whose bills share parts under differently written names, one bill naming
-    a part twice, and units with tracked part codes, written in plain SQL at revision 0005."""
+    a part twice, units with tracked part codes, and a unit back from the field in repair, with
+    a checklist item tied to the parts scanned, written in plain SQL at revision 0009."""
     _sql(
         "INSERT INTO users (name, role, pin_hash, active, created_at) "
         "VALUES ('Sokil', 'volunteer', 'x', true, '2026-01-01')"
@@ -58,6 +60,22 @@ def _seed_before_the_upgrade() -> None:
             s=serial,
             t=type_id,
         )
+    # The 10" was handed over, came back without video and is in repair.
+    _sql("UPDATE units SET repair = true WHERE id = 2")
+    _sql(
+        "INSERT INTO deliveries (unit_id, receiver_code, delivered_on, handed_over_by_id, "
+        "recorded_at) VALUES (2, 'BRAVO-7', '2026-01-02', 1, '2026-01-02')"
+    )
+    _sql(
+        "INSERT INTO returns (unit_id, delivery_id, receiver_code, returned_on, reason, "
+        "reason_text, notes, recorded_by_id, recorded_at, outcome, repair_stage, outcome_text, "
+        "decided_by_id, decided_at) VALUES (2, 1, 'BRAVO-7', '2026-01-05', 'no_video', '', '', "
+        "1, '2026-01-05', 'repair', 'soldering', '', 1, '2026-01-05')"
+    )
+    _sql(
+        "INSERT INTO checklist_items (drone_type_id, stage, text, required, position, evidence) "
+        "VALUES (1, 'kitting', 'Серійні номери відскановано', true, 0, 'parts_scanned')"
+    )
     # A camera on the 7", an ESC on the 10", and a screw code recorded against the second
     # (merged) screw line of the 7".
     for unit_id, item_id, code in ((1, 2, "CAM-0001"), (2, 7, "ESC-0042"), (1, 4, "SCREWS-9")):
@@ -76,7 +94,7 @@ def test_bom_lines_become_parts_units_keep_their_history_and_downgrading_undoes_
         _reset_postgres(url)
     app = _test_app(url or f"sqlite:///{(tmp_path / 'old.sqlite').as_posix()}", tmp_path)
     with app.app_context():
-        upgrade(revision="0005")
+        upgrade(revision="0009")
         _seed_before_the_upgrade()
 
         upgrade()
@@ -126,12 +144,18 @@ def test_bom_lines_become_parts_units_keep_their_history_and_downgrading_undoes_
             ("L", 0),
             ("P", 6),
         ]
-        assert _sql("SELECT serial, site_id, version FROM units ORDER BY id") == [
-            ("FPV7-2026-00001", None, 2),
-            ("FPV10-2026-00001", None, 2),
+        assert _sql("SELECT serial, site_id, version, repair FROM units ORDER BY id") == [
+            ("FPV7-2026-00001", None, 2, False),
+            ("FPV10-2026-00001", None, 2, True),
         ]
+        # What issue 10 and 13 added is untouched: the return, the handover, the evidence.
+        assert _sql("SELECT unit_id, delivery_id, outcome, repair_stage FROM returns") == [
+            (2, 1, "repair", "soldering")
+        ]
+        assert _sql("SELECT unit_id, receiver_code FROM deliveries") == [(2, "BRAVO-7")]
+        assert _sql("SELECT evidence FROM checklist_items") == [("parts_scanned",)]
 
-        downgrade(revision="0005")
+        downgrade(revision="0009")
 
         assert not NEW_TABLES & set(sa.inspect(db.engine).get_table_names())
         assert _sql("SELECT id, name, quantity, tracked FROM bom_items ORDER BY id") == [
@@ -148,5 +172,7 @@ def test_bom_lines_become_parts_units_keep_their_history_and_downgrading_undoes_
             ("SCREWS-9", 3),
         ]
         assert _sql("SELECT count(*) FROM serial_counters WHERE year = 0") == [(0,)]
+        assert _sql("SELECT unit_id, outcome FROM returns") == [(2, "repair")]
+        assert _sql("SELECT id, repair FROM units ORDER BY id") == [(1, False), (2, True)]
         db.session.remove()
         db.engine.dispose()

@@ -101,7 +101,8 @@ def test_the_coordinator_adds_and_changes_parts_and_a_rename_reaches_every_bill(
         ({"new-low_stock": "-1"}, "a whole number from 0 to 100000 is needed, not “-1”."),
         ({"new-measure": "kg"}, "Not a valid choice"),
         ({"new-name": "esc"}, "The catalogue already has the part “ESC”."),
-        ({"new-category": "x" * 61}, "Field cannot be longer than 60 characters."),
+        ({"new-category": "x" * 61}, "at most 60 characters"),
+        ({"new-name": "Motor\x00 2807"}, "control character"),
     ],
 )
 def test_a_bad_part_is_refused_and_changes_nothing(app, client, coordinator, changes, says):

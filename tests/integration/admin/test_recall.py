@@ -10,13 +10,13 @@ from tests.integration.stock_support import open_shop
 from tests.integration.support import text
 from workshop.extensions import db
 from workshop.models import Delivery, Unit
-from workshop.services import kitting, stages, stock_moves, units
+from workshop.services import draws, stages, stock_moves, units
 from workshop.services.stages import StageInput
 from workshop.workflow import Action
 
 
 def kit_from(unit: Unit, line: int, code: str, quantity: int, who) -> None:
-    kitting.draw(unit, line, code, quantity, who, unit.version)
+    draws.draw(unit, line, code, quantity, who, unit.version)
 
 
 def test_a_lots_page_lists_every_unit_that_drew_from_its_receipt(app, client, coordinator):

@@ -76,7 +76,8 @@ def test_a_default_printer_prints_the_new_lots_label_at_once(shelf, client, coor
         (received,) = listener.wait_for(1)
     lot = db.session.scalars(sa.select(Lot)).one()
     assert decoded(zpl_label(received)) == [f"http://192.168.1.10:5000/lots/{lot.code}"]
-    assert "Label sent to Zebra." in text(client.get(response.headers["Location"]))
+    # The page did not wait for the printer: the print worker sent the label.
+    assert "The label is on its way to Zebra" in text(client.get(response.headers["Location"]))
 
 
 def test_without_a_default_printer_the_lot_page_offers_its_label(shelf, client, coordinator):

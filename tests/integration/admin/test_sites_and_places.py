@@ -48,7 +48,8 @@ def test_renaming_a_site_or_a_place_renames_every_path_below_it(app, client, coo
         ({"place-name": "Shelf/3"}, "A name may not hold “/”"),
         ({"place-name": "Shelf 3"}, "Kyiv workshop/Shelf 3 exists already."),
         ({"place-name": ""}, "This field is required."),
-        ({"place-name": "x" * 81}, "Field cannot be longer than 80 characters."),
+        ({"place-name": "x" * 81}, "at most 80 characters"),
+        ({"place-name": "Shelf\x00 3"}, "control character"),
         ({"place-parent": "P-999999"}, "Not a valid choice"),
     ],
 )

@@ -10,7 +10,7 @@ from firmware_checks.simulator import SimulatorServer, uid_for
 from tests.helpers import board_uid, login, make_unit, make_user, simulator_documents
 from tests.integration.support import audit_events, database_state
 from workshop.extensions import db
-from workshop.models import StationToken
+from workshop.models import BenchRun, StationToken
 from workshop.services import fc_config, stations
 from workshop.workflow import Role, Stage
 
@@ -50,7 +50,7 @@ def test_a_station_reads_the_limits_runs_the_board_and_posts_the_run(app, client
         "127.0.0.1", 0, "healthy", boot_time=0.05, uid=uid_for(unit.serial)
     ).start()
     try:
-        document = run_check(server.url, station_limits, body["golden"]).to_dict()
+        document = run_check(server.url, station_limits, body["golden"]).document().to_json()
     finally:
         server.stop()
     posted = client.post(
@@ -181,7 +181,14 @@ def test_refusals_say_why_in_english_and_store_nothing(app, client, station):
             f"/api/units/{flashing.serial}/bench-runs",
             good | {"limits_version": "1"},
             400,
-            "whole numbers",
+            "limits_version must be the number of a saved version or null",
+        ),
+        (f"/api/units/{flashing.serial}/bench-runs", good | {"kind": "smoke"}, 400, "unknown kind"),
+        (
+            f"/api/units/{flashing.serial}/bench-runs",
+            good | {"measurements": [good["measurements"][0] | {"value": float("nan")}]},
+            400,
+            "measurements[0].value must be a finite number",
         ),
         (
             f"/api/units/{flashing.serial}/bench-runs",
@@ -205,3 +212,25 @@ def test_refusals_say_why_in_english_and_store_nothing(app, client, station):
     )
     assert client.get("/api/units/T7-1999-00009", headers=_auth(token)).status_code == 404
     assert database_state()["counts"]["bench_runs"] == before["counts"]["bench_runs"]
+
+
+def test_a_station_of_the_version_before_posts_limits_in_words_and_is_recorded(
+    app, client, station
+):
+    """Its measurements have no limit_spec or detail_spec: stored as they came, words only."""
+    _row, token = station
+    unit = make_unit(at=Stage.FLASHING)
+    old = copy.deepcopy(simulator_documents()["identity"]) | {"kind": "identity"}
+    old["probe"]["uid"] = board_uid(unit.serial)
+    for m in old["measurements"]:
+        m.pop("limit_spec")
+        m.pop("detail_spec", None)
+
+    response = client.post(f"/api/units/{unit.serial}/bench-runs", json=old, headers=_auth(token))
+
+    assert response.status_code == 201, response.get_json()
+    run = db.session.get(BenchRun, response.get_json()["id"])
+    assert [(m.name, m.limit) for m in run.measurements] == [
+        (m["name"], m["limit"]) for m in old["measurements"]
+    ]
+    assert all(m.limit_spec is None and m.detail_spec is None for m in run.measurements)

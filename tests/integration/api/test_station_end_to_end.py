@@ -4,13 +4,9 @@ the app served on a real socket, a simulated flight controller on another."""
 import os
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
 from firmware_checks.simulator import SimulatorServer, uid_for
 from tests.helpers import board_uid, make_unit, make_user, reload, required_ids
@@ -21,20 +17,6 @@ from workshop.services.stages import StageInput, finish_stage
 from workshop.workflow import Role, Stage
 
 REPO = Path(__file__).resolve().parents[3]
-
-
-@pytest.fixture
-def served(app) -> Iterator[str]:
-    """The test's app on a loopback port, as the workshop computer serves it to the benches."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="workshop", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
 
 
 def _station(port_url: str, serial: str, base: str, token: str) -> subprocess.CompletedProcess:

@@ -5,7 +5,7 @@ import pytest
 
 from tests.helpers import login, make_place, make_user, receive
 from tests.integration.stock_support import open_shop
-from workshop.services import kitting, stations
+from workshop.services import draws, stations
 
 
 @pytest.fixture
@@ -13,7 +13,7 @@ def shop(app):
     opened = open_shop()
     receive("Motor 2807", 8, make_place("Lviv warehouse/Rack 1"), opened.coordinator)
     unit = opened.unit
-    kitting.draw(unit, opened.line("Motor 2807"), opened.motors.code, 4, opened.volunteer, 1)
+    draws.draw(unit, opened.line("Motor 2807"), opened.motors.code, 4, opened.volunteer, 1)
     return opened
 
 

@@ -1,14 +1,13 @@
 """A shared bench tablet left idle logs out, so nobody works under the last person's name."""
 
-import time
-
 from tests.helpers import csrf_token, login, make_unit, make_user, reload
-from tests.integration.support import english, text
+from tests.integration.support import english, move_back, text
+from workshop.models import LoginSession
 
 
 def _idle_for(client, minutes: float) -> None:
-    with client.session_transaction() as session:
-        session["seen"] = time.time() - minutes * 60
+    """The tablet's login last used `minutes` ago."""
+    move_back(LoginSession, minutes)
 
 
 def test_a_tablet_idle_past_the_limit_is_logged_out_with_a_reason(app, client):

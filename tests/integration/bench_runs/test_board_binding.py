@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 
 from firmware_checks.bench_run import read_identity, run_check
+from firmware_checks.run_document import RunKind
 from tests.helpers import board_uid, in_english, make_unit, make_user, reload, required_ids
 from tests.integration.support import audit_events, database_state
 from workshop.extensions import db
@@ -20,8 +21,8 @@ def _read(unit, url, who, kind="identity"):
     check = read_identity if kind == "identity" else run_check
     return bench_runs.record_run(
         unit.serial,
-        check(url, judging.limits).to_dict(),
-        kind=kind,
+        check(url, judging.limits).document(),
+        kind=RunKind(kind),
         actor=who,
         station=None,
         limits_version_id=None,

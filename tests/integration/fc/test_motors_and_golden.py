@@ -166,10 +166,10 @@ def test_the_stop_request_stops_a_spinning_motor_before_its_time(client, volunte
     stopped = post(client, f"/u/{unit.serial}/fc/motors/stop", {"port": str(port.id)})
 
     assert stopped.get_json() == {"stopped": True}
-    [rpm] = finished(job).document["measurements"]
-    assert (rpm["name"], rpm["passed"], rpm["detail"]) == (
+    [rpm] = finished(job).document.measurements
+    assert (rpm.name, rpm.passed, rpm.detail) == (
         "motor_3_rpm",
         False,
         "stopped before its time",
     )
-    assert any(e["data"].startswith("motor 3 stopped after") for e in job.document["transcript"])
+    assert any(e.data.startswith("motor 3 stopped after") for e in job.document.transcript)

@@ -4,6 +4,7 @@ makes of the bench test, and what the runner does with ports, timeouts and pulle
 import pytest
 from flask_babel import force_locale
 
+from firmware_checks.run_document import RunKind
 from firmware_checks.simulator import diff_all_text
 from tests.helpers import in_english, make_unit, reload
 from tests.integration.fc.runs import finished, stored
@@ -20,7 +21,7 @@ def bench_unit(volunteer):
 
 def test_a_healthy_board_passes_the_bench_test_with_every_step_reported(volunteer, sim_port):
     unit = bench_unit(volunteer)
-    job = fc_jobs.runner().start("bench", unit, sim_port("healthy"), volunteer)
+    job = fc_jobs.runner().start(RunKind.BENCH, unit, sim_port("healthy"), volunteer)
 
     run = stored(job)
 
@@ -48,7 +49,7 @@ def test_each_faulty_board_fails_on_the_measurement_that_is_wrong(
 ):
     unit = bench_unit(volunteer)
 
-    run = stored(fc_jobs.runner().start("bench", unit, sim_port(profile), volunteer))
+    run = stored(fc_jobs.runner().start(RunKind.BENCH, unit, sim_port(profile), volunteer))
 
     assert run.verdict == "fail"
     assert {m.name for m in run.failed_measurements} == failing
@@ -60,7 +61,7 @@ def test_a_drifted_configuration_fails_with_each_differing_line(volunteer, sim_p
         unit.drone_type, diff_all_text("healthy"), fc_config.default_patterns(), "pasted", volunteer
     )
 
-    run = stored(fc_jobs.runner().start("bench", unit, sim_port("config_drift"), volunteer))
+    run = stored(fc_jobs.runner().start(RunKind.BENCH, unit, sim_port("config_drift"), volunteer))
 
     assert run.verdict == "fail"
     assert [m.name for m in run.failed_measurements] == ["config_diff"]
@@ -77,7 +78,7 @@ def test_a_pulled_cable_is_recorded_as_could_not_test_with_the_transcript_so_far
 ):
     unit = bench_unit(volunteer)
 
-    run = stored(fc_jobs.runner().start("bench", unit, sim_port("drops_link"), volunteer))
+    run = stored(fc_jobs.runner().start(RunKind.BENCH, unit, sim_port("drops_link"), volunteer))
 
     assert run.verdict == "error"
     assert run.measurements == []
@@ -89,7 +90,7 @@ def test_a_pulled_cable_is_recorded_as_could_not_test_with_the_transcript_so_far
 def test_noise_on_the_line_is_skipped_and_a_healthy_board_still_passes(volunteer, sim_port):
     unit = bench_unit(volunteer)
 
-    run = stored(fc_jobs.runner().start("bench", unit, sim_port("garbage"), volunteer))
+    run = stored(fc_jobs.runner().start(RunKind.BENCH, unit, sim_port("garbage"), volunteer))
 
     assert run.verdict == "pass"
     assert all(m.passed for m in run.measurements) and run.measurements
@@ -98,7 +99,9 @@ def test_noise_on_the_line_is_skipped_and_a_healthy_board_still_passes(volunteer
     quiet = "".join(
         e["data"]
         for e in stored(
-            fc_jobs.runner().start("bench", bench_unit(volunteer), sim_port("healthy"), volunteer)
+            fc_jobs.runner().start(
+                RunKind.BENCH, bench_unit(volunteer), sim_port("healthy"), volunteer
+            )
         ).transcript
         if e["direction"] == "rx"
     )
@@ -110,7 +113,7 @@ def test_a_run_that_outlives_its_time_is_closed_as_could_not_test(app, volunteer
     app.config["FC_RUN_TIMEOUT"] = 0.6
     unit = bench_unit(volunteer)
 
-    run = stored(fc_jobs.runner().start("bench", unit, sim_port("silent"), volunteer))
+    run = stored(fc_jobs.runner().start(RunKind.BENCH, unit, sim_port("silent"), volunteer))
 
     assert run.verdict == "error" and run.measurements == []
     assert run.reason == "the run took longer than 0.6 s and was stopped"
@@ -125,11 +128,11 @@ def test_a_run_that_outlives_its_time_is_closed_as_could_not_test(app, volunteer
 def test_a_second_run_on_a_busy_port_is_refused_and_changes_nothing(app, volunteer, sim_port):
     first, second = bench_unit(volunteer), bench_unit(volunteer)
     port = sim_port("silent")  # never answers: holds the port for a while
-    job = fc_jobs.runner().start("bench", first, port, volunteer)
+    job = fc_jobs.runner().start(RunKind.BENCH, first, port, volunteer)
     before = database_state()
 
     with force_locale("en"), pytest.raises(Conflict) as refused:
-        fc_jobs.runner().start("bench", second, port, volunteer)
+        fc_jobs.runner().start(RunKind.BENCH, second, port, volunteer)
 
     assert in_english(refused.value.message) == (
         f"{port.name} is busy with a run on {first.serial}. "
@@ -139,7 +142,9 @@ def test_a_second_run_on_a_busy_port_is_refused_and_changes_nothing(app, volunte
     finished(job)
     # Once the first run has ended the port is free again.
     assert (
-        stored(fc_jobs.runner().start("bench", second, sim_port("healthy"), volunteer)).verdict
+        stored(
+            fc_jobs.runner().start(RunKind.BENCH, second, sim_port("healthy"), volunteer)
+        ).verdict
         == "pass"
     )
 
@@ -150,7 +155,7 @@ def test_a_run_is_refused_at_a_stage_it_does_not_belong_to(volunteer, sim_port):
     before = database_state()
 
     with pytest.raises(Forbidden):
-        fc_jobs.runner().start("bench", unit, port, volunteer)
+        fc_jobs.runner().start(RunKind.BENCH, unit, port, volunteer)
 
     assert database_state() == before
     assert fc_jobs.runner().busy_port(port.url) is None
@@ -162,7 +167,9 @@ def test_wrong_target_at_flashing_fails_the_stage_as_wrong_firmware(volunteer, s
     limits["board"] = {"board_id": "S7X2", "target": "STM32F7X2"}
     fc_config.save_limits(unit.drone_type, limits, volunteer)
 
-    run = stored(fc_jobs.runner().start("identity", unit, sim_port("wrong_target"), volunteer))
+    run = stored(
+        fc_jobs.runner().start(RunKind.IDENTITY, unit, sim_port("wrong_target"), volunteer)
+    )
 
     assert run.verdict == "fail"
     assert {m.name for m in run.failed_measurements} == {"board_id", "target"}
@@ -179,7 +186,7 @@ def test_each_simulated_unit_has_its_own_board_and_a_swapped_board_is_flagged(
     own = [
         stored(
             fc_jobs.runner().start(
-                "identity",
+                RunKind.IDENTITY,
                 u,
                 sim_port("healthy") if u is first else ports.list_ports()[0],
                 volunteer,
@@ -192,7 +199,7 @@ def test_each_simulated_unit_has_its_own_board_and_a_swapped_board_is_flagged(
 
     # The first unit's board turns up on the second unit.
     swapped = ports.add_port("Bench 2", board(first.serial).url, None)
-    run = stored(fc_jobs.runner().start("identity", second, swapped, volunteer))
+    run = stored(fc_jobs.runner().start(RunKind.IDENTITY, second, swapped, volunteer))
 
     assert run.board_uid == own[0].board_uid
     assert run.conflict is not None
@@ -201,8 +208,8 @@ def test_each_simulated_unit_has_its_own_board_and_a_swapped_board_is_flagged(
 
 def test_stored_runs_are_kept_and_the_latest_decides(volunteer, sim_port):
     unit = bench_unit(volunteer)
-    noisy = stored(fc_jobs.runner().start("bench", unit, sim_port("noisy_gyro"), volunteer))
-    healthy = stored(fc_jobs.runner().start("bench", unit, sim_port("healthy"), volunteer))
+    noisy = stored(fc_jobs.runner().start(RunKind.BENCH, unit, sim_port("noisy_gyro"), volunteer))
+    healthy = stored(fc_jobs.runner().start(RunKind.BENCH, unit, sim_port("healthy"), volunteer))
 
     db.session.expire_all()
     kept = [r.id for r in bench_runs.runs_for(unit) if r.kind == "bench"]

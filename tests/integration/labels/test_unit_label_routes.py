@@ -1,5 +1,6 @@
 """A volunteer's unit label: PNG at the printer's resolution, PDF, print page; prints counted."""
 
+import re
 from dataclasses import replace
 from io import BytesIO
 
@@ -15,6 +16,7 @@ from workshop.services import settings
 from workshop.workflow import Role
 
 MM_PER_PT = 25.4 / 72
+STOCK_CSS = re.compile(r'href="(/labels/stocks/[^"]+\.css)"')
 
 
 @pytest.fixture
@@ -67,12 +69,21 @@ def test_pdf_is_one_page_of_the_label_size_and_counts_a_print(client, unit, volu
     assert (event.user_id, event.after) == (volunteer.id, {"via": "pdf"})
 
 
+def stock_css(client, page: str) -> str:
+    """The stylesheet the print page links for its stock (its size and label places)."""
+    match = STOCK_CSS.search(page)
+    assert match, "the print page links no stock stylesheet"
+    response = client.get(match[1])
+    assert response.status_code == 200 and response.mimetype == "text/css"
+    return text(response)
+
+
 def test_print_page_is_sized_to_the_stock_and_counts_a_print(client, unit):
     page = text(client.get(f"/u/{unit.serial}/label/print?stock=62x29"))
-    assert "@page { size: 62mm 29mm; margin: 0; }" in page
+    assert "@page { size: 62mm 29mm; margin: 0; }" in stock_css(client, page)
     assert page.count("<svg ") == 1
     assert f'aria-label="{unit.serial}"' in page
-    assert "window.print()" in page
+    assert '<script src="/static/js/print.js">' in page
     assert [e.after for e in audit_events(unit.serial, "unit.label_printed")] == [
         {"via": "browser"}
     ]
@@ -86,14 +97,21 @@ def test_reprints_are_each_on_the_unit_history(client, unit):
 
 
 def test_print_page_without_a_stock_uses_the_workshop_default(client, unit):
-    assert "@page { size: 62mm 29mm; margin: 0; }" in text(
-        client.get(f"/u/{unit.serial}/label/print")
-    )
+    page = text(client.get(f"/u/{unit.serial}/label/print"))
+    assert "@page { size: 62mm 29mm; margin: 0; }" in stock_css(client, page)
 
 
 def test_continuous_stock_page_is_the_layout_length(client, unit):
     page = text(client.get(f"/u/{unit.serial}/label/print?stock=62"))
-    assert "@page { size: 62mm 40mm; margin: 0; }" in page
+    assert "@page { size: 62mm 40mm; margin: 0; }" in stock_css(client, page)
+
+
+def test_a_sheet_stock_places_each_label_by_its_position(client, unit):
+    page = text(client.get(f"/u/{unit.serial}/label/print?stock=a4-3x8"))
+    assert 'class="label at-1"' in page
+    css = stock_css(client, page)
+    assert "@page { size: 210mm 297mm; margin: 0; }" in css
+    assert css.count(".at-") == 25  # a label that is its own page, and 24 places on a sheet
 
 
 def test_unit_page_offers_the_label_buttons(client, unit):

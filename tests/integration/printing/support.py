@@ -1,4 +1,5 @@
-"""What the printing tests share: adding a printer, and reading back what a ZPL printer got."""
+"""What the printing tests share: adding a printer, waiting for the print worker, and reading back
+what a ZPL printer got."""
 
 import re
 
@@ -6,7 +7,7 @@ import zxingcpp
 from PIL import Image
 
 from workshop.models import Printer, User
-from workshop.services import printing
+from workshop.services import print_worker, printing
 
 GFA = re.compile(rb"\^GFA,\d+,\d+,(\d+),([0-9A-F]+)\^FS")
 
@@ -41,3 +42,8 @@ def zpl_label(job: bytes) -> Image.Image:
 
 def decoded(image: Image.Image) -> list[str]:
     return [result.text for result in zxingcpp.read_barcodes(image.convert("L"))]
+
+
+def sent(app, timeout: float = 20) -> None:
+    """Wait until the print worker has sent every queued job (it answers no request)."""
+    assert print_worker.worker(app).wait_until_idle(timeout), "the print worker is still busy"

@@ -1,5 +1,6 @@
 """The reviewer's sign-off: the queue, approval by a second person, rejection, the frozen record."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,6 +19,7 @@ from tests.integration.support import (
 )
 from workshop.extensions import db
 from workshop.models import Review
+from workshop.services import bench_runs
 from workshop.services.stages import StageInput, finish_stage
 from workshop.workflow import Role, Stage
 
@@ -320,3 +322,60 @@ def test_a_refused_rejection_stays_on_the_review_page(app, client, reviewer, vol
     assert "Write a few words about the reason." in text(response)
     assert "Sign-off" in text(response)  # the review page, with its forms, not the unit page
     assert reload(unit).stage == Stage.REVIEW
+
+
+def test_a_reviewer_who_worked_on_a_unit_cannot_reject_it_either(app, client, reviewer):
+    unit = make_unit(builder=reviewer, at=Stage.REVIEW)
+    before = database_state()
+
+    response = _reject(client, unit, "short")
+
+    assert response.status_code == 403 and FOUR_EYES in text(response)
+    assert database_state() == before
+    page = text(client.get(f"/review/{unit.serial}"))
+    assert "/reject" not in page and "/approve" not in page
+
+
+def test_the_unit_page_offers_the_review_only_to_a_reviewer_who_did_not_work_on_it(
+    app, client, reviewer, volunteer
+):
+    own = make_unit(builder=reviewer, at=Stage.REVIEW)
+    other = make_unit(builder=volunteer, at=Stage.REVIEW)
+
+    own_page = text(client.get(f"/u/{own.serial}"))
+    other_page = text(client.get(f"/u/{other.serial}"))
+
+    assert f"/review/{own.serial}" not in own_page and FOUR_EYES in own_page
+    assert f'href="/review/{other.serial}">Open the review' in other_page
+
+
+def test_the_queue_marks_the_units_the_reviewer_worked_on(app, client, reviewer, volunteer):
+    own = make_unit(builder=reviewer, at=Stage.REVIEW)
+    other = make_unit(builder=volunteer, at=Stage.REVIEW)
+
+    page = text(client.get("/review/"))
+
+    marked = re.findall(r'<tr class="worked-on"><td><a class="button" href="/review/([^"]+)"', page)
+    assert marked == [own.serial]
+    assert other.serial in page
+    assert page.count("You worked on it: another reviewer signs it off") == 1
+
+
+def test_the_review_page_shows_the_latest_reading_and_bench_test_with_their_runs(
+    app, client, reviewer, volunteer
+):
+    unit = make_unit(builder=volunteer, at=Stage.REVIEW)
+    runs = {run.kind: run for run in bench_runs.runs_for(unit)}
+
+    page = text(client.get(f"/review/{unit.serial}"))
+
+    evidence = page[page.index('id="fc-evidence"') :]
+    assert f'href="/runs/{runs["identity"].id}">Read flight controller</a>' in evidence
+    assert f'href="/runs/{runs["bench"].id}">Bench test</a>' in evidence
+    assert evidence.count('<span class="fc-verdict">Passed</span>') == 2
+    assert 'data-name="gyro_noise_x"' in evidence and "Gyro noise, roll" in evidence
+    assert f'href="/u/{unit.serial}"' in evidence
+    # Each run's line in the history says how it went.
+    history = page[page.index('class="history"') :]
+    assert "read the flight controller: Passed" in history
+    assert "ran the bench test: Passed" in history

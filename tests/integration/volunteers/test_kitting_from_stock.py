@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 
 from tests.helpers import make_place, make_unit, post, receive, reload
-from tests.integration.stock_support import Shop, draw, lot_quantity
+from tests.integration.stock_support import REFUSED, Shop, draw, lot_quantity
 from tests.integration.support import (
     audit_events,
     database_state,
@@ -16,9 +16,8 @@ from tests.integration.support import (
 )
 from workshop.extensions import db
 from workshop.models import LedgerEntry, UnitPart
-from workshop.services import kitting, parts, stock, stock_moves, units
+from workshop.services import draws, kitting, refusals, stock, stock_moves, units
 from workshop.services.kitting_scan import Draw, Refusal
-from workshop.services.parts import PartFields
 
 
 def test_the_pick_list_shows_where_each_part_lies_the_oldest_lot_first(shop, client):
@@ -76,38 +75,6 @@ def test_a_typed_quantity_draws_that_many(shop, client):
     assert "2 / 4" in text(client.get(f"/u/{shop.unit.serial}"))
 
 
-def _other_site_lot(shop: Shop) -> tuple[str, str]:
-    far = receive("Motor 2807", 50, make_place("Lviv warehouse/Rack 1"), shop.coordinator)
-    return far.code, f"Lot {far.code} lies at Lviv warehouse; this unit is kitted at Kyiv workshop."
-
-
-def _empty_lot(shop: Shop) -> tuple[str, str]:
-    last = receive("ESC 4in1", 1, shop.shelf, shop.coordinator)
-    other = units.create_unit(shop.drone_type.id, shop.volunteer)
-    kitting.draw(other, shop.line("ESC 4in1"), last.code, 1, shop.volunteer, other.version)
-    return last.code, f"Lot {last.code} is empty."
-
-
-def _unused_part(shop: Shop) -> tuple[str, str]:
-    parts.create_part(PartFields("Camera"), shop.coordinator)
-    camera = receive("Camera", 5, shop.box, shop.coordinator)
-    return camera.code, f"Lot {camera.code} holds Camera, which Quad Q7 does not use."
-
-
-#: What a volunteer scans or types that must be refused: (code, quantity) made from the shop,
-#: and what they are told.
-REFUSED = {
-    "another site's lot": _other_site_lot,
-    "an empty lot": _empty_lot,
-    "a part the type does not use": _unused_part,
-    "an unknown lot": lambda shop: ("L-999999", "No lot has the code L-999999."),
-    "an unknown place": lambda shop: ("P-999999", "No place has the code P-999999."),
-    "a unit serial": lambda shop: (
-        "FPV7-2026-00001",
-        "“FPV7-2026-00001” is not a lot or place label.",
-    ),
-    "a line drawn in full": lambda shop: (shop.frames.code, "All 1 × Frame are drawn already."),
-}
 QUANTITIES = {
     "0": "Quantity: a whole number from 1 to 100000 is needed, not “0”.",
     "-2": "Quantity: a whole number from 1 to 100000 is needed, not “-2”.",
@@ -254,7 +221,7 @@ def test_a_unit_started_before_stock_is_kitted_where_its_first_draw_comes_from(a
     unit = make_unit(with_parts=False)  # no site exists yet
     assert unit.site_id is None
     lot = receive("Frame", 3, make_place("Lviv warehouse/Rack 1"))
-    kitting.draw(unit, unit.drone_type.bom[0].id, lot.code, 1, unit.created_by, unit.version)
+    draws.draw(unit, unit.drone_type.bom[0].id, lot.code, 1, unit.created_by, unit.version)
     assert reload(unit).site.name == "Lviv warehouse"
 
 
@@ -270,4 +237,4 @@ def test_what_a_scan_at_kitting_is_for(shop):
     decided = kitting.resolve_scan(unit, "P-999999")
     assert decided == Refusal("unknown_place", {"code": "P-999999"})
     with force_locale("en"):
-        assert kitting.explain(decided) == "No place has the code P-999999."
+        assert refusals.explain_scan(decided) == "No place has the code P-999999."

@@ -179,13 +179,18 @@ def test_a_bin_label_printed_before_places_opens_the_place_it_became(unit_at_han
 
 
 @pytest.mark.parametrize("number", ["9999", "99999999999999999999999"])
-def test_an_unknown_bin_says_so(unit_at_hand, client, number):
+def test_an_unknown_bin_scanned_says_so(unit_at_hand, client, number):
     response = post(client, "/scan", {"code": f"http://192.168.1.10:5000/bins/{number}"})
     assert response.status_code == 404
     assert f"No place has the bin number {number}." in text(response)
-    opened = client.get(f"/bins/{number}", follow_redirects=True)
+
+
+def test_an_unknown_bin_opened_says_so(unit_at_hand, client):
+    opened = client.get("/bins/9999", follow_redirects=True)
     assert opened.request.path == "/"
-    assert f"No place has the bin number {number}." in text(opened)
+    assert "No place has the bin number 9999." in text(opened)
+    # A number no row can have (beyond 64 bits) is no address of the app at all.
+    assert client.get("/bins/99999999999999999999999").status_code == 404
 
 
 def test_a_scan_before_login_opens_the_unit_after_it(app, client):

@@ -1,5 +1,6 @@
 """A volunteer moves a unit through its build stages from the unit page."""
 
+import re
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
@@ -585,3 +586,52 @@ def test_every_build_change_writes_one_audit_event_in_its_transaction(app, clien
         assert len(events) == events_before + 1 and events[-1].action == action
         assert events[-1].user_id == bench.id
         assert reload(unit).version == version_before + 1, action
+
+
+def test_the_fail_form_offers_its_reasons_with_none_chosen(app, client, bench):
+    unit = make_unit(builder=bench, at=Stage.SOLDERING)
+
+    page = text(client.get(f"/u/{unit.serial}"))
+
+    form = page[page.index('id="fail-form"') : page.index("</form>", page.index('id="fail-form"'))]
+    offered = re.findall(r'<input type="radio" name="fail-reason" value="(\w+)" required>', form)
+    assert offered == [
+        "cold_joint",
+        "short",
+        "reversed_polarity",
+        "damaged_part",
+        "failed_bench_test",
+        "other",
+    ]
+    assert "checked" not in form and "selected" not in form.replace('value="" selected', "")
+    before = database_state()
+    missing = post(client, f"/u/{unit.serial}/fail", rework_form("fail", unit.version, ""))
+    assert missing.status_code == 400 and database_state() == before
+
+
+def test_a_unit_sent_back_is_told_in_a_warning_and_its_header_says_why(app, client, bench):
+    unit = make_unit(builder=bench, at=Stage.FLASHING)
+
+    response = post(
+        client, f"/u/{unit.serial}/fail", rework_form("fail", unit.version, "cold_joint")
+    )
+
+    page = text(client.get(response.headers["Location"]))
+    assert (
+        '<p class="flash warning" role="status">Stage failed; the unit is back for rework.' in page
+    )
+    assert '<span class="badge rework" id="rework-reason">Rework: Cold joint</span>' in page
+
+
+def test_scrap_has_a_reason_and_a_confirmation_of_its_own_apart_from_hold(app, client, bench):
+    unit = make_unit(builder=bench, at=Stage.SOLDERING)
+
+    page = text(client.get(f"/u/{unit.serial}"))
+
+    hold = page[page.index('id="hold-form"') : page.index("</form>", page.index('id="hold-form"'))]
+    scrap = page[
+        page.index('id="scrap-form"') : page.index("</form>", page.index('id="scrap-form"'))
+    ]
+    assert "/status/scrap" not in hold and "/status/hold" not in scrap
+    assert f"Yes, scrap {unit.serial} for good" in scrap and 'type="checkbox" required' in scrap
+    assert '<textarea name="status-text" rows="2" required>' in scrap

@@ -11,7 +11,7 @@ from tests.helpers import make_place, make_user, receive
 from tests.integration.stock_support import quad
 from workshop.extensions import db
 from workshop.models import LedgerEntry, Lot, Unit, User
-from workshop.services import kitting, stock, units
+from workshop.services import draws, stock, units
 from workshop.services.errors import ServiceError
 
 #: How long the first tablet holds its transaction open after taking the pieces.
@@ -43,7 +43,7 @@ def test_two_tablets_drawing_the_last_pieces_at_once_one_wins_and_the_other_is_t
             unit = db.session.get(Unit, bench[number])
             actor = db.session.get(User, ids[number])
             try:
-                kitting.draw(unit, line, last.code, 4, actor, unit.version)
+                draws.draw(unit, line, last.code, 4, actor, unit.version)
             except ServiceError as error:
                 with force_locale("en"):
                     outcomes[f"tablet-{number}"] = str(error.message)
@@ -68,6 +68,6 @@ def test_two_tablets_drawing_the_last_pieces_at_once_one_wins_and_the_other_is_t
     }
     db.session.expire_all()
     assert db.session.get(Lot, last.id).quantity == 0
-    draws = db.session.scalars(sa.select(LedgerEntry).where(LedgerEntry.kind == "draw")).all()
-    assert [(entry.unit_id, entry.lot_change) for entry in draws] == [(bench[0], -4)]
+    drawn = db.session.scalars(sa.select(LedgerEntry).where(LedgerEntry.kind == "draw")).all()
+    assert [(entry.unit_id, entry.lot_change) for entry in drawn] == [(bench[0], -4)]
     assert stock.disagreements() == []

@@ -146,7 +146,7 @@ def test_refused_part_records_say_why_and_change_nothing(app, client):
         (frame, "FR-1", "That part is not a tracked part of this drone type."),
         (other_fc, "FC-2", "That part is not a tracked part of this drone type."),
         (fc, "fc-1", "This code is already recorded for this part."),
-        (fc, "X" * 65, "Some fields need attention"),
+        (fc, "X" * 65, "lot code (at most 64 characters)."),
         (fc, "   ", "Some fields need attention"),
     ]
     for item, code, message in cases:
@@ -302,6 +302,24 @@ def test_a_code_already_on_another_unit_is_recorded_with_a_warning(app, client):
     response = _record(client, second, esc, "lot-77")
     assert response.status_code == 302
     page = text(client.get(response.headers["Location"]))
-    assert f"LOT-77 is also recorded on {first.serial}" in page
-    assert "Part recorded." in page
+    assert f"ESC: LOT-77. It is also recorded on {first.serial}" in page
     assert [p.code for p in reload(second).parts] == ["LOT-77"]
+
+
+def test_the_tablet_remembers_the_drone_type_it_started_last(app, client):
+    first, second = make_drone_type("AA1", name="Type A"), make_drone_type("BB2", name="Type B")
+    login(client, make_user())
+    english(client)
+    selected = re.compile(r'<option selected value="(\d+)">')
+    assert selected.search(text(client.get("/"))) is None  # nothing started here yet
+
+    _start(client, second)
+
+    chosen = selected.search(text(client.get("/")))
+    assert chosen and int(chosen.group(1)) == second.id
+    _start(client, first)
+    chosen = selected.search(text(client.get("/")))
+    assert chosen and int(chosen.group(1)) == first.id
+    # A type retired since is not offered, so nothing is preselected.
+    client.set_cookie("last_type", "999")
+    assert selected.search(text(client.get("/"))) is None

@@ -151,6 +151,7 @@ def test_a_printer_that_does_not_answer_times_out():
         ("zpl", "printer.local:6101", "", "50x25", "tcp://printer.local:6101"),
         ("brother_ql", "tcp://192.168.1.21", "QL-820NWB", "62x29", "tcp://192.168.1.21:9100"),
         ("brother_ql", "usb://0x04f9:0x209b", "QL-820NWB", "62", "usb://0x04f9:0x209b"),
+        ("brother_ql", "file:///dev/usb/lp0", "QL-820NWB", "62", "file:///dev/usb/lp0"),
     ],
 )
 def test_printer_addresses_take_their_full_form(kind, address, model, stock_id, expected):
@@ -162,6 +163,9 @@ def test_printer_addresses_take_their_full_form(kind, address, model, stock_id, 
     [
         ("zpl", "http://192.168.1.20", "", "50x30", "bad_address"),
         ("zpl", "usb://0x04f9:0x209b", "", "50x30", "bad_address"),
+        ("brother_ql", "file:///etc/passwd", "QL-820NWB", "62x29", "bad_address"),
+        ("brother_ql", "file:///dev/usb/../../etc/passwd", "QL-820NWB", "62x29", "bad_address"),
+        ("brother_ql", "usb://0x04f9:0x209b/../x", "QL-820NWB", "62x29", "bad_address"),
         ("zpl", "tcp://192.168.1.20:99999", "", "50x30", "bad_address"),
         ("zpl", "192.168.1.20", "", "a4-3x8", "unsupported_stock"),
         ("brother_ql", "192.168.1.21", "QL-9000", "62x29", "unknown_model"),

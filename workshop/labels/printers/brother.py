@@ -1,6 +1,8 @@
 """Brother QL printers through brother_ql (brother-ql-next): raster instructions, and sending
 them over USB where the printer is plugged into the server."""
 
+import re
+
 from brother_ql.backends.helpers import send as brother_send
 from brother_ql.conversion import convert
 from brother_ql.exceptions import BrotherQLError
@@ -15,9 +17,13 @@ from workshop.labels.printers.transport import canonical
 #: Our stock ids and brother_ql's label identifiers for the Brother media they are.
 LABELS = {"62x29": "62x29", "62": "62", "17x54": "17x54"}
 MODELS = tuple(model.identifier for model in ModelsManager().iter_elements())
-#: Where a printer plugged into the server is: pyusb (usb://0x04f9:0x209b) or the Linux
-#: printer device (file:///dev/usb/lp0).
+#: Where a printer plugged into the server is: pyusb (usb://0x04f9:0x209b, with the printer's
+#: serial number after a slash where two are plugged in) or the Linux printer device
+#: (file:///dev/usb/lp0). Nothing else: a printer address must never name a file to write.
 LOCAL_SCHEMES = ("usb://", "file://")
+LOCAL_ADDRESS = re.compile(
+    r"usb://0x[0-9A-Fa-f]{4}:0x[0-9A-Fa-f]{4}(?:/[A-Za-z0-9]{1,32})?|file:///dev/usb/lp\d{1,3}"
+)
 
 
 def check(address: str, model: str, stock_id: str) -> str:
@@ -26,6 +32,8 @@ def check(address: str, model: str, stock_id: str) -> str:
     if stock_id not in LABELS:
         raise PrinterError("unsupported_stock", address, stock_id)
     if address.startswith(LOCAL_SCHEMES):
+        if not LOCAL_ADDRESS.fullmatch(address):
+            raise PrinterError("bad_address", address)
         return address
     return canonical(address)
 

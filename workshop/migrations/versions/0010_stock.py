@@ -10,7 +10,7 @@ Downgrading gives every line its part's name and tracking back; lines merged on 
 merged, and stock (lots, places, the ledger) is dropped.
 
 Revision ID: 0010
-Revises: 0005
+Revises: 0009
 Create Date: 2026-12-04 14:48:36.516275
 """
 
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0005"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -7,6 +7,10 @@
     box.focus();
     box.select();
   }
+  // The field a page names for the next key (a PIN after a badge scan): Chrome skips the
+  // autofocus attribute on a page that follows a key press, and the person would have to tap.
+  var wanted = document.querySelector("[autofocus]");
+  if (wanted && document.activeElement === document.body) { wanted.focus(); }
   // One tap, one submit: a slow answer must not turn into a second change.
   document.addEventListener("submit", function (event) {
     var button = event.submitter;

@@ -1,5 +1,6 @@
-// Follows a flight-controller run: polls its state, marks each step, opens the result when it
-// is recorded. Without JavaScript the page refreshes itself instead (a <noscript> refresh).
+// Follows a flight-controller run: polls its state, marks each step, opens the result when there
+// is one (the recorded run, or the unit an identified board belongs to). Without JavaScript the
+// page refreshes itself instead (a <noscript> refresh).
 (function () {
   "use strict";
   var panel = document.getElementById("fc-progress");
@@ -22,8 +23,8 @@
   }
 
   function finished(state) {
-    if (state.run_url) {
-      window.location.assign(state.run_url);
+    if (state.open_url) {
+      window.location.assign(state.open_url);
       return;
     }
     var error = document.getElementById("fc-error");

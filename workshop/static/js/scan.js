@@ -1,5 +1,8 @@
 // Scanning on every page: a keyboard-wedge scanner typing anywhere, and the camera.
-// Whatever is read goes into the page's scan box and is sent to /scan, the one resolver.
+// Whatever is read goes into the page's scan box and is sent to /scan, the one resolver, unless
+// the page claims it first: a "workshop:scan" event (cancelable, the code in detail.code) is
+// fired before, and a page whose work takes scans (kitting.js) cancels it and sends the code
+// where its work needs it.
 // Loaded in <head>: a scan that starts while the page is still loading is not lost.
 (function () {
   "use strict";
@@ -12,6 +15,13 @@
   }
 
   function submitScan(text) {
+    if (document.readyState === "loading") {
+      // The page's own scripts (kitting.js) come at its end: let them claim the scan too.
+      document.addEventListener("DOMContentLoaded", function () { submitScan(text); });
+      return;
+    }
+    var claim = new CustomEvent("workshop:scan", { detail: { code: text }, cancelable: true });
+    if (!document.dispatchEvent(claim)) { return; }
     var box = scanBox();
     if (!box) { return; }
     box.value = text;

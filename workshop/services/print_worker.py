@@ -1,0 +1,67 @@
+"""The print worker: one thread per app that sends the queued print jobs, oldest first, so no
+page waits for a printer (a printer that never answers costs its timeout here, not a request).
+
+The queue is the database (print jobs in state "queued"): a job queued before a stop is sent
+after the next start, and a job cut off mid-send by a stop is sent again. The thread starts
+when a job is queued (or at the app's start, for what a stop left) and ends when no job waits.
+"""
+
+import threading
+
+from flask import Flask, current_app
+
+from workshop.extensions import db
+
+EXTENSION = "print_worker"
+
+
+class PrintWorker:
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._thread: threading.Thread | None = None
+
+    def wake(self) -> None:
+        """Make sure a thread is sending: a job was just queued."""
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="print-worker", daemon=True)
+                self._thread.start()
+
+    def wait_until_idle(self, timeout: float) -> bool:
+        """Block until no job waits (True), or `timeout` seconds passed (False)."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._thread is None, timeout)
+
+    def _run(self) -> None:
+        from workshop.services import printing  # printing wakes this worker: import late
+
+        with self.app.app_context():
+            try:
+                while True:
+                    if printing.send_next():
+                        continue
+                    with self._lock:
+                        # Checked again holding the lock: a job queued since is not left behind,
+                        # as its wake() waits for this lock and then finds no thread.
+                        if printing.queued_jobs() == 0:
+                            self._thread = None
+                            self._idle.notify_all()
+                            return
+            except BaseException:
+                with self._lock:
+                    self._thread = None
+                    self._idle.notify_all()
+                raise
+            finally:
+                db.session.remove()
+
+
+def worker(app: Flask | None = None) -> PrintWorker:
+    """This app's worker (made on first use)."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    found = app.extensions.get(EXTENSION)
+    if found is None:
+        found = app.extensions.setdefault(EXTENSION, PrintWorker(app))
+    return found
