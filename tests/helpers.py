@@ -188,6 +188,24 @@ def csrf_token(client: FlaskClient, path: str = "/login") -> str:
     return match.group(1)
 
 
+#: Where the workshop's labels point, as a scanner reads them.
+LABEL_BASE = "http://192.168.1.20:5000"
+#: What kitting.js asks for: the answer as JSON, so the page keeps its place.
+JSON = {"Accept": "application/json"}
+
+
+def scan_at_kitting(
+    client: FlaskClient, unit: Unit, code: str, json: bool = True, version: int | None = None
+):
+    """What kitting.js sends for a scan: the scan form's fields, the code as the scanner typed."""
+    data = {
+        "csrf_token": csrf_token(client, f"/u/{unit.serial}"),
+        "part-version": str(reload(unit).version if version is None else version),
+        "part-code": code,
+    }
+    return client.post(f"/u/{unit.serial}/parts", data=data, headers=JSON if json else {})
+
+
 def login(client: FlaskClient, user: User, pin: str = PIN) -> None:
     response = client.post(
         "/login", data={"csrf_token": csrf_token(client), "username": user.name, "pin": pin}

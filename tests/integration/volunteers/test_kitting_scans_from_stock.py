@@ -7,31 +7,18 @@ the unit says why, and nothing is drawn."""
 import pytest
 import sqlalchemy as sa
 
-from tests.helpers import csrf_token, make_place, receive, reload
+from tests.helpers import LABEL_BASE, make_place, receive, reload, scan_at_kitting
 from tests.integration.stock_support import REFUSED, Shop, lot_quantity
 from tests.integration.support import audit_events, database_state, finish, text
 from workshop.extensions import db
 from workshop.models import LedgerEntry, Place
 from workshop.services import stock
 
-BASE = "http://192.168.1.20:5000"
-JSON = {"Accept": "application/json"}
-
-
-def scan(client, unit, code: str, json: bool = True, version: int | None = None):
-    """What kitting.js sends for a scan: the scan form's fields, the code as the scanner typed."""
-    data = {
-        "csrf_token": csrf_token(client, f"/u/{unit.serial}"),
-        "part-version": str(reload(unit).version if version is None else version),
-        "part-code": code,
-    }
-    return client.post(f"/u/{unit.serial}/parts", data=data, headers=JSON if json else {})
-
 
 def test_a_lot_label_scanned_draws_its_line_and_answers_with_the_kit_redrawn(shop: Shop, client):
     version = reload(shop.unit).version
 
-    answer = scan(client, shop.unit, f"{BASE}/lots/{shop.motors.code}")
+    answer = scan_at_kitting(client, shop.unit, f"{LABEL_BASE}/lots/{shop.motors.code}")
 
     assert answer.status_code == 200
     body = answer.get_json()
@@ -63,13 +50,13 @@ def test_a_place_label_scanned_draws_the_next_part_the_unit_needs_that_lies_ther
     shop: Shop, client
 ):
     # Box 2 holds motors and ESCs: the motors come first in the bill, then the ESC.
-    first = scan(client, shop.unit, f"{BASE}/places/{shop.box.code}").get_json()
-    second = scan(client, shop.unit, shop.box.code).get_json()
+    first = scan_at_kitting(client, shop.unit, f"{LABEL_BASE}/places/{shop.box.code}").get_json()
+    second = scan_at_kitting(client, shop.unit, shop.box.code).get_json()
 
     assert first["message"] == f"4 × Motor 2807 drawn from lot {shop.motors.code}."
     assert second["message"] == f"1 × ESC 4in1 drawn from lot {shop.escs.code}."
     assert (lot_quantity(shop.motors), lot_quantity(shop.escs)) == (6, 4)
-    third = scan(client, shop.unit, shop.box.code)
+    third = scan_at_kitting(client, shop.unit, shop.box.code)
     assert third.status_code == 400
     assert third.get_json() == {
         "category": "error",
@@ -81,7 +68,7 @@ def test_a_bin_label_from_before_places_draws_from_the_place_it_became(shop: Sho
     db.session.get(Place, shop.shelf.id).bin_number = 7
     db.session.commit()
 
-    answer = scan(client, shop.unit, f"{BASE}/bins/7")
+    answer = scan_at_kitting(client, shop.unit, f"{LABEL_BASE}/bins/7")
 
     assert answer.get_json()["message"] == f"1 × Frame drawn from lot {shop.frames.code}."
     assert lot_quantity(shop.frames) == 9
@@ -94,11 +81,13 @@ LABELS_REFUSED = [case for case in REFUSED if case != "a unit serial"]
 
 @pytest.mark.parametrize("case", LABELS_REFUSED)
 def test_a_label_that_cannot_serve_the_unit_says_why_and_draws_nothing(shop: Shop, client, case):
-    assert scan(client, shop.unit, shop.frames.code).status_code == 200
+    assert scan_at_kitting(client, shop.unit, shop.frames.code).status_code == 200
     code, says = REFUSED[case](shop)
     before = database_state()
 
-    answer = scan(client, shop.unit, f"{BASE}/lots/{code}" if code.startswith("L-") else code)
+    answer = scan_at_kitting(
+        client, shop.unit, f"{LABEL_BASE}/lots/{code}" if code.startswith("L-") else code
+    )
 
     assert answer.status_code == 400, answer.get_json()
     assert answer.get_json() == {"category": "error", "message": says}
@@ -106,9 +95,9 @@ def test_a_label_that_cannot_serve_the_unit_says_why_and_draws_nothing(shop: Sho
 
 
 def test_a_tracked_parts_own_code_after_its_lot_records_the_lot_it_came_from(shop: Shop, client):
-    scan(client, shop.unit, shop.escs.code)
+    scan_at_kitting(client, shop.unit, shop.escs.code)
 
-    answer = scan(client, shop.unit, "esc-0042")
+    answer = scan_at_kitting(client, shop.unit, "esc-0042")
 
     assert answer.get_json()["message"] == "Part recorded: ESC 4in1, ESC-0042."
     part = reload(shop.unit).parts[0]
@@ -118,12 +107,12 @@ def test_a_tracked_parts_own_code_after_its_lot_records_the_lot_it_came_from(sho
 
 def test_a_unit_is_kitted_by_scans_alone_then_finishes(shop: Shop, client):
     for code in (
-        f"{BASE}/lots/{shop.frames.code}",
-        f"{BASE}/places/{shop.box.code}",
-        f"{BASE}/lots/{shop.escs.code}",
+        f"{LABEL_BASE}/lots/{shop.frames.code}",
+        f"{LABEL_BASE}/places/{shop.box.code}",
+        f"{LABEL_BASE}/lots/{shop.escs.code}",
         "ESC-0001",
     ):
-        answer = scan(client, shop.unit, code)
+        answer = scan_at_kitting(client, shop.unit, code)
         assert answer.status_code == 200 and answer.get_json()["category"] == "success", code
     assert "Every part of the kit is drawn." in answer.get_json()["parts_html"]
 
@@ -139,7 +128,7 @@ def test_a_unit_is_kitted_by_scans_alone_then_finishes(shop: Shop, client):
 def test_without_javascript_a_scanned_lot_draws_and_the_page_comes_back_at_its_kit(
     shop: Shop, client
 ):
-    answer = scan(client, shop.unit, shop.frames.code, json=False)
+    answer = scan_at_kitting(client, shop.unit, shop.frames.code, json=False)
 
     assert answer.status_code == 302
     assert answer.headers["Location"] == f"/u/{shop.unit.serial}#kitting"
@@ -149,10 +138,10 @@ def test_without_javascript_a_scanned_lot_draws_and_the_page_comes_back_at_its_k
 
 def test_a_scan_from_a_stale_page_draws_nothing(shop: Shop, client):
     stale = reload(shop.unit).version
-    scan(client, shop.unit, shop.frames.code)
+    scan_at_kitting(client, shop.unit, shop.frames.code)
     before = database_state()
 
-    answer = scan(client, shop.unit, shop.motors.code, version=stale)
+    answer = scan_at_kitting(client, shop.unit, shop.motors.code, version=stale)
 
     assert answer.status_code == 409
     assert "Someone else changed this unit a moment ago" in answer.get_json()["message"]
