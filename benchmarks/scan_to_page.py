@@ -69,7 +69,9 @@ ORDER = [*WORK_STAGES, Stage.REVIEW, Stage.APPROVED, Stage.DELIVERED]
 BATCH = 10_000
 
 
-def _insert(connection: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+def insert_in_batches(
+    connection: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]
+) -> None:
     for start in range(0, len(rows), BATCH):
         connection.execute(sa.insert(table), rows[start : start + BATCH])
 
@@ -173,10 +175,10 @@ def seed(units: int, events: int, rng: random.Random) -> list[str]:
             before = after
 
     with db.engine.begin() as connection:
-        _insert(connection, Unit.__table__, unit_rows)
-        _insert(connection, StageRecord.__table__, record_rows)
-        _insert(connection, UnitPart.__table__, part_rows)
-        _insert(connection, AuditEvent.__table__, event_rows)
+        insert_in_batches(connection, Unit.__table__, unit_rows)
+        insert_in_batches(connection, StageRecord.__table__, record_rows)
+        insert_in_batches(connection, UnitPart.__table__, part_rows)
+        insert_in_batches(connection, AuditEvent.__table__, event_rows)
         for prefix, last in next_number.items():
             connection.execute(
                 sa.update(SerialCounter)
@@ -233,13 +235,15 @@ def scatter(serial: str, rng: random.Random) -> str:
     return f"  {cased} " if rng.random() < 0.5 else cased
 
 
-def logged_in_client(app: Flask) -> tuple[FlaskClient, str]:
+def logged_in_client(
+    app: Flask, account: demo.DemoAccount = demo.ACCOUNTS[0]
+) -> tuple[FlaskClient, str]:
+    """A test client logged in as a demo account (the volunteer unless told), and its token."""
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
     token = CSRF.search(page).group(1)
-    volunteer = demo.ACCOUNTS[0]
     answer = client.post(
-        "/login", data={"csrf_token": token, "username": volunteer.name, "pin": volunteer.pin}
+        "/login", data={"csrf_token": token, "username": account.name, "pin": account.pin}
     )
     assert answer.status_code == 302, "login failed"
     return client, token
@@ -251,15 +255,23 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=200_000)
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--seed", type=int, default=2)
+    run_in_folder(parser, "bench-scan-", run)
+
+
+def run_in_folder(
+    parser: argparse.ArgumentParser,
+    prefix: str,
+    run: Callable[[str, argparse.Namespace, random.Random], None],
+) -> None:
+    """Parse the arguments (with --keep DIR), then run in DIR, or in a temporary folder that is
+    removed afterwards."""
     parser.add_argument(
         "--keep", metavar="DIR", help="seed into DIR and keep it; a later run reuses it"
     )
     args = parser.parse_args()
-    rng = random.Random(args.seed)
-
-    folder = args.keep or tempfile.mkdtemp(prefix="bench-scan-")
+    folder = args.keep or tempfile.mkdtemp(prefix=prefix)
     try:
-        run(folder, args, rng)
+        run(folder, args, random.Random(args.seed))
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)

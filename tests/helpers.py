@@ -1,9 +1,10 @@
 """Factories and small helpers shared by the tests: make_user(), make_unit(),
-make_delivered_unit(), login(), record_passing_run()."""
+make_delivered_unit(), login(), record_passing_run(), and stock: make_place(), receive(), kit()."""
 
 import copy
 import functools
 import re
+from collections.abc import Mapping
 from datetime import date, timedelta
 from itertools import count
 from typing import Any
@@ -17,8 +18,19 @@ from firmware_checks.motors import check_motors, motor_check_document
 from firmware_checks.run_document import RunDocument, RunKind
 from firmware_checks.simulator import SimulatorServer, uid_for
 from workshop.extensions import db
-from workshop.models import BenchRun, DroneType, Unit, User
-from workshop.services import accounts, bench_runs, delivery, drone_types, review, units
+from workshop.models import BenchRun, DroneType, Lot, Place, Unit, User
+from workshop.services import (
+    accounts,
+    bench_runs,
+    delivery,
+    draws,
+    drone_types,
+    parts,
+    places,
+    receiving,
+    review,
+    units,
+)
 from workshop.services.drone_types import BomLine, ChecklistLine
 from workshop.services.stages import StageInput, finish_stage
 from workshop.workflow import RUN_REQUIRED, WORK_STAGES, Action, Evidence, Role, Stage
@@ -125,16 +137,20 @@ def make_unit(
     builder: User | None = None,
     at: Stage = Stage.KITTING,
     with_parts: bool = True,
+    from_lots: Mapping[str, Lot] | None = None,
 ) -> Unit:
     """A unit built by `builder` up to stage `at` through the real services.
 
-    With `with_parts` its tracked parts have codes from the start, so kitting can finish;
-    flashing and bench test finish on a passing run of the simulated flight controller.
+    With `with_parts` its tracked parts have codes from the start (and, where the workshop keeps
+    stock, its whole bill is drawn, from `from_lots` for the parts it names), so kitting can
+    finish; flashing and bench test finish on a passing run of the simulated flight controller.
     """
     drone_type = drone_type or db.session.scalar(db.select(DroneType)) or make_drone_type()
     builder = builder or make_user(Role.VOLUNTEER)
     unit = units.create_unit(drone_type.id, builder)
-    if with_parts:
+    if with_parts and unit.site_id is not None:
+        kit(unit, builder, from_lots)
+    elif with_parts:
         record_parts(unit, builder)
     order = list(WORK_STAGES) + [Stage.REVIEW]
     for _ in range(order.index(at)):
@@ -149,10 +165,11 @@ def make_delivered_unit(
     coordinator: User | None = None,
     receiver: str = "BRAVO-7",
     days_ago: int = 10,
+    from_lots: Mapping[str, Lot] | None = None,
 ) -> Unit:
     """A unit built, signed off by another person and handed over `days_ago` days ago, through
     the real services."""
-    unit = make_unit(builder=builder, at=Stage.REVIEW)
+    unit = make_unit(builder=builder, at=Stage.REVIEW, from_lots=from_lots)
     reviewer = reviewer or make_user(Role.REVIEWER)
     review.sign_off(unit, reviewer, Action.APPROVE, StageInput(version=unit.version))
     delivery.hand_over(
@@ -169,6 +186,24 @@ def csrf_token(client: FlaskClient, path: str = "/login") -> str:
     match = CSRF.search(client.get(path).get_data(as_text=True))
     assert match, f"no CSRF token on {path}"
     return match.group(1)
+
+
+#: Where the workshop's labels point, as a scanner reads them.
+LABEL_BASE = "http://192.168.1.20:5000"
+#: What kitting.js asks for: the answer as JSON, so the page keeps its place.
+JSON = {"Accept": "application/json"}
+
+
+def scan_at_kitting(
+    client: FlaskClient, unit: Unit, code: str, json: bool = True, version: int | None = None
+):
+    """What kitting.js sends for a scan: the scan form's fields, the code as the scanner typed."""
+    data = {
+        "csrf_token": csrf_token(client, f"/u/{unit.serial}"),
+        "part-version": str(reload(unit).version if version is None else version),
+        "part-code": code,
+    }
+    return client.post(f"/u/{unit.serial}/parts", data=data, headers=JSON if json else {})
 
 
 def login(client: FlaskClient, user: User, pin: str = PIN) -> None:
@@ -192,3 +227,38 @@ def in_english(message: Any) -> str:
     """A service's (lazily translated) message as an English-speaking person reads it."""
     with force_locale("en"):
         return str(message)
+
+
+def make_place(path: str = "Kyiv workshop/Shelf 1") -> Place:
+    """The place a path names, made (with its site) through the service that imports use."""
+    place = places.place_at(path, None, places.PathPlan())
+    db.session.commit()
+    return place
+
+
+def receive(
+    part_name: str,
+    quantity: int,
+    place: Place | None = None,
+    who: User | None = None,
+    source: str = "donation",
+) -> Lot:
+    """A lot received through the real service: `quantity` of the catalogue's part."""
+    part = parts.find(part_name)
+    assert part is not None, f"no part {part_name!r} in the catalogue"
+    place = place or make_place()
+    who = who or make_user(Role.ADMIN)
+    return receiving.receive(
+        receiving.Receipt(part.id, quantity, place.code, source, source_code="DON-1"), who
+    )
+
+
+def kit(unit: Unit, who: User, from_lots: Mapping[str, Lot] | None = None) -> None:
+    """Draw every line of the unit's bill from lots at its site (the lot `from_lots` names for a
+    part, else one received here), then record a code for each tracked piece: a unit kitted
+    from stock, ready to finish kitting."""
+    place = make_place(f"{unit.site.name}/Kit shelf") if unit.site else make_place()
+    for item in unit.drone_type.bom:
+        lot = (from_lots or {}).get(item.name) or receive(item.name, item.quantity, place, who)
+        draws.draw(unit, item.id, lot.code, item.quantity, who, unit.version)
+    record_parts(unit, who)

@@ -1,5 +1,5 @@
 """`flask` commands: create-user, seed-demo, create-station-token, verify-audit, backup,
-restore.
+restore, import-stock, verify-stock.
 
 They answer in English, like the README.
 """
@@ -12,7 +12,16 @@ from flask import Flask
 from flask_babel import force_locale
 
 from workshop.instance_lock import InstanceBusy
-from workshop.services import accounts, audit_log, backup, demo, restore, stations
+from workshop.services import (
+    accounts,
+    audit_log,
+    backup,
+    demo,
+    restore,
+    stations,
+    stock,
+    stock_import,
+)
 from workshop.services.errors import ServiceError
 from workshop.workflow import Role
 
@@ -96,6 +105,50 @@ def register(app: Flask) -> None:
             raise _failure(error, "Not restored: ") from None
         for line in report.lines():
             click.echo(line)
+
+    @app.cli.command("import-stock")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--dry-run", is_flag=True, help="Check the file and show what it would make.")
+    def import_stock(file: Path, dry_run: bool) -> None:
+        """Bring existing stock in from a CSV file (part,quantity,place,source,lot): all of it,
+        or nothing when a line is wrong."""
+        try:
+            text = file.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            raise click.ClickException(f"{file} is not UTF-8 text; save it as CSV UTF-8.") from None
+        with force_locale("en"):
+            try:
+                imported = stock_import.import_stock(text, dry_run=dry_run)
+            except stock_import.ImportRefused as refused:
+                for problem in refused.problems:
+                    click.echo(problem, err=True)
+                raise click.ClickException("Nothing was imported.") from None
+            except ServiceError as error:
+                raise _failure(error) from None
+        for made in imported.made:
+            click.echo(f"{'Would make' if dry_run else 'Made'} {made}")
+        for code, part, quantity, place in imported.lots:
+            click.echo(f"{code or '(new lot)':<24} {quantity:>7}  {part}  @ {place}")
+        if dry_run:
+            click.echo(f"Dry run: {len(imported.lots)} lots would be made; nothing was written.")
+        else:
+            click.echo(f"Imported {len(imported.lots)} lots.")
+
+    @app.cli.command("verify-stock")
+    def verify_stock() -> None:
+        """Recompute every lot from the stock ledger; list those that disagree (exit 1)."""
+        wrong = stock.disagreements()
+        for lot in wrong:
+            click.echo(f"{lot.code}: the lot says {lot.quantity}, its ledger {lot.ledger}")
+        if wrong:
+            raise click.ClickException(f"{_lots(len(wrong))} with the stock ledger.")
+        click.echo(f"{_lots(stock.lot_count(), agree=True)} with the stock ledger.")
+
+
+def _lots(count: int, agree: bool = False) -> str:
+    """The count of lots with its verb: "1 lot disagrees", "2 lots agree"."""
+    verb = "agree" if agree else "disagree"
+    return f"{count} lot {verb}s" if count == 1 else f"{count} lots {verb}"
 
 
 def _failure(error: ServiceError, lead: str = "") -> click.ClickException:

@@ -3,12 +3,14 @@
 from datetime import date
 from typing import Any, TypeVar
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
+    Field,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -16,7 +18,16 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+from wtforms.widgets import TextInput
 
 from workshop import vocabulary
 from workshop.field_life import FieldFailure, LossReason
@@ -25,9 +36,14 @@ from workshop.models import (
     BenchPort,
     BoardBinding,
     DroneType,
+    LedgerEntry,
+    Lot,
+    Part,
+    Place,
     Printer,
     Return,
     Review,
+    Site,
     StageRecord,
     StationToken,
     Unit,
@@ -35,8 +51,11 @@ from workshop.models import (
     User,
 )
 from workshop.models.delivery import Delivery
+from workshop.models.stock import CURRENCIES, MEASURES, SOURCES
 from workshop.services.drone_types import CARE_NOTES_MAX
+from workshop.services.errors import Invalid
 from workshop.services.fc_config import GOLDEN_MAX
+from workshop.services.stock import parse_quantity, quantity_problem
 from workshop.validators import Id, PlainText, column_length
 from workshop.workflow import LOSS_REASONS, WORK_STAGES, Action, Reason, Role
 
@@ -61,6 +80,47 @@ def required(data: T | None) -> T:
     if data is None:
         raise ValueError("a required form field has no data: validate the form first")
     return data
+
+
+class QuantityField(Field):
+    """A quantity typed into a text box: a whole number within the stock's bounds (the rule of
+    services.stock), so "1.5", "-2" or "lots" are refused by name rather than rounded. Its data
+    is an int, or None when an optional field is left empty."""
+
+    widget = TextInput()
+    data: int | None
+
+    def __init__(
+        self,
+        label: str | LazyString | None = None,
+        validators: list | None = None,
+        *,
+        minimum: int = 1,
+        optional: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.minimum, self.optional, self.typed = minimum, optional, ""
+        self.flags.required = not optional
+
+    def process_data(self, value: Any) -> None:
+        self.data = value if isinstance(value, int) else None
+        self.typed = "" if value is None else str(value)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.typed, self.data = (str(valuelist[0]) if valuelist else ""), None
+
+    def _value(self) -> str:
+        return self.typed
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        if self.optional and not self.typed.strip():
+            self.data = None
+            return
+        try:
+            self.data = parse_quantity(self.typed, str(self.label.text), self.minimum)
+        except Invalid:
+            raise ValidationError(str(quantity_problem(self.typed.strip(), self.minimum))) from None
 
 
 def _note(column: Any) -> PlainText:
@@ -104,6 +164,8 @@ class BadgeForm(FlaskForm):
 
 class NewUnitForm(FlaskForm):
     drone_type = SelectField(_l("Drone type"), coerce=int, validators=[InputRequired(), Id()])
+    #: Offered where the network has several sites; the choices are filled in by the view.
+    site = SelectField(_l("Kitted at"), coerce=int, validators=[Optional(), Id()])
 
 
 class VersionedForm(FlaskForm):
@@ -397,3 +459,126 @@ class PortForm(FlaskForm):
     url = StringField(
         _l("Address"), validators=[DataRequired(), PlainText(column_length(BenchPort.url))]
     )
+
+
+# Stock --------------------------------------------------------------------------------------
+
+#: Whatever a scanner or a person types where a lot's or a place's label is scanned.
+_SCANNED = [DataRequired(), _scanned(SCAN_MAX)]
+#: The words of a reason kept on a ledger row (a draw without a lot, waste, a count).
+_REASON = PlainText(column_length(LedgerEntry.reason))
+#: A cost as typed ("1250.50"); services.receiving reads the number.
+COST_MAX = 20
+
+
+def measure_choices() -> list[tuple[str, str]]:
+    return [(m, vocabulary.MEASURE_NAMES[m]) for m in MEASURES]
+
+
+def source_choices() -> list[tuple[str, str]]:
+    return [(s, vocabulary.SOURCE_NAMES[s]) for s in SOURCES]
+
+
+class ReceiveForm(FlaskForm):
+    """Parts that came in; the part choices are filled in by the view."""
+
+    part = SelectField(_l("Part"), coerce=int, validators=[InputRequired(), Id()])
+    quantity = QuantityField(_l("Quantity"))
+    place = StringField(_l("Place (scan its label)"), validators=_SCANNED)
+    source = SelectField(_l("Source"), choices=source_choices, validators=[InputRequired()])
+    source_code = StringField(
+        _l("Donor's or supplier's code"), validators=[PlainText(column_length(Lot.source_code))]
+    )
+    received_on = DateField(_l("Date received"), default=date.today, validators=[InputRequired()])
+    cost = StringField(_l("Cost (optional)"), validators=[PlainText(COST_MAX)])
+    currency = SelectField(_l("Currency"), choices=[(c, c) for c in CURRENCIES])
+
+
+class DrawForm(VersionedForm):
+    """Draw for a unit another quantity than the scan would, from the lot a label names."""
+
+    code = StringField(_l("Lot or place label"), validators=_SCANNED)
+    quantity = QuantityField(_l("Quantity"), optional=True)
+
+
+class DrawWithoutLotForm(VersionedForm):
+    bom_item = HiddenField(validators=[InputRequired(), Id()])
+    quantity = QuantityField(_l("Quantity"))
+    reason = StringField(_l("Why is there no lot?"), validators=[DataRequired(), _REASON])
+
+
+class GiveBackForm(VersionedForm):
+    """Parts taken out of a unit at rework: back to their lot, or to waste."""
+
+    bom_item = HiddenField(validators=[InputRequired(), Id()])
+    lot = HiddenField(validators=[Optional(), Id()])
+    quantity = QuantityField(_l("Quantity"))
+    destination = HiddenField(validators=[InputRequired(), Regexp(r"^(lot|waste)$")])
+
+
+class SalvageForm(FlaskForm):
+    """Where the salvage lots go (optional); the quantities per line are read by the view."""
+
+    place = StringField(
+        _l("Place for the salvage lots (optional)"), validators=[_scanned(SCAN_MAX)]
+    )
+
+
+class MoveForm(FlaskForm):
+    lot = StringField(_l("Lot (scan its label)"), validators=_SCANNED)
+    quantity = QuantityField(_l("Quantity (empty: the whole lot)"), optional=True)
+    place = StringField(_l("To the place (scan its label)"), validators=_SCANNED)
+
+
+class WasteForm(FlaskForm):
+    quantity = QuantityField(_l("Quantity"))
+    reason = StringField(_l("Reason"), validators=[DataRequired(), _REASON])
+
+
+class CountForm(FlaskForm):
+    """A stocktake of a place; the counts per lot are read by the view."""
+
+    reason = StringField(_l("Reason for the differences"), validators=[_REASON])
+    extra_lot = StringField(
+        _l("A lot found here (scan its label)"), validators=[_scanned(SCAN_MAX)]
+    )
+    extra_count = QuantityField(_l("Its count"), minimum=0, optional=True)
+
+
+class CataloguePartForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), PlainText(column_length(Part.name))])
+    category = StringField(_l("Category"), validators=[PlainText(column_length(Part.category))])
+    measure = SelectField(_l("Measure"), choices=measure_choices)
+    tracked = BooleanField(_l("Tracked (each piece's serial is scanned)"))
+    low_stock = QuantityField(_l("Low stock below"), default=0, minimum=0)
+
+
+class SiteForm(FlaskForm):
+    name = StringField(
+        _l("Site name"), validators=[DataRequired(), PlainText(column_length(Site.name))]
+    )
+
+
+class PlaceForm(FlaskForm):
+    """A new place; the site and parent choices are filled in by the view."""
+
+    site = SelectField(_l("Site"), coerce=int, validators=[InputRequired(), Id()])
+    parent = SelectField(_l("Inside"), validators=[Optional()])
+    name = StringField(
+        _l("Place name"), validators=[DataRequired(), PlainText(column_length(Place.name))]
+    )
+
+
+class RenameForm(FlaskForm):
+    name = StringField(
+        _l("New name"), validators=[DataRequired(), PlainText(column_length(Place.name))]
+    )
+
+
+class RequestFilterForm(FlaskForm):
+    """Which site the request list counts stock at; the counts per type are read by the view."""
+
+    class Meta:
+        csrf = False  # a read-only page by GET
+
+    site = SelectField(_l("Stock at"), coerce=int, validators=[Optional()])

@@ -112,7 +112,7 @@ NEXT_STEP: dict[str, LazyString] = {
 
 #: What proves a checklist item tied to evidence, as the page names it.
 EVIDENCE_NAMES: dict[str, LazyString] = {
-    Evidence.PARTS_SCANNED: _l("every tracked part scanned"),
+    Evidence.PARTS_SCANNED: _l("every part drawn and every tracked part scanned"),
     Evidence.FC_READ: _l("a passing reading of the flight controller"),
     Evidence.GOLDEN_APPLIED: _l("the golden configuration applied"),
     Evidence.BENCH_PASSED: _l("a passing bench test"),
@@ -178,6 +178,23 @@ AUDIT_NAMES: dict[str, LazyString] = {
     "port.create": _l("added a bench port"),
     "port.update": _l("changed a bench port"),
     "port.remove": _l("removed a bench port"),
+    "part.create": _l("added a part to the catalogue"),
+    "part.update": _l("changed a part"),
+    "site.create": _l("added a site"),
+    "site.update": _l("renamed a site"),
+    "place.create": _l("added a place"),
+    "place.update": _l("renamed a place"),
+    "lot.receive": _l("received a lot"),
+    "lot.move": _l("moved stock"),
+    "lot.waste": _l("wrote stock off as waste"),
+    "lot.adjust": _l("corrected a count"),
+    "unit.draw": _l("drew parts from a lot"),
+    "unit.draw_without_lot": _l("drew parts without a lot"),
+    "unit.part_returned": _l("returned parts to their lot"),
+    "unit.part_wasted": _l("took damaged parts out to waste"),
+    "unit.salvage": _l("salvaged good parts"),
+    "stock.import": _l("imported stock from a file"),
+    "stock.settle": _l("settled a stock discrepancy"),
 }
 
 #: Every limit a coordinator sets for a drone type, by its place in firmware_checks' Limits.
@@ -227,6 +244,33 @@ JOB_STATE_NAMES: dict[str, LazyString] = {
     "sending": _l("Sending"),
     "sent": _l("Sent"),
     "failed": _l("Failed"),
+}
+
+#: The measures a part is counted in, as a quantity reads: "12 pcs", "300 cm".
+MEASURE_NAMES: dict[str, LazyString] = {
+    "pcs": _l("pcs"),
+    "cm": _l("cm"),
+    "g": _l("g"),
+    "ml": _l("ml"),
+}
+
+#: Where a lot came from.
+SOURCE_NAMES: dict[str, LazyString] = {
+    "donation": _l("Donation"),
+    "purchase": _l("Purchase"),
+    "salvage": _l("Salvage"),
+    "other": _l("Other"),
+}
+
+#: What a row of the stock ledger records.
+ENTRY_KIND_NAMES: dict[str, LazyString] = {
+    "receive": _l("Received"),
+    "draw": _l("Drawn for a unit"),
+    "return": _l("Returned from a unit"),
+    "waste": _l("To waste"),
+    "move": _l("Moved"),
+    "adjust": _l("Count corrected"),
+    "salvage": _l("Salvaged from a unit"),
 }
 
 RUN_KIND_NAMES: dict[RunKind, LazyString] = {

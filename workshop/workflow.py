@@ -258,6 +258,8 @@ class Move:
     unproved_ticks: tuple[str, ...] = ()
     #: Tracked parts with no serial or lot code recorded (checked when kitting finishes).
     missing_parts: tuple[str, ...] = ()
+    #: Bill-of-materials lines a unit kitted from stock has not drawn in full, as "4 × Motor".
+    missing_draws: tuple[str, ...] = ()
     reason: Reason | None = None
     #: With Reason.OTHER: the stage rework restarts at; with REPAIR: the stage repair starts at.
     rework_stage: Stage | None = None
@@ -381,6 +383,10 @@ def finish_refusals(state: UnitState, move: Move) -> list[Refused]:
         refusals.append(Refused("unproved_ticks", items=", ".join(move.unproved_ticks)))
     if move.missing_required:
         refusals.append(Refused("required_items", items=", ".join(move.missing_required)))
+    if state.stage is Stage.KITTING and move.missing_draws:
+        # A unit whose parts left no lot would be invisible to a recall, and the shelves'
+        # figures would be wrong.
+        refusals.append(Refused("draws_missing", items=", ".join(move.missing_draws)))
     if state.stage is Stage.KITTING and move.missing_parts:
         # A unit without its part codes would be invisible to a recall.
         refusals.append(Refused("parts_missing", items=", ".join(move.missing_parts)))

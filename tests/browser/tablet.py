@@ -2,9 +2,14 @@
 
 import re
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 
+import pypdfium2
+import pytest
+import zxingcpp
 from playwright.sync_api import ConsoleMessage, Page, expect
+from pypdf import PdfReader
 
 from workshop.extensions import db
 from workshop.models import Unit
@@ -22,6 +27,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+MM_PER_PT = 25.4 / 72
 #: The demo accounts that `python -m workshop` prints on a first start.
 VOLUNTEER = ("Sokil", "1111")
 REVIEWER = ("Lisa", "2222")
@@ -104,3 +110,36 @@ def screenshot(page: Page, name: str, full_page: bool = False, down_to: str | No
 
 def text_of(page: Page, selector: str) -> str:
     return re.sub(r"\s+", " ", page.locator(selector).inner_text()).strip()
+
+
+def count_print_dialogs(page: Page) -> None:
+    """Count window.print() calls instead of opening the dialog (headless has none to close)."""
+    page.context.add_init_script(
+        "window.print = () => { window.printCalls = (window.printCalls || 0) + 1; };"
+    )
+
+
+def printed(page: Page) -> bytes:
+    """The page as Chromium prints it: the page size is what the page's CSS @page says."""
+    page.emulate_media(media="print")
+    return page.pdf(prefer_css_page_size=True, print_background=True)
+
+
+def page_sizes_mm(pdf: bytes) -> list[tuple[float, float]]:
+    """Each page's size; Chromium rounds a page to whole points (0.35 mm), so to within that."""
+    return [
+        (float(p.mediabox.width) * MM_PER_PT, float(p.mediabox.height) * MM_PER_PT)
+        for p in PdfReader(BytesIO(pdf)).pages
+    ]
+
+
+def sized(width: float, height: float) -> list:
+    return [pytest.approx((width, height), abs=0.36)]
+
+
+def codes_on(pdf: bytes, dpi: int = 300) -> list[str]:
+    found = []
+    for page in pypdfium2.PdfDocument(pdf):
+        image = page.render(scale=dpi / 72).to_pil().convert("L")
+        found += [code.text for code in zxingcpp.read_barcodes(image)]
+    return found

@@ -1,53 +1,27 @@
 """Labels on a tablet: the unit page's Print label opens a page the browser prints at the stock's
 exact size, with a QR code that scans back to the unit; the coordinator's A4 batch."""
 
-from io import BytesIO
-
 import pypdfium2
 import pytest
 import zxingcpp
 from playwright.sync_api import Page, expect
-from pypdf import PdfReader
 
-from tests.browser.tablet import ADMIN, VOLUNTEER, demo_unit_at, log_in, screenshot
+from tests.browser.tablet import (
+    ADMIN,
+    VOLUNTEER,
+    codes_on,
+    count_print_dialogs,
+    demo_unit_at,
+    log_in,
+    page_sizes_mm,
+    printed,
+    screenshot,
+    sized,
+)
 from workshop.extensions import db
 from workshop.models import AuditEvent, Unit
 
 pytestmark = pytest.mark.browser
-MM_PER_PT = 25.4 / 72
-
-
-def count_print_dialogs(page: Page) -> None:
-    """Count window.print() calls instead of opening the dialog (headless has none to close)."""
-    page.context.add_init_script(
-        "window.print = () => { window.printCalls = (window.printCalls || 0) + 1; };"
-    )
-
-
-def printed(page: Page) -> bytes:
-    """The page as Chromium prints it: the page size is what the page's CSS @page says."""
-    page.emulate_media(media="print")
-    return page.pdf(prefer_css_page_size=True, print_background=True)
-
-
-def page_sizes_mm(pdf: bytes) -> list[tuple[float, float]]:
-    """Each page's size; Chromium rounds a page to whole points (0.35 mm), so to within that."""
-    return [
-        (float(p.mediabox.width) * MM_PER_PT, float(p.mediabox.height) * MM_PER_PT)
-        for p in PdfReader(BytesIO(pdf)).pages
-    ]
-
-
-def sized(width: float, height: float) -> list:
-    return [pytest.approx((width, height), abs=0.36)]
-
-
-def codes_on(pdf: bytes, dpi: int = 300) -> list[str]:
-    found = []
-    for page in pypdfium2.PdfDocument(pdf):
-        image = page.render(scale=dpi / 72).to_pil().convert("L")
-        found += [code.text for code in zxingcpp.read_barcodes(image)]
-    return found
 
 
 def test_print_label_opens_a_page_printed_at_the_label_size_that_scans_to_the_unit(

@@ -27,7 +27,7 @@ def test_kitting_records_a_scanned_part_in_place_and_is_ready_for_the_next(
     page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
 
     expect(page.locator(".unit-head .meta")).to_have_text(type_name)
-    expect(page.locator(".picklist li")).to_have_count(len(unit.drone_type.bom))
+    expect(page.locator(".pick-stops .pick-line")).to_have_count(len(unit.drone_type.bom))
     expect(page.locator(".part-row.next")).to_have_attribute("id", f"part-{first.id}")
     _scan(page, "fc-405-a0193")
 
@@ -52,7 +52,15 @@ def test_finishing_a_stage_moves_the_unit_on_and_the_history_shows_it(page: Page
     log_in(page, live_server, VOLUNTEER)
     page.goto(live_server(f"/u/{serial}"))
 
-    # Kitting finishes only when every tracked part has its code: scanned, as a scanner types.
+    # Kitting finishes only when the whole bill is drawn from the shelves and every tracked
+    # part has its code: scan the lot each pick line names, then each tracked part, as a
+    # scanner types, with no tap between scans.
+    pending = page.locator(".pick-stops .pick-line")
+    for _ in range(len(unit.drone_type.bom)):
+        lot = pending.first.locator(".where .code").first.inner_text()
+        _scan(page, lot)
+        expect(page.locator("#kitting-message")).to_contain_text(lot)
+    expect(pending).to_have_count(0)
     for number, item in enumerate(tracked):
         _scan(page, f"LOT-{number}")
         expect(page.locator(f"#part-{item.id} .code")).to_have_text(f"LOT-{number}")

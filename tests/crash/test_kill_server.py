@@ -30,8 +30,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 VOLUNTEER = ("Sokil", "1111")  # the demo volunteer seeded on the first start
 CLIENTS = 6
-KILL_AFTER = 72  # answered changes (over all clients) before the server is killed: a kit with
-# its parts is 6 per client, so about half are finished stages
+KILL_AFTER = 150  # answered changes (over all clients) before the server is killed: a kit
+# drawn from stock with its parts' serials is about 14 per client, so about half are finished
+# stages
 MAX_STEPS = 400  # per client: a bound on the loop, far above what the kill leaves time for
 START_POLLS = 600  # x 0.1 s: how long a (re)start may take before the test gives up
 
@@ -40,6 +41,10 @@ VERSION = re.compile(r'name="version"[^>]*value="(\d+)"')
 ITEM = re.compile(r'name="item" value="(\d+)"')
 #: A tracked part waiting at kitting (its bill-of-materials line's id), one scan each.
 PART_ITEM = re.compile(r'class="part-row[^"]*" id="part-(\d+)"')
+#: A pick line still to draw, and the lot it says to scan (none when the shelves are bare:
+#: then it is drawn without a lot).
+PICK_LINE = re.compile(r'<li class="pick-line" id="line-(\d+)">(.*?)</li>', re.S)
+SHELF_LOT = re.compile(r'<p class="where">[^<]*<span class="code">([^<]+)</span>')
 STAGE = re.compile(r'class="badge stage-([a-z_]+)"')
 TYPE_OPTION = re.compile(r'<option[^>]*value="(\d+)"')
 FINISH_FORM = 'id="finish-form"'
@@ -156,6 +161,8 @@ class ClientLog:
     finished: list[tuple[str, str]] = field(default_factory=list)
     #: (serial, part code) recorded at kitting
     parts: list[tuple[str, str]] = field(default_factory=list)
+    #: (serial, BOM line id) drawn from a lot or without one
+    draws: list[tuple[str, int]] = field(default_factory=list)
     unexpected: list[str] = field(default_factory=list)
     lost_connection: bool = False
 
@@ -188,8 +195,36 @@ def _start_unit(tablet: Tablet, log: ClientLog, answered: Counter) -> str | None
         return None
     log.created.append(serial)
     answered.add()
-    # Kitting finishes only once every tracked part has its code.
+    # Kitting finishes only once every line is drawn from the shelves and every tracked part
+    # has its code.
     page = tablet.request(f"/u/{serial}").body
+    emptied = 0  # lots another tablet took the last pieces of since the page was read
+    while (line := PICK_LINE.search(page)) is not None and emptied < MAX_STEPS:
+        item, block = line.groups()
+        version = VERSION.search(page)
+        assert version, f"the unit page of {serial} lacks its version"
+        token = tablet.token(page)
+        if shelf := SHELF_LOT.search(block):
+            form = [("csrf_token", token), ("draw-version", version.group(1))]
+            answer = tablet.request(f"/u/{serial}/draw", form + [("draw-code", shelf.group(1))])
+        else:
+            form = [("csrf_token", token), ("nolot-version", version.group(1))]
+            form += [("nolot-bom_item", item), ("nolot-reason", "crash test: shelves bare")]
+            answer = tablet.request(
+                f"/u/{serial}/draw-without-lot", form + [("nolot-quantity", "1")]
+            )
+        if shelf and answer.status == 400:
+            # Another tablet took the lot's last pieces since the page was read: the refusal
+            # the race must give. Read the shelves again (a real bug fails the finish below).
+            emptied += 1
+            page = tablet.request(f"/u/{serial}").body
+            continue
+        if answer.status != 302:
+            log.unexpected.append(f"draw {serial}: {answer.status} {answer.body[:200]}")
+            return None
+        log.draws.append((serial, int(item)))
+        answered.add()
+        page = tablet.request(f"/u/{serial}").body
     for item in PART_ITEM.findall(page):
         version = VERSION.search(page)
         assert version, f"the unit page of {serial} lacks its version"
@@ -287,7 +322,8 @@ def test_answered_changes_survive_sigkill_and_the_audit_log_agrees(server: Serve
     created = [serial for log in logs for serial in log.created]
     finished = [change for log in logs for change in log.finished]
     recorded = [part for log in logs for part in log.parts]
-    assert len(created) + len(finished) + len(recorded) >= KILL_AFTER
+    answered_draws = sum(len(log.draws) for log in logs)
+    assert len(created) + len(finished) + len(recorded) + answered_draws >= KILL_AFTER
     assert finished, "the kill came before any stage was finished"
 
     db = _database(server)
@@ -305,6 +341,17 @@ def test_answered_changes_survive_sigkill_and_the_audit_log_agrees(server: Serve
         parts = db.execute(
             "SELECT u.serial, p.code FROM unit_parts p JOIN units u ON u.id = p.unit_id"
         ).fetchall()
+        drawn = db.execute(
+            "SELECT u.serial, e.bom_item_id FROM stock_ledger e JOIN units u ON u.id = e.unit_id"
+            " WHERE e.kind = 'draw'"
+        ).fetchall()
+        # Every lot is the sum of its ledger: no draw left the stock without its row, or the
+        # reverse (what `flask verify-stock` checks).
+        unbalanced = db.execute(
+            "SELECT l.code FROM lots l LEFT JOIN (SELECT lot_id, SUM(lot_change) AS total"
+            " FROM stock_ledger GROUP BY lot_id) s ON s.lot_id = l.id"
+            " WHERE l.quantity != COALESCE(s.total, 0)"
+        ).fetchall()
         demo_users = db.execute("SELECT count(*) FROM users").fetchone()[0]
     finally:
         db.close()
@@ -314,6 +361,9 @@ def test_answered_changes_survive_sigkill_and_the_audit_log_agrees(server: Serve
     assert [serial for serial in created if serial not in stages] == []
     assert [change for change in finished if change not in records] == []
     assert [part for part in recorded if part not in parts] == []
+    draws = [draw for log in logs for draw in log.draws]
+    assert draws and [draw for draw in draws if draw not in drawn] == []
+    assert unbalanced == []
     # The audit log agrees with the units: the last event of each unit names its stage...
     last_stage = {
         key: json.loads(after)["stage"]

@@ -31,7 +31,8 @@ def text(response) -> str:
 
 
 def database_state() -> dict[str, Any]:
-    """Every table's row count and every unit's state, read from committed data.
+    """Every table's row count, every unit's state and every lot's quantity and place, read
+    from committed data.
 
     Compared before and after a refused request: equal means nothing changed. Logins and
     wrong PINs are left out: they are the record of who knocked, kept whatever the answer.
@@ -54,7 +55,22 @@ def database_state() -> dict[str, Any]:
         types = connection.execute(
             sa.text("SELECT name, prefix, active FROM drone_types ORDER BY id")
         ).all()
-    return {"counts": counts, "units": units, "users": users, "types": types}
+        lots = connection.execute(
+            sa.text("SELECT code, quantity, place_id FROM lots ORDER BY id")
+        ).all()
+        parts = connection.execute(
+            sa.text("SELECT name, tracked, low_stock FROM parts ORDER BY id")
+        ).all()
+        places = connection.execute(sa.text("SELECT path FROM places ORDER BY id")).all()
+    return {
+        "counts": counts,
+        "units": units,
+        "users": users,
+        "types": types,
+        "lots": lots,
+        "parts": parts,
+        "places": places,
+    }
 
 
 def audit_events(serial: str | None = None, action: str | None = None) -> list[AuditEvent]:

@@ -13,17 +13,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask.testing import FlaskClient
 
-from tests.helpers import login, make_drone_type, make_unit, make_user
+from tests.helpers import login, make_drone_type, make_place, make_unit, make_user, receive
+from tests.integration.stock_support import Shop, open_shop
 from tests.integration.support import english, text
 from workshop.extensions import db
 from workshop.models import (
     Delivery,
     DroneType,
     FieldLoss,
+    Lot,
     Photo,
     Return,
     Review,
@@ -33,15 +36,15 @@ from workshop.models import (
     User,
 )
 from workshop.models.timestamps import utcnow
-from workshop.services import audit, drone_types, units
+from workshop.services import audit, draws, drone_types, units
 from workshop.services.drone_types import BomLine
 from workshop.workflow import Role, Stage
 
 #: A page may grow by new features, but a handful of statements is what reading one costs: the
 #: review page, the largest, reads the login, the unit and each of its collections (parts,
-#: photos, reviews, handovers, returns, the type's bill and checklist), who worked on it, its
-#: history, its latest runs and the printers.
-FEW = 13
+#: photos, reviews, handovers, returns, the type's bill and checklist), who worked on it, what it
+#: drew from stock, its history, its latest runs and the printers.
+FEW = 14
 
 
 @dataclass
@@ -131,6 +134,7 @@ def grow_traveler(unit: Unit, n: int) -> None:
             UnitPart(
                 unit=unit,
                 bom_item_id=tracked[k % len(tracked)].id,
+                part_id=tracked[k % len(tracked)].part_id,
                 code=f"LOT-{uuid.uuid4().hex[:8].upper()}",
                 recorded_by_id=person.id,
             )
@@ -237,6 +241,7 @@ def test_the_recall_search_costs_the_same_for_2_and_for_30_matching_parts(app, c
                 UnitPart(
                     unit=unit,
                     bom_item=item,
+                    part_id=item.part_id,
                     code=f"BADLOT-{n:03d}",
                     recorded_by_id=builder.id,
                     removed_at=utcnow() if taken_out_by else None,
@@ -335,4 +340,56 @@ def test_the_accounts_page_costs_the_same_for_2_and_for_12_accounts(app, client)
         make_user()
     large = read(client, "/admin/users")
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 12
+    assert_same_cost(small, large)
+
+
+# Stock (issue 9): the pages read aggregates, so lots and units do not add statements. ---------
+
+
+def stock_grows(shop: Shop, bulk: Lot, n: int, start: int) -> None:
+    """`n` more lots on new shelves, and `n` more units that drew from the bulk lot of motors,
+    every other one with its ESC's serial recorded from another lot, and handed over."""
+    who = shop.volunteer
+    for k in range(start, start + n):
+        shelf = make_place(f"Kyiv workshop/Shelf {k}")
+        receive("Frame", 2, shelf, shop.coordinator)
+        unit = units.create_unit(shop.drone_type.id, who)
+        draws.draw(unit, shop.line("Motor 2807"), bulk.code, 1, who, unit.version)
+        if k % 2:
+            esc = receive("ESC 4in1", 1, shelf, shop.coordinator)
+            draws.draw(unit, shop.line("ESC 4in1"), esc.code, 1, who, unit.version)
+            units.record_part(unit, shop.line("ESC 4in1"), f"ESC-{k}", who, unit.version)
+            unit.stage = Stage.DELIVERED.value
+            db.session.add(
+                Delivery(
+                    unit=unit,
+                    receiver_code=f"BRAVO-{k}",
+                    delivered_on=date.today(),
+                    handed_over_by_id=shop.coordinator.id,
+                )
+            )
+            db.session.commit()
+
+
+STOCK_PAGES = {
+    "what can we build": lambda shop, bulk: ("/stock/buildable", "Quad Q7"),
+    "a lot's recall": lambda shop, bulk: (f"/lots/{bulk.code}", "BRAVO-"),
+    "the stock": lambda shop, bulk: ("/stock", "Motor 2807"),
+    "a unit at kitting": lambda shop, bulk: (f"/u/{shop.unit.serial}", "Scan lot"),
+    "the stock API": lambda shop, bulk: ("/api/stock", "Motor 2807"),
+    "what can be built, by API": lambda shop, bulk: ("/api/buildable", "Quad Q7"),
+}
+
+
+@pytest.mark.parametrize("page", STOCK_PAGES)
+def test_stock_pages_cost_the_same_for_2_and_for_12_lots_and_units(app, client, page):
+    shop = open_shop()
+    bulk = receive("Motor 2807", 100, shop.box, shop.coordinator)
+    stock_grows(shop, bulk, 2, 0)
+    login(client, shop.coordinator)
+    english(client)
+    path, expect = STOCK_PAGES[page](shop, bulk)
+    small = read(client, path, expect)
+    stock_grows(shop, bulk, 10, 2)
+    large = read(client, path, expect)
     assert_same_cost(small, large)

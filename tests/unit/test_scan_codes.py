@@ -46,6 +46,11 @@ def test_a_character_no_us_key_makes_is_not_repaired():
         ("http://10.0.0.2:5000/lots/esc-lot%2042", Kind.LOT, "ESC-LOT 42"),
         ("HTTP://HOST/LOTS/A%2FB", Kind.LOT, "A/B"),
         ("http://10.0.0.2:5000/bins/17", Kind.BIN, "17"),
+        ("http://10.0.0.2:5000/places/p-000045", Kind.PLACE, "P-000045"),
+        # The codes the app makes for lots and places, typed bare.
+        (" l-000123 ", Kind.LOT, "L-000123"),
+        ("P-000045", Kind.PLACE, "P-000045"),
+        ("L-1234567", Kind.LOT, "L-1234567"),
         ("http://10.0.0.2:5000/badge/abcdefghjkmnpq23", Kind.BADGE, "ABCDEFGHJKMNPQ23"),
     ],
 )
@@ -62,6 +67,8 @@ def test_parse_names_the_kind_by_the_label_path(typed, kind, key):
         ("http://h/bins/ESC", "is not a bin label"),
         ("http://h/badge/SHORT", "This badge cannot be read"),
         ("http://h/lots/" + "X" * 65, "is not a lot label"),
+        ("http://h/places/SHELF3", "is not a place label"),
+        ("L-12", "is not a unit serial"),
         ("http://h/x/abc", "is not a unit serial"),
     ],
 )

@@ -416,6 +416,7 @@ moves = st.builds(
     repairers=st.frozensets(st.integers(1, 4), max_size=3),
     missing_required=st.sampled_from([(), ("solder joints inspected",)]),
     missing_parts=st.sampled_from([(), ("ESC 4in1",)]),
+    missing_draws=st.sampled_from([(), ("4 × Motor 2807",)]),
     reason=st.none() | st.sampled_from(list(Reason)),
     rework_stage=st.none() | st.sampled_from(list(Stage)),
     text=st.sampled_from(["", " ", "waiting for ESC"]),
@@ -481,7 +482,7 @@ def test_any_sequence_of_moves_keeps_the_invariants(start, repair, steps):
         if move.action is Action.FINISH:
             assert not move.missing_required and after.stage is EXPECTED_NEXT[state.stage]
             if state.stage is K:
-                assert not move.missing_parts
+                assert not move.missing_parts and not move.missing_draws
             if state.stage in (F, B):
                 assert move.run_verdict is Verdict.PASS and not move.board_conflict
         if move.action in RECORDING:
@@ -510,6 +511,26 @@ def test_kitting_does_not_finish_until_every_tracked_part_has_a_code(stage):
         assert refused.value.code == "parts_missing"
         assert refused.value.params["items"] == "ESC 4in1, Receiver"
     else:  # later stages do not ask for parts again
+        assert apply(UnitState(stage), move).stage is EXPECTED_NEXT[stage]
+
+
+@pytest.mark.parametrize("stage", BUILD)
+def test_kitting_from_stock_does_not_finish_until_the_whole_bill_is_drawn(stage):
+    move = Move(
+        Action.FINISH,
+        1,
+        V,
+        missing_draws=("4 × Motor 2807", "1 × ESC 4in1"),
+        missing_parts=("ESC 4in1",),
+        run_verdict=Verdict.PASS,
+    )
+    if stage is K:
+        with pytest.raises(Refused) as refused:
+            apply(UnitState(K), move)
+        # The draw comes first: a serial is scanned from a piece taken off the shelf.
+        assert refused.value.code == "draws_missing"
+        assert refused.value.params["items"] == "4 × Motor 2807, 1 × ESC 4in1"
+    else:
         assert apply(UnitState(stage), move).stage is EXPECTED_NEXT[stage]
 
 

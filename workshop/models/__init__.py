@@ -13,6 +13,7 @@ from workshop.models.printing import Printer, PrintJob
 from workshop.models.quality import BenchMeasurement, BenchRun, Review
 from workshop.models.settings import Setting
 from workshop.models.stations import StationToken
+from workshop.models.stock import LedgerEntry, Lot, Part, Place, Site
 from workshop.models.units import Photo, StageRecord, Unit, UnitPart
 
 __all__ = [
@@ -28,16 +29,21 @@ __all__ = [
     "DroneType",
     "FieldLoss",
     "GoldenConfig",
+    "LedgerEntry",
     "LimitsVersion",
     "LoginFailure",
     "LoginSession",
+    "Lot",
+    "Part",
     "Photo",
+    "Place",
     "PrintJob",
     "Printer",
     "Return",
     "Review",
     "SerialCounter",
     "Setting",
+    "Site",
     "StageRecord",
     "StationToken",
     "Unit",

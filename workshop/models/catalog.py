@@ -4,6 +4,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from workshop.extensions import Model
+from workshop.models.stock import Part
 from workshop.workflow import Evidence
 
 
@@ -37,19 +38,33 @@ class DroneType(Model):
 
 
 class BomItem(Model):
-    """One line of a drone type's bill of materials."""
+    """One line of a drone type's bill of materials: how many of a part one unit takes.
+
+    A line names one part for good (a line for another part is another line), so what was
+    recorded against it keeps its meaning; a part appears at most once in a bill.
+    """
 
     __tablename__ = "bom_items"
+    __table_args__ = (sa.UniqueConstraint("drone_type_id", "part_id"),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     drone_type_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("drone_types.id"), index=True)
-    name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    part_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("parts.id"), index=True)
     quantity: so.Mapped[int] = so.mapped_column(default=1)
-    #: Tracked parts get their serial or lot code recorded at kitting (recalls).
-    tracked: so.Mapped[bool] = so.mapped_column(default=False)
     position: so.Mapped[int] = so.mapped_column(default=0)
 
     drone_type: so.Mapped[DroneType] = so.relationship(back_populates="bom")
+    # Joined whenever a line is loaded: every page that shows a line shows its part's name.
+    part: so.Mapped[Part] = so.relationship(lazy="joined", innerjoin=True)
+
+    @property
+    def name(self) -> str:
+        return self.part.name
+
+    @property
+    def tracked(self) -> bool:
+        """Tracked parts get their serial recorded at kitting (recalls)."""
+        return self.part.tracked
 
 
 class ChecklistItem(Model):
@@ -75,7 +90,11 @@ class ChecklistItem(Model):
 
 
 class SerialCounter(Model):
-    """The last serial number given per prefix and year: serials are never reused."""
+    """The last serial number given per prefix and year: serials are never reused.
+
+    Lot and place codes are numbered here too, under the prefixes L and P (one letter: no drone
+    type's prefix is that short) and year 0, as their numbers run on across years.
+    """
 
     __tablename__ = "serial_counters"
 

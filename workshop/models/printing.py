@@ -42,9 +42,10 @@ class PrintJob(Model):
     __tablename__ = "print_jobs"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    #: What the label is of ("unit"); with `subject` it names the label a retry makes again.
+    #: What the label is of ("unit", "lot", "place"); with `subject` it names the label a retry
+    #: makes again.
     what: so.Mapped[str] = so.mapped_column(sa.String(16))
-    #: Which one: a unit's serial.
+    #: Which one: a unit's serial, a lot's or a place's code.
     subject: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
     stock_id: so.Mapped[str] = so.mapped_column(sa.String(16))
     printer_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("printers.id"), index=True)
@@ -68,6 +69,14 @@ class PrintJob(Model):
     @property
     def of_unit(self) -> bool:
         return self.what == "unit"
+
+    @property
+    def of_lot(self) -> bool:
+        return self.what == "lot"
+
+    @property
+    def of_place(self) -> bool:
+        return self.what == "place"
 
     @property
     def retryable(self) -> bool:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from workshop.models.delivery import Delivery
     from workshop.models.field import FieldLoss, Return
     from workshop.models.quality import Review
+    from workshop.models.stock import Lot, Part, Site
 
 
 class Unit(Model):
@@ -34,6 +35,9 @@ class Unit(Model):
     #: When the unit entered its current stage; the review queue is oldest first.
     stage_since: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
     created_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
+    #: Where the unit is kitted: its parts come from lots of this site. None for a unit started
+    #: before the workshop kept stock; its first draw sets it.
+    site_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("sites.id"), index=True)
     #: Optimistic lock: a second tablet saving a stale page gets a conflict.
     version: so.Mapped[int] = so.mapped_column(default=1)
 
@@ -41,6 +45,7 @@ class Unit(Model):
 
     drone_type: so.Mapped[DroneType] = so.relationship()
     created_by: so.Mapped[User] = so.relationship()
+    site: so.Mapped["Site | None"] = so.relationship()
     parts: so.Mapped[list["UnitPart"]] = so.relationship(
         back_populates="unit", order_by="UnitPart.id"
     )
@@ -80,7 +85,8 @@ class Unit(Model):
 
 
 class UnitPart(Model):
-    """The serial or lot code of a tracked part that went into a unit.
+    """The serial or lot code of a tracked part that went into a unit, and the lot it was drawn
+    from when it came off the shelf.
 
     A wrong scan or a replaced part is marked removed, never deleted: the unit's
     history and a recall still see that it was there.
@@ -91,6 +97,8 @@ class UnitPart(Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     unit_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("units.id"), index=True)
     bom_item_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("bom_items.id"))
+    part_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("parts.id"), index=True)
+    lot_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("lots.id"), index=True)
     code: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
     recorded_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
     recorded_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
@@ -99,6 +107,8 @@ class UnitPart(Model):
 
     unit: so.Mapped[Unit] = so.relationship(back_populates="parts")
     bom_item: so.Mapped[BomItem] = so.relationship()
+    part: so.Mapped["Part"] = so.relationship()
+    lot: so.Mapped["Lot | None"] = so.relationship()
     recorded_by: so.Mapped[User] = so.relationship(foreign_keys=[recorded_by_id])
     removed_by: so.Mapped[User | None] = so.relationship(foreign_keys=[removed_by_id])
 

@@ -1,6 +1,8 @@
 """Demo data for a first start: two drone types, three accounts, units spread over the stages
-and into the field (one in service, one returned and under repair, one lost), and simulated
-flight controllers, so a newcomer can run a bench test without hardware."""
+and into the field (one in service, one returned and under repair, one lost), simulated flight
+controllers, so a newcomer can run a bench test without hardware, and parts on the shelves of
+two sites (a warehouse and a workshop), one of them short, with every unit past kitting drawn
+from them."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -13,7 +15,7 @@ from firmware_checks.motors import check_motors
 from firmware_checks.run_document import RunKind
 from firmware_checks.simulator import SimulatorServer, diff_all_text, uid_for
 from workshop.extensions import db
-from workshop.models import DroneType, Unit, User
+from workshop.models import DroneType, Place, Unit, User
 from workshop.services import (
     accounts,
     bench_runs,
@@ -21,8 +23,12 @@ from workshop.services import (
     drone_types,
     fc_config,
     field_losses,
+    kitting,
     motor_checks,
+    parts,
+    places,
     ports,
+    receiving,
     returns,
     review,
     units,
@@ -92,6 +98,35 @@ _CHECKLISTS = {
 }
 
 
+#: The network's two sites and their places; units are kitted at the workshop.
+WAREHOUSE, WORKSHOP = "Склад Київ", "Майстерня Київ"
+SHELVES = {
+    "frames": f"{WORKSHOP}/Стелаж A/Полиця 1",
+    "motors": f"{WORKSHOP}/Стелаж A/Полиця 2",
+    "electronics": f"{WORKSHOP}/Стелаж B/Коробка 1",
+    "props": f"{WORKSHOP}/Стелаж B/Коробка 2",
+    "store": f"{WAREHOUSE}/Ряд 1/Стелаж 1",
+}
+#: Part -> (category, shelf, quantity at the workshop, quantity at the warehouse, low stock).
+#: Ten-inch propellers are short: they limit the FPV 10" to two more units.
+STOCK = {
+    'Рама 7" карбон': ("Рами", "frames", 9, 10, 4),
+    'Рама 10" карбон': ("Рами", "frames", 4, 6, 2),
+    "Мотор 2807 1300KV": ("Мотори", "motors", 36, 40, 16),
+    "Мотор 3115 900KV": ("Мотори", "motors", 16, 24, 8),
+    "Польотний контролер F405": ("Електроніка", "electronics", 9, 10, 4),
+    "Польотний контролер F722": ("Електроніка", "electronics", 5, 5, 2),
+    "Регулятор (ESC) 4в1 55A": ("Електроніка", "electronics", 9, 10, 4),
+    "Регулятор (ESC) 4в1 65A": ("Електроніка", "electronics", 5, 5, 2),
+    "Відеопередавач 1.2W": ("Електроніка", "electronics", 9, 8, 4),
+    "Відеопередавач 2.5W": ("Електроніка", "electronics", 5, 5, 2),
+    "Приймач ELRS 915": ("Електроніка", "electronics", 9, 10, 4),
+    "Приймач ELRS 868": ("Електроніка", "electronics", 5, 5, 2),
+    "Камера аналогова": ("Електроніка", "electronics", 13, 12, 6),
+    'Пропелер 7"': ("Пропелери", "props", 52, 60, 16),
+    'Пропелер 10"': ("Пропелери", "props", 12, 4, 24),
+}
+
 #: What the receiving unit should know, printed on each passport.
 _CARE_NOTES = (
     "Батареї: 6S, зберігати при 3,8 В на банку, не розряджати нижче 3,3 В.\n"
@@ -138,6 +173,7 @@ def seed() -> list[DemoAccount]:
     )
     for name, url in PORTS:
         ports.add_port(name, url, coordinator)
+    workshop = _stock(coordinator)
     for drone_type in (seven, ten):
         limits = DEFAULT_LIMITS.to_dict() | {"board": DEMO_BOARD}
         fc_config.save_limits(drone_type, limits, coordinator)
@@ -157,17 +193,48 @@ def seed() -> list[DemoAccount]:
         (ten, 0),
         (ten, 3),
     ):
-        _build(drone_type, volunteer, finished)
-    _field_life(seven, volunteer, reviewer, coordinator)
+        _build(drone_type, volunteer, finished, workshop)
+    _field_life(seven, volunteer, reviewer, coordinator, workshop)
     return list(ACCOUNTS)
 
 
-def _field_life(drone_type: DroneType, volunteer: User, reviewer: User, coordinator: User) -> None:
+def _stock(coordinator: User) -> int:
+    """Both sites' places and stock, received as a coordinator does; the workshop's site id."""
+    shelves: dict[str, Place] = {}
+    for key, path in SHELVES.items():
+        shelves[key] = places.place_at(path, coordinator, places.PathPlan())
+    db.session.commit()
+    for number, (name, (category, shelf, at_workshop, at_warehouse, low)) in enumerate(
+        STOCK.items(), start=1
+    ):
+        part = parts.find(name)
+        assert part is not None, name
+        parts.update_part(
+            part.id,
+            parts.PartFields(part.name, category, part.measure, part.tracked, low),
+            coordinator,
+        )
+        for place, quantity, source, code in (
+            (shelves[shelf], at_workshop, "donation", f"DON-2026-{number:03d}"),
+            (shelves["store"], at_warehouse, "purchase", f"PO-{4400 + number}"),
+        ):
+            receiving.receive(
+                receiving.Receipt(part.id, quantity, place.code, source, source_code=code),
+                coordinator,
+            )
+    return shelves["frames"].site_id
+
+
+def _field_life(
+    drone_type: DroneType, volunteer: User, reviewer: User, coordinator: User, site_id: int
+) -> None:
     """Three units handed over two weeks ago: one in service, one back with no video and under
     repair from soldering, one lost."""
     today = units.workshop_now().date()
     in_service, back, lost = (
-        _handed_over(drone_type, volunteer, reviewer, coordinator, today - timedelta(days=14))
+        _handed_over(
+            drone_type, volunteer, reviewer, coordinator, today - timedelta(days=14), site_id
+        )
         for _ in range(3)
     )
     returns.record_return(
@@ -193,24 +260,25 @@ def _field_life(drone_type: DroneType, volunteer: User, reviewer: User, coordina
 
 
 def _handed_over(
-    drone_type: DroneType, volunteer: User, reviewer: User, coordinator: User, on: date
+    drone_type: DroneType,
+    volunteer: User,
+    reviewer: User,
+    coordinator: User,
+    on: date,
+    site_id: int,
 ) -> Unit:
     """A unit built, signed off by the reviewer and handed over to BRAVO-7 on `on`."""
-    unit = _build(drone_type, volunteer, 4)
+    unit = _build(drone_type, volunteer, 4, site_id)
     review.sign_off(unit, reviewer, Action.APPROVE, StageInput(version=unit.version))
     delivery.hand_over(unit, coordinator, "BRAVO-7", on, unit.version)
     return unit
 
 
-def _build(drone_type: DroneType, volunteer: User, finished: int) -> Unit:
-    unit = units.create_unit(drone_type.id, volunteer)
+def _build(drone_type: DroneType, volunteer: User, finished: int, site_id: int) -> Unit:
+    unit = units.create_unit(drone_type.id, volunteer, site_id=site_id)
     for _ in range(finished):
         if unit.stage == Stage.KITTING.value:
-            for number, item in enumerate(drone_type.bom):
-                if item.tracked:
-                    units.record_part(
-                        unit, item.id, f"LOT-{unit.id:03d}{number}", volunteer, unit.version
-                    )
+            _kit(unit, volunteer)
         if unit.stage in (Stage.FLASHING, Stage.BENCH_TEST):
             _read_board(unit, volunteer)
         if unit.stage == Stage.BENCH_TEST.value:
@@ -240,6 +308,19 @@ def _read_board(unit: Unit, volunteer: User) -> None:
         limits_version_id=judging.limits_version_id,
         golden_version_id=judging.golden_version_id,
     )
+
+
+def _kit(unit: Unit, volunteer: User) -> None:
+    """Kit the unit as a volunteer does: scan the label of the place each part lies in (the
+    next part the unit needs from there is drawn), then each tracked piece's serial."""
+    for item in unit.drone_type.bom:
+        shelf = SHELVES[STOCK[item.name][1]]
+        place = db.session.scalar(sa.select(Place).where(Place.path == shelf))
+        assert place is not None, shelf
+        kitting.scanned(unit, place.code, volunteer, unit.version)
+    for number, item in enumerate(unit.drone_type.bom):
+        if item.tracked:
+            kitting.scanned(unit, f"SN-{unit.id:03d}{number}", volunteer, unit.version)
 
 
 def _check_motors(unit: Unit, volunteer: User) -> None:

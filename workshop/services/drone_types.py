@@ -8,8 +8,8 @@ import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
 from workshop.extensions import db
-from workshop.models import BomItem, ChecklistItem, DroneType, Unit, UnitPart, User
-from workshop.services import audit
+from workshop.models import BomItem, ChecklistItem, DroneType, LedgerEntry, Unit, UnitPart, User
+from workshop.services import audit, parts
 from workshop.services.errors import Invalid, NotFound
 from workshop.workflow import EVIDENCE_STAGE, WORK_STAGES, Evidence
 
@@ -17,7 +17,6 @@ from workshop.workflow import EVIDENCE_STAGE, WORK_STAGES, Evidence
 PREFIX = re.compile(r"^[A-Z0-9]{2,8}$")
 #: The most of one part a drone takes (screws included).
 QUANTITY_MAX = 999
-BOM_NAME_MAX = 120
 #: `4 x Motor 2807`: a number (signed or not, whole or not, to refuse what is not a quantity),
 #: an x (Latin, Cyrillic or the multiplication sign) and the part.
 COUNTED_LINE = re.compile(r"^([-+−]?)\s*(\d+(?:[.,]\d+)?)\s*[xх×]\s*(.+)$", re.IGNORECASE)
@@ -98,7 +97,7 @@ def parse_bom(text: str) -> list[BomLine]:
                     )
                 )
             quantity = int(count)
-        if not name or len(name) > BOM_NAME_MAX:
+        if not name or len(name) > parts.NAME_MAX:
             raise Invalid(
                 _l("Bill of materials, line %(number)d is not “quantity x part”.", number=number)
             )
@@ -208,7 +207,7 @@ def save_type(
     try:
         drone_type.name, drone_type.prefix, drone_type.active = name, prefix, active
         drone_type.care_notes = care_notes
-        _replace_bom(drone_type, bom)
+        _replace_bom(drone_type, bom, actor)
         _replace_checklists(drone_type, checklists)
         db.session.flush()
     except Invalid:
@@ -220,13 +219,21 @@ def save_type(
     return drone_type
 
 
-def _replace_bom(drone_type: DroneType, bom: list[BomLine]) -> None:
-    """Keep BOM rows whose name stays (recorded part codes point at them), add and drop others."""
-    existing = {item.name: item for item in drone_type.bom}
-    kept = []
+def _replace_bom(drone_type: DroneType, bom: list[BomLine], actor: User | None) -> None:
+    """Keep the rows of parts that stay (recorded part codes and draws point at them), add and
+    drop others; a part new to the catalogue joins it."""
+    existing = {item.part_id: item for item in drone_type.bom}
+    kept: list[BomItem] = []
+    named: set[int] = set()
     for position, line in enumerate(bom):
-        item = existing.pop(line.name, None) or BomItem(name=line.name)
-        item.quantity, item.tracked, item.position = line.quantity, line.tracked, position
+        part = parts.part_for_line(line.name, line.tracked, actor)
+        if part.id in named:
+            raise Invalid(
+                _l("“%(name)s” is listed twice in the bill of materials.", name=part.name)
+            )
+        named.add(part.id)
+        item = existing.pop(part.id, None) or BomItem(part=part)
+        item.quantity, item.position = line.quantity, position
         kept.append(item)
     for item in existing.values():
         if _bom_item_used(item):
@@ -261,11 +268,16 @@ def _has_units(drone_type: DroneType) -> bool:
 
 
 def _bom_item_used(item: BomItem) -> bool:
+    """A line some unit recorded a part code or drew stock against."""
     if item.id is None:
         return False
-    return (
-        db.session.execute(
-            sa.select(sa.func.count(UnitPart.id)).where(UnitPart.bom_item_id == item.id)
-        ).scalar_one()
-        > 0
+    return bool(
+        db.session.scalar(
+            sa.select(
+                sa.or_(
+                    sa.exists().where(UnitPart.bom_item_id == item.id),
+                    sa.exists().where(LedgerEntry.bom_item_id == item.id),
+                )
+            )
+        )
     )

@@ -1,6 +1,7 @@
-"""What the app itself proves about a unit's current stage: its tracked parts scanned, and the
-latest run of each kind since the unit came to the stage. A checklist item tied to evidence
-ticks itself from it (the workflow refuses a tick without it); the page links to the run."""
+"""What the app itself proves about a unit's current stage: its kit drawn and its tracked parts
+scanned, and the latest run of each kind since the unit came to the stage. A checklist item tied
+to evidence ticks itself from it (the workflow refuses a tick without it); the page links to the
+run."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -57,14 +58,17 @@ def latest_runs(unit: Unit) -> dict[RunKind, LatestRun]:
     return latest
 
 
-def proofs(unit: Unit, runs: dict[RunKind, LatestRun]) -> dict[Evidence, Proof]:
-    """The evidence of the unit's current stage the app holds, given its `latest_runs`."""
+def proofs(
+    unit: Unit, runs: dict[RunKind, LatestRun], *, kit_complete: bool
+) -> dict[Evidence, Proof]:
+    """The evidence of the unit's current stage the app holds, given its `latest_runs` and
+    whether its kit is complete (every line drawn, every tracked part's code recorded)."""
     found: dict[Evidence, Proof] = {}
     for evidence, stage in EVIDENCE_STAGE.items():
         if stage.value != unit.stage:
             continue
         if evidence is Evidence.PARTS_SCANNED:
-            if not unit.missing_parts():
+            if kit_complete:
                 found[evidence] = Proof(evidence)
         elif (run := runs.get(EVIDENCE_RUN[evidence])) and run.verdict is Verdict.PASS:
             found[evidence] = Proof(evidence, run.id)

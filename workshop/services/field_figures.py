@@ -8,7 +8,7 @@ from sqlalchemy.sql.expression import Subquery
 
 from firmware_checks.run_document import RunKind
 from workshop.extensions import db
-from workshop.models import BenchRun, BoardBinding, BomItem, DroneType, Return, Unit, UnitPart
+from workshop.models import BenchRun, BoardBinding, DroneType, LedgerEntry, Lot, Part, Return, Unit
 
 
 @dataclass(frozen=True)
@@ -71,18 +71,24 @@ def returns_by_firmware() -> list[ReturnCount]:
 def unit_lots() -> Subquery:
     """Which lot each part in a unit came from, and when it went in and came out.
 
-    The one place a unit's lots are looked up, for the figures per lot: today the serial or lot
-    code recorded at kitting (UnitPart.code); the stock's lots when the workshop tracks them.
+    The one place a unit's lots are looked up, for the figures per lot: the stock ledger's draws
+    of each unit from each lot, tracked parts or not. A lot's pieces went in with the unit's
+    first draw from it and came out with the last row that took the unit's holding of it back
+    to nothing (a rework, a salvage); while the unit holds some, they have not come out.
     """
+    held = sa.func.sum(LedgerEntry.unit_change)
     return (
         sa.select(
-            UnitPart.unit_id.label("unit_id"),
-            BomItem.name.label("part"),
-            UnitPart.code.label("lot"),
-            UnitPart.recorded_at.label("fitted_at"),
-            UnitPart.removed_at.label("removed_at"),
+            LedgerEntry.unit_id.label("unit_id"),
+            Part.name.label("part"),
+            Lot.code.label("lot"),
+            sa.func.min(sa.case((LedgerEntry.unit_change > 0, LedgerEntry.at))).label("fitted_at"),
+            sa.case((held <= 0, sa.func.max(LedgerEntry.at))).label("removed_at"),
         )
-        .join(BomItem, BomItem.id == UnitPart.bom_item_id)
+        .join(Lot, Lot.id == LedgerEntry.lot_id)
+        .join(Part, Part.id == Lot.part_id)
+        .where(LedgerEntry.unit_id.is_not(None), LedgerEntry.unit_change != 0)
+        .group_by(LedgerEntry.unit_id, Part.name, Lot.code)
         .subquery()
     )
 

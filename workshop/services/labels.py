@@ -1,7 +1,7 @@
-"""What goes on a label (a unit, a batch of units, a part lot, a bin, a badge) and counting prints.
+"""What goes on a label (a unit, a batch of units, a lot, a place, a badge) and counting prints.
 
-A label's QR code holds `{base}/u/<serial>`, `{base}/lots/<code>`, `{base}/bins/<BOM item id>`
-or `{base}/badge/<badge code>`; `{base}` is the address the admin set for tablets.
+A label's QR code holds `{base}/u/<serial>`, `{base}/lots/<code>`, `{base}/places/<code>` or
+`{base}/badge/<badge code>`; `{base}` is the address the admin set for tablets.
 """
 
 from collections.abc import Iterable, Sequence
@@ -19,8 +19,8 @@ from workshop.extensions import db
 from workshop.labels import STOCKS, LabelContent, Stock
 from workshop.labels.layouts import place
 from workshop.labels.qr import CodeTooLong
-from workshop.models import DroneType, Unit, User
-from workshop.services import audit, scan, settings
+from workshop.models import Lot, Place, Unit, User
+from workshop.services import audit, places, scan, settings
 from workshop.services.errors import Invalid, NotFound
 from workshop.services.units import PART_CODE_MAX, workshop_now
 from workshop.vocabulary import ROLE_NAMES
@@ -125,8 +125,25 @@ def units_in_range(first: str, last: str) -> list[Unit]:
     return _at_most(found)
 
 
+def lot_label(lot: Lot, base: str) -> LabelContent:
+    """A lot's label: its code, the part and the day it came in."""
+    return LabelContent(
+        f"{base}/lots/{quote(lot.code, safe='')}",
+        lot.code,
+        (lot.part.name, lot.received_on.isoformat()),
+    )
+
+
+def place_label(place: Place, base: str) -> LabelContent:
+    """A place's label: its name, the path above it and its code."""
+    return LabelContent(
+        f"{base}/places/{place.code}", place.name, (place.path.rsplit("/", 1)[0], place.code)
+    )
+
+
 def lot_labels(text: str, base: str) -> list[LabelContent]:
-    """Labels for part lots: one per line of `text`, the code as a volunteer scans it at kitting."""
+    """Labels for lots: one per line of `text`, the code as a volunteer scans it at kitting; a
+    lot on the shelves gets its part's name, a code from before stock was kept its code alone."""
     codes: list[str] = []
     for line in text.splitlines():
         code = " ".join(line.split()).upper()
@@ -138,24 +155,28 @@ def lot_labels(text: str, base: str) -> list[LabelContent]:
             codes.append(code)
     if not codes:
         raise Invalid(_l("Type at least one lot code, one per line."))
+    known = {
+        lot.code: lot
+        for lot in db.session.scalars(
+            sa.select(Lot).options(so.joinedload(Lot.part)).where(Lot.code.in_(_at_most(codes)))
+        )
+    }
     lot = str(_l("Part lot"))
     return [
-        LabelContent(f"{base}/lots/{quote(code, safe='')}", code, (lot,))
-        for code in _at_most(codes)
+        lot_label(known[code], base)
+        if code in known
+        else LabelContent(f"{base}/lots/{quote(code, safe='')}", code, (lot,))
+        for code in codes
     ]
 
 
-def bin_labels(drone_type_id: int, base: str) -> list[LabelContent]:
-    """Labels for the bins of a drone type's parts: one per line of its bill of materials."""
-    drone_type = db.session.get(DroneType, drone_type_id)
-    if drone_type is None:
-        raise NotFound(_l("There is no such drone type."))
-    if not drone_type.bom:
-        raise NotFound(_l("This drone type has no parts in its bill of materials."))
-    return [
-        LabelContent(f"{base}/bins/{item.id}", item.name, (drone_type.name, f"#{item.id}"))
-        for item in drone_type.bom
-    ]
+def place_labels(site_id: int, base: str) -> list[LabelContent]:
+    """Labels for every place of a site, in the tree's order."""
+    site = places.get_site(site_id)
+    found = places.places_of(site.id)
+    if not found:
+        raise NotFound(_l("%(site)s has no places yet.", site=site.name))
+    return [place_label(place, base) for place in _at_most(found)]
 
 
 def badge_labels(base: str) -> list[LabelContent]:
@@ -203,15 +224,15 @@ class BatchRequest:
     first: str = ""
     last: str = ""
     lots: str = ""
-    drone_type_id: int = 0
+    site_id: int = 0
 
 
 def batch(asked: BatchRequest, base: str) -> tuple[list[LabelContent], list[Unit]]:
     """The labels a batch asks for, and the units among them (whose prints are counted)."""
     if asked.kind == "lots":
         return lot_labels(asked.lots, base), []
-    if asked.kind == "bins":
-        return bin_labels(asked.drone_type_id, base), []
+    if asked.kind == "places":
+        return place_labels(asked.site_id, base), []
     if asked.kind == "badges":
         return badge_labels(base), []
     if asked.kind == "list":

@@ -13,9 +13,9 @@ from workshop import labels as label_rendering
 from workshop.extensions import db
 from workshop.labels import printers
 from workshop.labels.printers import PrinterError
-from workshop.models import Printer, PrintJob, Unit, User
+from workshop.models import Lot, Place, Printer, PrintJob, Unit, User
 from workshop.models.timestamps import utcnow
-from workshop.services import audit, labels, print_worker, settings, units
+from workshop.services import audit, labels, places, print_worker, recall, settings, units
 from workshop.services.errors import Invalid, NotFound, ServiceError
 
 NAME_MAX = 64
@@ -187,6 +187,18 @@ def print_unit_label(unit: Unit, printer: Printer, actor: User, *, fallback_base
     return _queue("unit", unit.serial, printer, actor, fallback_base)
 
 
+def print_lot_label(lot: Lot, printer: Printer, actor: User, *, fallback_base: str) -> PrintJob:
+    """Queue the lot's label for the printer."""
+    return _queue("lot", lot.code, printer, actor, fallback_base)
+
+
+def print_place_label(
+    place: Place, printer: Printer, actor: User, *, fallback_base: str
+) -> PrintJob:
+    """Queue the place's label for the printer."""
+    return _queue("place", place.code, printer, actor, fallback_base)
+
+
 def retry(job_id: int, actor: User, *, fallback_base: str) -> PrintJob:
     """Queue a failed job again, for the same printer."""
     job = db.session.get(PrintJob, job_id, options=[so.joinedload(PrintJob.printer)])
@@ -208,16 +220,29 @@ def retry(job_id: int, actor: User, *, fallback_base: str) -> PrintJob:
     return job
 
 
+def default_printer() -> Printer | None:
+    """The workshop's default printer, while it is still offered."""
+    printer_id = settings.default_printer_id()
+    printer = db.session.get(Printer, printer_id) if printer_id is not None else None
+    return printer if printer is not None and printer.active else None
+
+
 def auto_print_new_unit(unit: Unit, actor: User, *, fallback_base: str) -> PrintJob | None:
     """When the workshop auto-prints, queue a just-created unit's label for the default
     printer."""
-    printer_id = settings.default_printer_id()
-    if not settings.auto_print() or printer_id is None:
-        return None
-    printer = db.session.get(Printer, printer_id)
-    if printer is None or not printer.active:
+    printer = default_printer()
+    if not settings.auto_print() or printer is None:
         return None
     return print_unit_label(unit, printer, actor, fallback_base=fallback_base)
+
+
+def auto_print_lots(lots: list[Lot], actor: User, *, fallback_base: str) -> list[PrintJob]:
+    """A new lot's label goes to the default printer, where the workshop has one: the parts
+    are labelled on the spot, before they reach the shelf."""
+    printer = default_printer()
+    if printer is None:
+        return []
+    return [print_lot_label(lot, printer, actor, fallback_base=fallback_base) for lot in lots]
 
 
 def queued_jobs() -> int:
@@ -287,7 +312,7 @@ def _deliver(job: PrintJob) -> str | None:
     printer = job.printer
     stock = label_rendering.get_stock(job.stock_id)
     try:
-        content = labels.unit_label(units.get_unit(job.subject), labels.base_url(job.label_base))
+        content = _label_content(job)
         labels.check_fits([content], stock)
         image = label_rendering.render_bitmap(content, stock, printer.dpi)
         data = printers.encode(
@@ -299,9 +324,19 @@ def _deliver(job: PrintJob) -> str | None:
         printers.send(kind, address, data, timeout=timeout)
     except PrinterError as error:
         return explain(error)
-    except ServiceError as error:  # the unit is gone, or its address too long for the QR code
+    except ServiceError as error:  # what it is of is gone, or its address too long for the QR
         return str(error.message)
     return None
+
+
+def _label_content(job: PrintJob) -> label_rendering.LabelContent:
+    """The label the job names, made again from what it is of (a unit, a lot, a place)."""
+    base = labels.base_url(job.label_base)
+    if job.of_lot:
+        return labels.lot_label(recall.get_lot(job.subject), base)
+    if job.of_place:
+        return labels.place_label(places.get_place(job.subject), base)
+    return labels.unit_label(units.get_unit(job.subject), base)
 
 
 def outcome(job: PrintJob) -> tuple[str, str]:

@@ -1,9 +1,11 @@
-"""Sentences for the workflow's refusals, in the volunteer's language."""
+"""Sentences for the workflow's refusals, and for the kitting scan's (a lot or a place label
+that cannot serve the unit), in the volunteer's language."""
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from workshop import vocabulary
+from workshop.services.kitting_scan import Refusal
 from workshop.workflow import Refused
 
 _SENTENCES: dict[str, LazyString] = {
@@ -30,6 +32,7 @@ _SENTENCES: dict[str, LazyString] = {
     "parts_missing": _l(
         "Scan or type the code of every tracked part first. Still missing: %(items)s."
     ),
+    "draws_missing": _l("Draw every part of the kit first. Still to draw: %(items)s."),
     "fc_not_read": _l(
         "Read the flight controller first: the stage finishes when the reading passes."
     ),
@@ -77,3 +80,21 @@ def explain(refused: Refused) -> str:
     if "action" in params:
         params["action"] = str(vocabulary.ACTION_NAMES.get(params["action"], params["action"]))
     return str(_SENTENCES[refused.code]) % params
+
+
+_SCAN_SENTENCES: dict[str, LazyString] = {
+    "unknown_lot": _l("No lot has the code %(code)s."),
+    "unknown_place": _l("No place has the code %(code)s."),
+    "unknown_bin": _l("No place has the bin number %(code)s."),
+    "not_used": _l("Lot %(code)s holds %(part)s, which %(type)s does not use."),
+    "line_complete": _l("All %(quantity)s × %(part)s are drawn already."),
+    "lot_empty": _l("Lot %(code)s is empty."),
+    "other_site": _l("Lot %(code)s lies at %(site)s; this unit is kitted at %(unit_site)s."),
+    "place_other_site": _l("%(path)s is not at %(unit_site)s, where this unit is kitted."),
+    "nothing_needed": _l("Nothing this unit still needs lies at %(path)s."),
+}
+
+
+def explain_scan(refusal: Refusal) -> str:
+    """Why a lot or place label scanned at kitting draws nothing."""
+    return str(_SCAN_SENTENCES[refusal.reason]) % dict(refusal.params)

@@ -8,11 +8,13 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
-from workshop.models import Delivery, Return, Unit, User
+from workshop.models import Delivery, Lot, Return, Unit, User
 from workshop.models.timestamps import utcnow
-from workshop.services import delivery, photos
+from workshop.services import delivery, photos, salvage
 from workshop.services.errors import Invalid
-from workshop.services.stages import NOTE_MAX, StageInput, commit_move, decide
+from workshop.services.salvage import SalvagedPart
+from workshop.services.stages import NOTE_MAX, StageInput, commit_move, decide, record_move
+from workshop.services.transaction import unit_change
 from workshop.services.units import workshop_now
 from workshop.workflow import RETURN_OUTCOMES, Action
 
@@ -100,9 +102,26 @@ def waiting_return(unit: Unit) -> Return | None:
     return next((r for r in reversed(unit.returns) if r.outcome is None), None)
 
 
-def decide_return(unit: Unit, actor: User, action: Action, data: StageInput) -> Return:
-    """Repair (from `data.rework_stage`), scrap, or give back as is (both with words): the
-    decision on the unit's waiting return, in one transaction with the unit's move."""
+@dataclass(frozen=True)
+class Decision:
+    """The return decided on, and the salvage lots a scrap made."""
+
+    back: Return
+    salvaged: list[Lot] = field(default_factory=list)
+
+
+def decide_return(
+    unit: Unit,
+    actor: User,
+    action: Action,
+    data: StageInput,
+    salvaged: Sequence[SalvagedPart] = (),
+    salvage_place: str | None = None,
+) -> Decision:
+    """Repair (from `data.rework_stage`), scrap (salvaging the `salvaged` good parts into
+    stock, in `salvage_place` or where they were drawn from), or give back as is (both with
+    words): the decision on the unit's waiting return, in one transaction with the unit's
+    move."""
     if action not in RETURN_OUTCOMES:
         raise ValueError(f"{action} is no decision on a return")
     if len(data.text) > NOTE_MAX:
@@ -111,37 +130,38 @@ def decide_return(unit: Unit, actor: User, action: Action, data: StageInput) -> 
     pending = waiting_return(unit)
     if pending is None:
         raise Invalid(_l("This unit has no return waiting for a decision."))
-    pending.outcome = RETURN_OUTCOMES[action].value
-    pending.repair_stage = new.stage.value if action is Action.REPAIR else None
-    pending.outcome_text = data.text.strip()
-    pending.decided_by_id, pending.decided_at = actor.id, utcnow()
-    details: dict[str, object] = {"outcome": pending.outcome, "text": pending.outcome_text}
-    rows: list[object] = []
-    if action is Action.GIVE_BACK:
-        # Given back is handed over again: to whoever brought it, today.
-        today = workshop_now().date()
-        rows.append(
-            Delivery(
-                unit=unit,
-                receiver_code=pending.receiver_code,
-                delivered_on=today,
-                handed_over_by_id=actor.id,
+    with unit_change(unit):
+        pending.outcome = RETURN_OUTCOMES[action].value
+        pending.repair_stage = new.stage.value if action is Action.REPAIR else None
+        pending.outcome_text = data.text.strip()
+        pending.decided_by_id, pending.decided_at = actor.id, utcnow()
+        details: dict[str, object] = {"outcome": pending.outcome, "text": pending.outcome_text}
+        rows: list[object] = []
+        made: list[Lot] = []
+        if action is Action.GIVE_BACK:
+            # Given back is handed over again: to whoever brought it, today.
+            today = workshop_now().date()
+            rows.append(
+                Delivery(
+                    unit=unit,
+                    receiver_code=pending.receiver_code,
+                    delivered_on=today,
+                    handed_over_by_id=actor.id,
+                )
             )
-        )
-        details |= {"receiver": pending.receiver_code, "date": today.isoformat()}
-    if action is Action.SCRAP_RETURNED:
-        unit.status_note = pending.outcome_text
-        details["salvaged"] = salvage_returned_unit(unit, actor)
-    commit_move(unit, actor, action, new, rows=rows, details=details)
-    return pending
+            details |= {"receiver": pending.receiver_code, "date": today.isoformat()}
+        if action is Action.SCRAP_RETURNED:
+            # Salvaged first: its statements flush before the unit's own row changes.
+            made = salvage_returned_unit(unit, actor, salvaged, salvage_place)
+            details["salvaged"] = [lot.code for lot in made]
+            unit.status_note = pending.outcome_text
+        record_move(unit, actor, action, new, rows=rows, details=details)
+    return Decision(pending, made)
 
 
-def salvage_returned_unit(unit: Unit, actor: User) -> list[str]:
+def salvage_returned_unit(
+    unit: Unit, actor: User, salvaged: Sequence[SalvagedPart], place_code: str | None
+) -> list[Lot]:
     """Salvage the good parts of a unit scrapped after its return into stock, inside the scrap's
-    transaction; the codes of the salvage lots made.
-
-    The one place a scrap after a return salvages: the stock of parts and lots (issue 9) fills
-    it in. Until the workshop tracks stock nothing is salvaged, and the scrap's audit event says
-    so (an empty list).
-    """
-    return []
+    transaction; the salvage lots made (none when no part is salvaged)."""
+    return salvage.salvage_alongside(unit, actor, salvaged, place_code)

@@ -1,8 +1,10 @@
 """The one scan resolver: whatever a scanner or a person typed, find what it names.
 
-A label holds `{base}/u/<serial>`, `{base}/lots/<code>`, `{base}/bins/<BOM item id>` or
-`{base}/badge/<code>`; a bare code is a unit serial. A scanner that types under a Ukrainian
-(or Russian) keyboard layout sends the Cyrillic letters on the same keys: those are put back.
+A label holds `{base}/u/<serial>`, `{base}/lots/<code>`, `{base}/places/<code>`,
+`{base}/bins/<number>` (a bin label printed before places existed, now a place's) or
+`{base}/badge/<code>`; a bare code is a unit serial, or a lot's (L-000123) or a place's
+(P-000045) code. A scanner that types under a Ukrainian (or Russian) keyboard layout sends the
+Cyrillic letters on the same keys: those are put back.
 """
 
 import re
@@ -11,13 +13,13 @@ from enum import StrEnum
 from urllib.parse import unquote
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
 from workshop.extensions import db
-from workshop.models import BomItem, Unit, UnitPart
-from workshop.services import accounts
+from workshop.models import Lot, Place, Unit, UnitPart
+from workshop.services import accounts, places
 from workshop.services.errors import Invalid, NotFound, ServiceError
+from workshop.services.stock import LOT_CODE, PLACE_CODE
 
 SERIAL = re.compile(r"^[A-Z0-9]{1,8}-\d{4}-\d{5}$")
 BADGE = re.compile(r"^[A-Z2-9]{16}$")
@@ -27,13 +29,22 @@ CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 class Kind(StrEnum):
     UNIT = "unit"
     LOT = "lot"
+    PLACE = "place"
     BIN = "bin"
     BADGE = "badge"
 
 
 #: The first path segment of a label URL and what it names.
-LABEL_PATHS = {"U": Kind.UNIT, "LOTS": Kind.LOT, "BINS": Kind.BIN, "BADGE": Kind.BADGE}
-LABEL_URL = re.compile(r"/(U|LOTS|BINS|BADGE)/([^/?#]+)")
+LABEL_PATHS = {
+    "U": Kind.UNIT,
+    "LOTS": Kind.LOT,
+    "PLACES": Kind.PLACE,
+    "BINS": Kind.BIN,
+    "BADGE": Kind.BADGE,
+}
+LABEL_URL = re.compile(r"/(U|LOTS|PLACES|BINS|BADGE)/([^/?#]+)")
+#: What codes a kind of stock label may hold, a lot's being whatever an import brought in.
+STOCK_KINDS = frozenset({Kind.LOT, Kind.PLACE, Kind.BIN})
 
 # What the same physical keys type on a US and on a Ukrainian layout (the Russian-only letters
 # last), so that a scanner typing under the wrong layout can be undone key by key.
@@ -48,7 +59,8 @@ LAYOUT = str.maketrans("".join(c for _, c in _KEYS), "".join(latin for latin, _ 
 
 @dataclass(frozen=True)
 class ScanResult:
-    """What a scan names: its kind and key (a serial, a lot code, a BOM item id, a badge code)."""
+    """What a scan names: its kind and key (a serial, a lot or place code, a bin number, a badge
+    code)."""
 
     kind: Kind
     key: str
@@ -74,6 +86,10 @@ def parse(raw: str) -> ScanResult:
     if match := LABEL_URL.search(compact):
         kind = LABEL_PATHS[match.group(1)]
         key = " ".join(unquote(match.group(2)).split()).upper()
+    elif LOT_CODE.match(compact):
+        kind, key = Kind.LOT, compact
+    elif PLACE_CODE.match(compact):
+        kind, key = Kind.PLACE, compact
     else:
         kind, key = Kind.UNIT, compact
     if kind is Kind.UNIT and not SERIAL.match(key):
@@ -89,6 +105,8 @@ def parse(raw: str) -> ScanResult:
         raise Invalid(_l("This badge cannot be read. Scan it again or log in with your name."))
     if kind is Kind.LOT and len(key) > UnitPart.code.type.length:
         raise Invalid(_l("“%(code)s” is not a lot label.", code=key[:40]))
+    if kind is Kind.PLACE and not PLACE_CODE.match(key):
+        raise Invalid(_l("“%(code)s” is not a place label.", code=key[:40]))
     return ScanResult(kind, key)
 
 
@@ -103,23 +121,32 @@ def parse_repaired(raw: str) -> ScanResult:
 
 
 def _find(target: ScanResult) -> ScanResult:
-    """`target` when what it names exists (a unit by its exact serial), else NotFound."""
+    """`target` when what it names exists (a unit by its exact serial), else NotFound; a bin
+    label answers with the place it names now."""
     if target.kind is Kind.UNIT:
         serial = db.session.scalar(sa.select(Unit.serial).where(Unit.serial == target.key))
         if serial is None:
             raise NotFound(_l("No unit has the serial %(serial)s.", serial=target.key))
         return ScanResult(Kind.UNIT, serial)
     if target.kind is Kind.LOT:
-        found = db.session.scalar(
-            sa.select(UnitPart.id).where(UnitPart.code == target.key).limit(1)
-        )
-        if found is None:
-            raise NotFound(_l("No unit holds a part from lot %(code)s.", code=target.key))
+        # A lot on the shelves, or a lot code recorded on units before the workshop kept stock.
+        if _lot_known(target.key) is None and (
+            db.session.scalar(sa.select(UnitPart.id).where(UnitPart.code == target.key).limit(1))
+            is None
+        ):
+            raise NotFound(_l("No lot has the code %(code)s.", code=target.key))
+    elif target.kind is Kind.PLACE:
+        if db.session.scalar(sa.select(Place.id).where(Place.code == target.key)) is None:
+            raise NotFound(_l("No place has the code %(code)s.", code=target.key))
     elif target.kind is Kind.BIN:
-        bin_uses(int(target.key))
+        return ScanResult(Kind.PLACE, places.place_of_bin(int(target.key)).code)
     elif accounts.badge_holder(target.key) is None:
         raise NotFound(accounts.BADGE_INVALID)
     return target
+
+
+def _lot_known(code: str) -> int | None:
+    return db.session.scalar(sa.select(Lot.id).where(Lot.code == code))
 
 
 def resolve(raw: str) -> ScanResult:
@@ -141,25 +168,17 @@ def resolve(raw: str) -> ScanResult:
     raise next((e for e in refusals if isinstance(e, NotFound)), refusals[0])
 
 
-def bin_uses(item_id: int) -> list[BomItem]:
-    """The BOM line a bin label names first, then every drone type's line for the same part
-    (same name, any case): where the part in that bin goes."""
-    # A number past any id is refused before it reaches the database (SQLite overflows).
-    item = db.session.get(BomItem, item_id) if item_id < 2**31 else None
-    if item is None:
-        raise NotFound(
-            _l("No part of any bill of materials has the bin number %(code)s.", code=item_id)
-        )
-    key = item.name.strip().casefold()
-    # Compared in Python: SQLite folds ASCII only, and part names are often Ukrainian.
-    others = [
-        other
-        for other in db.session.scalars(
-            sa.select(BomItem)
-            .options(so.joinedload(BomItem.drone_type))
-            .where(BomItem.id != item.id)
-            .order_by(BomItem.drone_type_id, BomItem.position)
-        )
-        if other.name.strip().casefold() == key
-    ]
-    return [item, *others]
+def stock_code(raw: str) -> ScanResult | None:
+    """What a code scanned where stock is expected names: a lot, a place or a bin, by its label
+    or its bare code (an imported lot's code too); None when it is none of these, such as a
+    tracked part's serial. Nothing is looked up but a bare code no label form explains."""
+    try:
+        found: ScanResult | None = parse_repaired(raw)
+    except Invalid:
+        found = None
+    if found is not None and found.kind in STOCK_KINDS:
+        return found
+    compact = " ".join(raw.split()).upper()
+    if compact and len(compact) <= Lot.code.type.length and _lot_known(compact) is not None:
+        return ScanResult(Kind.LOT, compact)
+    return None

@@ -23,7 +23,7 @@ from workshop.models import (
     User,
 )
 from workshop.models.timestamps import as_utc
-from workshop.services import evidence
+from workshop.services import evidence, stock
 from workshop.services.evidence import LatestRun, Proof
 from workshop.workflow import (
     RUN_REQUIRED,
@@ -47,11 +47,14 @@ class RunFacts:
 @dataclass(frozen=True)
 class FinishFacts:
     """What finishing the unit's current stage depends on, gathered once: its checklist, the
-    evidence the app holds, the parts still without a code, the runs the stage needs."""
+    evidence the app holds, the parts still without a code or not drawn, the runs the stage
+    needs."""
 
     entries: tuple[ChecklistEntry, ...] = ()
     proofs: Mapping[Evidence, Proof] = field(default_factory=dict)
     missing_parts: tuple[str, ...] = ()
+    #: At kitting from stock: the bill's lines not drawn in full, as "4 × Motor".
+    missing_draws: tuple[str, ...] = ()
     runs: RunFacts = RunFacts()
     #: The latest run of each kind since the unit came to the stage.
     latest_runs: Mapping[RunKind, LatestRun] = field(default_factory=dict)
@@ -70,10 +73,13 @@ def checklist_entries(unit: Unit) -> tuple[ChecklistEntry, ...]:
 
 def finish_facts(unit: Unit) -> FinishFacts:
     runs = evidence.latest_runs(unit)
+    missing_parts = unit.missing_parts()
+    missing_draws = stock.missing_draws(unit) if unit.stage == Stage.KITTING else ()
     return FinishFacts(
         entries=checklist_entries(unit),
-        proofs=evidence.proofs(unit, runs),
-        missing_parts=unit.missing_parts(),
+        proofs=evidence.proofs(unit, runs, kit_complete=not missing_parts and not missing_draws),
+        missing_parts=missing_parts,
+        missing_draws=missing_draws,
         runs=run_facts(unit, runs),
         latest_runs=runs,
     )
@@ -92,6 +98,7 @@ def finish_move(
         missing_proofs=gaps.unproved,
         unproved_ticks=gaps.ticked_unproved,
         missing_parts=facts.missing_parts,
+        missing_draws=facts.missing_draws,
         run_verdict=facts.runs.run_verdict,
         board_conflict=facts.runs.board_conflict,
     )

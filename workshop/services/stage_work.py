@@ -58,7 +58,8 @@ class StageWork:
     to_tick: int
     #: "3 items to tick" for each number of items left (index 0: nothing).
     tick_phrases: list[str]
-    #: What else is missing, each in a few words: part codes, runs, a coordinator's decision.
+    #: What else is missing, each in a few words: lines to draw, part codes, runs, a
+    #: coordinator's decision.
     needs: list[str]
     #: What to do next, as one line.
     next_step: str
@@ -100,6 +101,9 @@ def _rows(facts: stage_facts.FinishFacts) -> list[ChecklistRow]:
 
 def _needs(unit: Unit, facts: stage_facts.FinishFacts, needed: list[Evidence]) -> list[str]:
     needs = []
+    if facts.missing_draws:
+        count = len(facts.missing_draws)
+        needs.append(ngettext("%(num)d line to draw", "%(num)d lines to draw", count))
     if facts.missing_parts:
         count = len(facts.missing_parts)
         needs.append(ngettext("%(num)d part code to scan", "%(num)d part codes to scan", count))

@@ -1,6 +1,6 @@
 """Moving a unit through its build stages: finish, fail as rework, hold, release, scrap."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -258,16 +258,30 @@ def fail_after_run(unit: Unit, actor: User | None, reason: Reason, note: str) ->
     flag_modified(unit, "status")
 
 
-def change_status(unit: Unit, actor: User, action: Action, data: StageInput) -> None:
-    """Put on hold, take off hold, or scrap, with the person's words as the reason."""
+def change_status(
+    unit: Unit,
+    actor: User,
+    action: Action,
+    data: StageInput,
+    alongside: Callable[[], object] | None = None,
+) -> None:
+    """Put on hold, take off hold, or scrap, with the person's words as the reason; `alongside`
+    adds the caller's own changes to the same transaction (the parts salvaged at a scrap).
+
+    `alongside` runs before the unit's own row changes: what it flushes on the way must not
+    write the unit early, or the unit's row would be written (and its version bumped) twice.
+    """
     _check_note(data)
     if len(data.text.strip()) > STATUS_NOTE_MAX:
         raise Invalid(
             _l("The reason is too long (at most %(max)d characters).", max=STATUS_NOTE_MAX)
         )
     new = decide(unit, actor, action, data)
-    unit.status_note = data.text.strip()
-    commit_move(unit, actor, action, new, details={"text": unit.status_note})
+    with unit_change(unit):
+        if alongside is not None:
+            alongside()
+        unit.status_note = data.text.strip()
+        record_move(unit, actor, action, new, details={"text": unit.status_note})
 
 
 def add_photo(unit: Unit, actor: User, version: int, upload: FileStorage | None) -> None:

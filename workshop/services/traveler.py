@@ -31,10 +31,12 @@ from workshop.models.timestamps import as_utc
 from workshop.services import (
     bench_runs,
     passport,
+    pick_list,
     returns,
     run_summary,
     stage_facts,
     stage_work,
+    stock,
     units,
 )
 from workshop.services.refusals import explain
@@ -225,6 +227,13 @@ class TravelerView:
     field_failures: list[str] = field(default_factory=list)
     lost_reasons: list[str] = field(default_factory=list)
     destroyed_reasons: list[str] = field(default_factory=list)
+    #: The bill of materials with what the ledger shows in the unit and, at kitting, where to
+    #: take the rest.
+    kit: pick_list.KitView | None = None
+    #: Lines with pieces in the unit: what a scrap may salvage.
+    salvageable: list[pick_list.PickLine] = field(default_factory=list)
+    #: A scrapped unit still holds parts its page offers to salvage.
+    salvage: bool = False
 
 
 #: Everything the unit and review pages show, read up front: a fixed number of statements
@@ -235,9 +244,11 @@ class TravelerView:
 TRAVELER_LOADS = (
     so.joinedload(Unit.drone_type).selectinload(DroneType.bom),
     so.joinedload(Unit.drone_type).selectinload(DroneType.checklist),
+    so.joinedload(Unit.site),
     so.joinedload(Unit.records).joinedload(StageRecord.user),
     so.selectinload(Unit.parts).options(
         so.joinedload(UnitPart.bom_item),
+        so.joinedload(UnitPart.lot),
         so.joinedload(UnitPart.recorded_by),
         so.joinedload(UnitPart.removed_by),
     ),
@@ -319,15 +330,20 @@ def build(unit: Unit, user: User) -> TravelerView:
     if worked_on:
         # Four eyes: whoever worked on the unit (or on its repair) neither approves nor rejects it.
         can = replace(can, open_review=False, approve=False, reject=False, reopen=False)
+    kit = pick_list.kit_view(unit, stock.unit_holdings(unit.id), with_shelves=can.record_parts)
     parts = [
         {
-            "item": item,
-            "codes": [p for p in unit.parts if p.bom_item_id == item.id],
+            "item": line.item,
+            "codes": [p for p in unit.parts if p.bom_item_id == line.item.id],
+            # Pieces of the line the ledger shows in the unit: a code taken out with one may
+            # send it back to its lot or to waste.
+            "held": line.in_unit,
         }
-        for item in unit.drone_type.bom
-        if item.tracked
+        for line in kit.lines
+        if line.item.tracked
     ]
     active = state.status is Status.ACTIVE
+    salvageable = [line for line in kit.lines if line.in_unit > 0]
     work = stage_work.build(unit, user) if can.finish else None
     if work is not None:
         next_step: str | None = work.next_step
@@ -352,6 +368,9 @@ def build(unit: Unit, user: User) -> TravelerView:
         worked_on=worked_on,
         fc_evidence=fc_evidence(unit) if state.stage is Stage.REVIEW else [],
         tracked_parts=parts,
+        kit=kit,
+        salvageable=salvageable,
+        salvage=state.status is Status.SCRAPPED and bool(salvageable),
         life=life(unit),
         loose_photos=[p for p in unit.photos if p.record_id is None and p.return_id is None],
         waiting_return=returns.waiting_return(unit) if can.decide_return else None,

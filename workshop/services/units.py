@@ -1,23 +1,23 @@
 """Starting a unit at kitting and recording the tracked parts that go into it."""
 
 from datetime import UTC, datetime
-from typing import Any, cast
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone
-from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from workshop.extensions import db
-from workshop.models import BomItem, DroneType, SerialCounter, Unit, UnitPart, User
+from workshop.models import BomItem, DroneType, Site, Unit, UnitPart, User
 from workshop.models.timestamps import utcnow
-from workshop.services import audit
+from workshop.services import audit, stock
+from workshop.services.counters import take_next_number
 from workshop.services.errors import Invalid, NotFound
 from workshop.services.stages import StageInput, decide
 from workshop.services.transaction import unit_change
+from workshop.validators import is_id
 from workshop.workflow import Action, Stage
 
 PART_CODE_MAX = 64
@@ -32,39 +32,45 @@ def format_serial(prefix: str, year: int, number: int) -> str:
     return f"{prefix}-{year}-{number:05d}"
 
 
-def _take_next_number(prefix: str, year: int) -> int:
-    """Atomically take the next number; the UPDATE locks the row on every database."""
-    bump = (
-        sa.update(SerialCounter)
-        .where(SerialCounter.prefix == prefix, SerialCounter.year == year)
-        .values(last=SerialCounter.last + 1)
+def usual_site(actor: User, sites: list[Site]) -> int | None:
+    """Where this person usually kits: the site of the last unit they started, else the first."""
+    last = db.session.scalar(
+        sa.select(Unit.site_id)
+        .where(Unit.created_by_id == actor.id, Unit.site_id.is_not(None))
+        .order_by(Unit.id.desc())
+        .limit(1)
     )
-    # An UPDATE's result is a CursorResult, which the Session's typing cannot promise.
-    if cast(CursorResult[Any], db.session.execute(bump)).rowcount == 0:
-        db.session.add(SerialCounter(prefix=prefix, year=year, last=1))
-        db.session.flush()
-        return 1
-    return db.session.execute(
-        sa.select(SerialCounter.last).where(
-            SerialCounter.prefix == prefix, SerialCounter.year == year
-        )
-    ).scalar_one()
+    ids = [site.id for site in sites]
+    return last if last in ids else (ids[0] if ids else None)
 
 
-def create_unit(drone_type_id: int, actor: User, *, attempts: int = 3) -> Unit:
-    """Start a new unit of a drone type at kitting, with the next serial of its prefix."""
+def _site_for(site_id: int | None, actor: User) -> int | None:
+    if site_id is not None:
+        if not is_id(site_id) or db.session.get(Site, site_id) is None:
+            raise NotFound(_l("There is no such site."))
+        return site_id
+    return usual_site(actor, list(db.session.scalars(sa.select(Site).order_by(Site.name))))
+
+
+def create_unit(
+    drone_type_id: int, actor: User, *, site_id: int | None = None, attempts: int = 3
+) -> Unit:
+    """Start a new unit of a drone type at kitting, with the next serial of its prefix, to be
+    kitted at a site (the person's usual one unless named; none while no site exists)."""
     drone_type = db.session.get(DroneType, drone_type_id)
     if drone_type is None or not drone_type.active:
         raise NotFound(_l("There is no such drone type."))
+    site_id = _site_for(site_id, actor)
     for attempt in range(attempts):
         try:
             year = workshop_now().year
-            number = _take_next_number(drone_type.prefix, year)
+            number = take_next_number(drone_type.prefix, year)
             unit = Unit(
                 serial=format_serial(drone_type.prefix, year, number),
                 drone_type=drone_type,
                 stage=Stage.KITTING.value,
                 created_by_id=actor.id,
+                site_id=site_id,
             )
             db.session.add(unit)
             db.session.flush()
@@ -99,7 +105,8 @@ def get_unit(serial: str, *loads: LoaderOption) -> Unit:
 
 
 def record_part(unit: Unit, bom_item_id: int, code: str, actor: User, version: int) -> UnitPart:
-    """Record the serial or lot code of a tracked part fitted to `unit`.
+    """Record the serial or lot code of a tracked part fitted to `unit`, with the lot the piece
+    was drawn from when the unit kits from stock.
 
     The same code on another unit is allowed (a lot covers many parts); `also_in` tells.
     """
@@ -113,12 +120,33 @@ def record_part(unit: Unit, bom_item_id: int, code: str, actor: User, version: i
     if any(p.in_unit and p.bom_item_id == item.id and p.code == code for p in unit.parts):
         raise Invalid(_l("This code is already recorded for this part."))
     with unit_change(unit):
-        part = UnitPart(unit=unit, bom_item=item, code=code, recorded_by_id=actor.id)
+        part = UnitPart(
+            unit=unit,
+            bom_item=item,
+            part_id=item.part_id,
+            lot_id=_lot_of_next_piece(unit, item),
+            code=code,
+            recorded_by_id=actor.id,
+        )
         db.session.add(part)
         audit.record(
             actor, "unit.part", "unit", unit.serial, None, {"part": item.name, "code": code}
         )
     return part
+
+
+def _lot_of_next_piece(unit: Unit, item: BomItem) -> int | None:
+    """The lot the piece being recorded came from: the first lot drawn for the line whose
+    pieces are not all matched by a recorded code yet. None when it came from no lot."""
+    coded: dict[int | None, int] = {}
+    for part in unit.parts:
+        if part.in_unit and part.bom_item_id == item.id:
+            coded[part.lot_id] = coded.get(part.lot_id, 0) + 1
+    for holding in stock.unit_holdings(unit.id):
+        free = holding.quantity - coded.get(holding.lot_id, 0)
+        if holding.bom_item_id == item.id and holding.lot_id is not None and free > 0:
+            return holding.lot_id
+    return None
 
 
 def also_in(part: UnitPart) -> list[str]:
@@ -139,13 +167,27 @@ def also_in(part: UnitPart) -> list[str]:
     )
 
 
-def remove_part(unit: Unit, part_id: int, actor: User, version: int) -> None:
-    """Mark a recorded part as no longer in the unit (a wrong scan, a part replaced)."""
+#: Where a tracked piece goes when its code is removed: nowhere (a wrong scan: the piece stays
+#: in the unit), back to the lot it came from, or to waste (damaged).
+DESTINATIONS = ("lot", "waste")
+
+
+def remove_part(
+    unit: Unit, part_id: int, actor: User, version: int, destination: str | None = None
+) -> None:
+    """Mark a recorded part as no longer in the unit: a wrong scan, or a piece taken out at
+    rework, which then goes back to its lot or to waste (`destination`)."""
     part = next((p for p in unit.parts if p.id == part_id and p.in_unit), None)
     if part is None:
         raise Invalid(_l("That part is not recorded in this unit."))
+    if destination is not None and destination not in DESTINATIONS:
+        raise Invalid(_l("Choose where the part goes."))
     decide(unit, actor, Action.REMOVE_PART, StageInput(version=version))
     with unit_change(unit):
+        if destination is not None:
+            stock.leave_unit(
+                unit, part.bom_item, part.lot, 1, to_waste=destination == "waste", actor=actor
+            )
         part.removed_at = utcnow()
         part.removed_by_id = actor.id
         audit.record(

@@ -19,11 +19,14 @@ from workshop.views import (
     fc,
     field,
     headers,
+    kitting,
     labels,
     passport,
     printing,
     review,
     scan,
+    stock,
+    stock_admin,
     units,
 )
 from workshop.views.form_reading import FormReadingRequest
@@ -48,6 +51,9 @@ def register_blueprints(app: Flask) -> None:
         printing.bp,
         labels.bp,
         fc.bp,
+        stock.bp,
+        stock_admin.bp,
+        kitting.bp,
         field.bp,
         passport.bp,
     ):

@@ -1,6 +1,6 @@
 """A JSON API for other tools: a logged-in session reads units; a bench station, with its
-bearer token, reads one unit, which unit a board belongs to, its limits, and posts its runs.
-Anything else answers 401."""
+bearer token, reads one unit, which unit a board belongs to, its limits, and posts its runs;
+either reads the stock, what can be built and a lot's recall. Anything else answers 401."""
 
 from typing import Any
 
@@ -10,7 +10,16 @@ from flask_login import current_user, login_required
 
 from workshop.extensions import csrf
 from workshop.models import StationToken
-from workshop.services import bench_runs, boards, stations, unit_reports, units
+from workshop.services import (
+    bench_runs,
+    boards,
+    buildable,
+    recall,
+    stations,
+    stock_levels,
+    unit_reports,
+    units,
+)
 from workshop.services.errors import NotFound, ServiceError
 from workshop.views.json_body import UnreadableBody, read_json
 from workshop.workflow import Stage
@@ -115,3 +124,74 @@ def post_bench_run(serial: str):
         return _refusal(error)
     unit_url = url_for("units.show", serial=run.unit.serial, _external=True)
     return jsonify(id=run.id, verdict=run.verdict, unit_url=unit_url), 201
+
+
+@bp.route("/stock")
+def stock():
+    """Every part of the catalogue: how many are on hand, in all and by place."""
+    if (refused := _unreadable()) is not None:
+        return refused
+    return jsonify(
+        [
+            {
+                "part": level.part.name,
+                "tracked": level.part.tracked,
+                "unit": level.part.measure,
+                "on_hand": level.on_hand,
+                "by_place": level.by_place,
+            }
+            for level in stock_levels.part_levels()
+        ]
+    )
+
+
+@bp.route("/buildable")
+def buildable_units():
+    """Per active drone type: how many the free stock of all sites covers, and what limits it."""
+    if (refused := _unreadable()) is not None:
+        return refused
+    return jsonify(
+        [
+            {
+                "drone_type": total.drone_type.name,
+                "buildable": total.buildable,
+                "limited_by": total.limited_by.name if total.limited_by else None,
+                "lines": [
+                    {"part": line.part.name, "per_unit": line.per_unit, "on_hand": line.on_hand}
+                    for line in total.lines
+                ],
+                "sites": [
+                    {
+                        "site": at.site.name if at.site else None,
+                        "buildable": at.buildable,
+                        "limited_by": at.limited_by.name if at.limited_by else None,
+                    }
+                    for at in by_site
+                ],
+            }
+            for total, by_site in buildable.overview().types
+        ]
+    )
+
+
+@bp.route("/lots/<code>")
+def lot(code: str):
+    """A lot and the serials of every unit that drew from it (its receipt's lots included)."""
+    if (refused := _unreadable()) is not None:
+        return refused
+    try:
+        found = recall.get_lot(code)
+    except ServiceError as error:
+        return _refusal(error)
+    drew = recall.recall(found)
+    return jsonify(
+        {
+            "code": found.code,
+            "part": found.part.name,
+            "quantity": found.quantity,
+            "place": found.place.path,
+            "source": found.source,
+            "source_code": found.source_code,
+            "units": [unit.serial for unit in drew.units],
+        }
+    )

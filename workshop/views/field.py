@@ -1,17 +1,18 @@
 """A unit's life after the handover, the coordinator's: recording its return and deciding on it
 (repair, scrap, give back as is), or marking it lost or destroyed in the field."""
 
-from flask import Blueprint
+from flask import Blueprint, request
 from flask_babel import _
 from flask_login import current_user
 
 from workshop.forms import ReturnDecisionForm, ReturnForm, loss_form, required
+from workshop.models import Unit
 from workshop.services import field_losses, returns
 from workshop.services.field_losses import LossInput
 from workshop.services.returns import ReturnInput
 from workshop.services.stages import StageInput
 from workshop.views.access import roles_required
-from workshop.views.units import act_on_unit
+from workshop.views.units import act_on_unit, announce_salvage, salvage_place, salvaged_parts
 from workshop.workflow import Action, Role
 
 bp = Blueprint("field", __name__)
@@ -61,11 +62,10 @@ def decide_return(serial: str, decision: str):
         Action.SCRAP_RETURNED: _("The unit is scrapped."),
         Action.GIVE_BACK: _("Given back as is."),
     }
-    return act_on_unit(
-        serial,
-        form,
-        "decision_form",
-        lambda unit: returns.decide_return(
+    scrap = action is Action.SCRAP_RETURNED
+
+    def change(unit: Unit) -> None:
+        decided = returns.decide_return(
             unit,
             current_user,
             action,
@@ -74,9 +74,14 @@ def decide_return(serial: str, decision: str):
                 rework_stage=form.stage.data if action is Action.REPAIR else None,
                 text=form.text.data or "",
             ),
-        ),
-        said[action],
-    )
+            # A scrap salvages the good parts typed on the form into stock.
+            salvaged_parts(unit) if scrap else (),
+            salvage_place(request.form.get("salvage-place")) if scrap else None,
+        )
+        if decided.salvaged:
+            announce_salvage(decided.salvaged)
+
+    return act_on_unit(serial, form, "decision_form", change, said[action])
 
 
 @bp.route("/u/<serial:serial>/field/<any(lost, destroyed):loss>", methods=["POST"])

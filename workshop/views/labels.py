@@ -1,5 +1,6 @@
 """Labels: a unit's label as PDF, PNG or a print page, and batches of labels."""
 
+from collections.abc import Callable
 from io import BytesIO
 
 from flask import (
@@ -24,7 +25,7 @@ from workshop.labels import STOCKS, LabelContent, Stock, render_bitmap, render_p
 from workshop.labels.fonts import FONT_DIR
 from workshop.labels.layouts import layout_for
 from workshop.models import Unit
-from workshop.services import drone_types, labels, units
+from workshop.services import labels, places, recall, units
 from workshop.services.errors import ServiceError
 from workshop.validators import PlainText
 from workshop.views.access import roles_required
@@ -38,7 +39,7 @@ KINDS = {
     "list": _l("A list of serials"),
     "range": _l("A range of serials"),
     "lots": _l("Part lots"),
-    "bins": _l("Bins of a drone type"),
+    "places": _l("Places of a site"),
     "badges": _l("Badges"),
 }
 
@@ -53,7 +54,7 @@ class LabelBatchForm(FlaskForm):
     lots = TextAreaField(
         _l("Lot codes, one per line"), validators=[PlainText(LIST_MAX, multiline=True)]
     )
-    drone_type = SelectField(_l("Drone type"), coerce=int, validators=[Optional()])
+    site = SelectField(_l("Site"), coerce=int, validators=[Optional()])
     stock = SelectField(_l("Label stock"), validators=[InputRequired()])
     start = IntegerField(
         _l("Start at position on the sheet (1-24)"),
@@ -168,6 +169,37 @@ def stock_css(stock_id: str):
     return Response(css, mimetype="text/css")
 
 
+@bp.route("/lots/<code>/label/print")
+@login_required
+def lot_print(code: str):
+    return _one_label_page(
+        lambda base: labels.lot_label(recall.get_lot(code), base),
+        lambda content: url_for("stock.lot", code=content.title),
+    )
+
+
+@bp.route("/places/<code>/label/print")
+@login_required
+def place_print(code: str):
+    return _one_label_page(
+        lambda base: labels.place_label(places.get_place(code), base),
+        lambda _content: url_for("stock.place", code=code),
+    )
+
+
+def _one_label_page(
+    make: Callable[[str], LabelContent], back: Callable[[LabelContent], str]
+) -> str | tuple[str, int]:
+    """The print page of one label that `make` draws up for the labels' address."""
+    try:
+        content = make(labels.base_url(request.url_root))
+        stock = labels.stock(request.args.get("stock"))
+        labels.check_fits([content], stock)
+    except ServiceError as error:
+        return _refused(error)
+    return _print_page([content], stock, 1, content.title, back(content))
+
+
 @bp.route("/labels/fonts/<name>")
 @login_required
 def font(name: str):
@@ -179,7 +211,7 @@ def font(name: str):
 def batch():
     form = LabelBatchForm()
     form.stock.choices = [(stock.id, stock.name) for stock in STOCKS.values()]
-    form.drone_type.choices = [(t.id, t.name) for t in drone_types.active_types()]
+    form.site.choices = [(s.id, s.name) for s in places.all_sites()]
     if request.method == "GET":
         form.stock.data = labels.stock(None).id
         return render_template("labels/batch.html", form=form)
@@ -193,7 +225,7 @@ def batch():
             first=form.first.data or "",
             last=form.last.data or "",
             lots=form.lots.data or "",
-            drone_type_id=form.drone_type.data or 0,
+            site_id=form.site.data or 0,
         )
         contents, counted = labels.batch(asked, labels.base_url(request.url_root))
         stock = labels.stock(form.stock.data)

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from workshop import labels as label_rendering
 from workshop.forms import LabelSettingsForm, PrinterForm, SendLabelForm, required
 from workshop.labels.printers import BROTHER_MODELS
-from workshop.services import printing, settings, units
+from workshop.services import places, printing, recall, settings, units
 from workshop.services.errors import ServiceError
 from workshop.views.access import roles_required
 from workshop.views.form_errors import field_errors
@@ -183,6 +183,43 @@ def send_unit_label(serial: str):
         return redirect(url_for("units.show", serial=serial))
     flash(*printing.outcome(job))
     return redirect(url_for("units.show", serial=unit.serial))
+
+
+@bp.route("/lots/<code>/label/send", methods=["POST"])
+@login_required
+def send_lot_label(code: str):
+    return _send_stock_label(
+        url_for("stock.lot", code=code),
+        lambda printer: printing.print_lot_label(
+            recall.get_lot(code), printer, current_user, fallback_base=request.url_root
+        ),
+    )
+
+
+@bp.route("/places/<code>/label/send", methods=["POST"])
+@login_required
+def send_place_label(code: str):
+    return _send_stock_label(
+        url_for("stock.place", code=code),
+        lambda printer: printing.print_place_label(
+            places.get_place(code), printer, current_user, fallback_base=request.url_root
+        ),
+    )
+
+
+def _send_stock_label(back: str, send):
+    """Send a lot's or a place's label to the printer the person pressed, and go back."""
+    form = SendLabelForm()
+    if not form.validate_on_submit():
+        flash(_("The page expired. Go back, reload it and try again."), "error")
+        return redirect(back)
+    try:
+        job = send(printing.get_printer(int(required(form.printer.data))))
+    except ServiceError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(*printing.outcome(job))
+    return redirect(back)
 
 
 #: How often the print jobs page looks again while a job is on its way.

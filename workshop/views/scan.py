@@ -1,4 +1,5 @@
-"""The scan page: one scan box, starting new units, and the part recall search."""
+"""The scan page: one scan box, starting new units (with the parts running low, for the
+coordinator), and the part recall search."""
 
 from datetime import timedelta
 from typing import Any
@@ -9,8 +10,9 @@ from flask_login import current_user, login_required
 
 from workshop.extensions import login_manager
 from workshop.forms import NewUnitForm, PartSearchForm, ScanForm, StartRunForm
-from workshop.services import drone_types, ports, printing, scan, units
+from workshop.services import drone_types, places, ports, printing, scan, stock_levels, units
 from workshop.services.errors import ServiceError
+from workshop.views import access
 from workshop.views.auth import badge_scanned
 
 bp = Blueprint("scan", __name__)
@@ -27,17 +29,24 @@ def _new_unit_form() -> NewUnitForm:
     last = request.cookies.get(LAST_TYPE_COOKIE, "")
     if request.method == "GET" and last.isdigit() and int(last) in {t.id for t in types}:
         form.drone_type.data = int(last)
+    # A site to kit at is asked for only where the network has several.
+    sites = places.all_sites()
+    form.site.choices = [(s.id, s.name) for s in sites] if len(sites) > 1 else []
+    if form.site.data is None and sites:
+        form.site.data = units.usual_site(current_user, sites)
     return form
 
 
 def _scan_page(form: ScanForm, status: int = 200):
-    """The scan page: the scan box, identifying a board on a bench port, a new unit."""
+    """The scan page: the scan box, identifying a board on a bench port, a new unit, and for
+    the coordinator the parts running low."""
     return render_template(
         "scan/index.html",
         scan_form=form,
         new_form=_new_unit_form(),
         identify_form=StartRunForm(formdata=None),
         ports=ports.list_ports(),
+        low_stock=stock_levels.low_stock() if access.menu_for(current_user).admin else [],
     ), status
 
 
@@ -50,8 +59,9 @@ def index():
 #: Where each kind of scan opens, and the URL argument its key goes in.
 OPENS = {
     scan.Kind.UNIT: ("units.show", "serial"),
-    scan.Kind.LOT: ("scan.lot", "code"),
-    scan.Kind.BIN: ("scan.part_bin", "item_id"),
+    scan.Kind.LOT: ("stock.lot", "code"),
+    scan.Kind.PLACE: ("stock.place", "code"),
+    scan.Kind.BIN: ("stock.bin_label", "number"),
     scan.Kind.BADGE: ("auth.badge", "code"),
 }
 
@@ -105,26 +115,6 @@ def _refused(form: ScanForm, status: int):
     return _scan_page(form, status)
 
 
-@bp.route("/lots/<path:code>")
-@login_required
-def lot(code: str):
-    """A lot label: the units that hold a part from the lot (the recall search, for this code)."""
-    form = PartSearchForm(formdata=None, q=code)
-    return render_template("scan/parts.html", form=form, found=units.units_with_part(code))
-
-
-@bp.route("/bins/<id:item_id>")
-@login_required
-def part_bin(item_id: int):
-    """A bin label: the part in it and which drone types' bills of materials use it."""
-    try:
-        uses = scan.bin_uses(item_id)
-    except ServiceError as error:
-        flash(str(error.message), "error")
-        return redirect(url_for("scan.index"))
-    return render_template("scan/bin.html", item=uses[0], uses=uses)
-
-
 @bp.route("/units/new", methods=["POST"])
 @login_required
 def new_unit():
@@ -133,7 +123,7 @@ def new_unit():
         flash(_("Choose a drone type."), "error")
         return redirect(url_for("scan.index"))
     try:
-        unit = units.create_unit(form.drone_type.data, current_user)
+        unit = units.create_unit(form.drone_type.data, current_user, site_id=form.site.data)
     except ServiceError as error:
         flash(str(error.message), "error")
         return redirect(url_for("scan.index"))

@@ -8,7 +8,6 @@ from flask import (
     Blueprint,
     abort,
     flash,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -22,24 +21,38 @@ from flask_wtf import FlaskForm
 from workshop.forms import (
     ApproveForm,
     DeliveryForm,
+    DrawForm,
+    DrawWithoutLotForm,
     FinishForm,
+    GiveBackForm,
     PartForm,
     ReturnDecisionForm,
     ReturnForm,
     ReworkForm,
+    SalvageForm,
     StatusForm,
-    VersionedForm,
     loss_form,
     required,
 )
-from workshop.models import Unit
-from workshop.services import delivery, kitting, photos, printing, stages, traveler, units
+from workshop.models import Lot, Unit
+from workshop.services import (
+    delivery,
+    photos,
+    printing,
+    salvage,
+    scan,
+    stages,
+    stock,
+    traveler,
+    units,
+)
 from workshop.services.errors import ServiceError
+from workshop.services.salvage import SalvagedPart
 from workshop.services.stages import StageInput
 from workshop.views.access import roles_required
 from workshop.views.fc import evidence_links
 from workshop.views.form_errors import field_errors
-from workshop.views.scan import opened
+from workshop.views.stock import scanned_code
 from workshop.workflow import Action, Role
 
 bp = Blueprint("units", __name__)
@@ -47,6 +60,10 @@ bp = Blueprint("units", __name__)
 
 def _forms() -> dict[str, FlaskForm]:
     return {
+        "draw_form": DrawForm(formdata=None, prefix="draw"),
+        "nolot_form": DrawWithoutLotForm(formdata=None, prefix="nolot"),
+        "give_back_form": GiveBackForm(formdata=None, prefix="back"),
+        "salvage_form": SalvageForm(formdata=None, prefix="salvage"),
         "finish_form": FinishForm(formdata=None),
         "fail_form": ReworkForm(formdata=None, prefix="fail"),
         "status_form": StatusForm(formdata=None, prefix="status"),
@@ -107,13 +124,14 @@ def act_on_unit(
     form: FlaskForm,
     form_name: str,
     change: Callable[[Unit], object],
-    done: str,
+    done: str | None,
     template: str = "units/show.html",
     category: str = "success",
 ):
     """Validate `form`, run `change(unit)`; on refusal show the page again with the reason.
 
-    `category` colours the message of a change done: a unit sent back is no success.
+    `done` is said on success, unless `change` said something of its own (None); `category`
+    colours it: a unit sent back is no success.
     """
     try:
         unit = units.get_unit(serial)
@@ -127,7 +145,8 @@ def act_on_unit(
     except ServiceError as error:
         flash(str(error.message), "error")
         return render_unit(unit.serial, template, status=error.status_code, **{form_name: form})
-    flash(done, category)
+    if done is not None:
+        flash(done, category)
     return redirect(url_for("units.show", serial=unit.serial))
 
 
@@ -204,107 +223,59 @@ def change_status(serial: str, action: str):
         Action.RELEASE: _("The unit is off hold."),
         Action.SCRAP: _("The unit is scrapped."),
     }
+
+    def change(unit: Unit) -> None:
+        data = StageInput(version=int(required(form.version.data)), text=form.text.data or "")
+        if action != Action.SCRAP:
+            stages.change_status(unit, current_user, Action(action), data)
+            return
+        # Scrapping offers to salvage the unit's good parts, in the same transaction.
+        lots = salvage.scrap_and_salvage(
+            unit,
+            current_user,
+            data,
+            salvaged_parts(unit),
+            salvage_place(request.form.get("salvage-place")),
+        )
+        if lots:
+            announce_salvage(lots)
+
     return act_on_unit(
         serial,
         form,
         "status_form",
-        lambda unit: stages.change_status(
-            unit,
-            current_user,
-            Action(action),
-            StageInput(version=int(required(form.version.data)), text=form.text.data or ""),
-        ),
+        change,
         messages[Action(action)],
         category="success" if action == Action.RELEASE else "warning",
     )
 
 
-def _wants_json() -> bool:
-    """kitting.js asks for JSON: the page keeps its place and its scanner stays ready."""
-    return request.accept_mimetypes.best == "application/json"
+def salvaged_parts(unit: Unit) -> list[SalvagedPart]:
+    """The good pieces per BOM line typed on a scrap or salvage form (salvage-<line id>)."""
+    lines = {item.id: item for item in unit.drone_type.bom}
+    wanted = []
+    for key, typed in request.form.items():
+        line_id = key.removeprefix("salvage-")
+        if key.startswith("salvage-") and line_id.isdigit() and typed.strip():
+            item = lines.get(int(line_id))
+            name = item.name if item else line_id
+            wanted.append(SalvagedPart(int(line_id), stock.parse_quantity(typed, name, minimum=0)))
+    return wanted
 
 
-def _kitting_answer(serial: str, message: str, category: str, status: int = 200):
-    """The answer to a part recorded or removed: for kitting.js the redrawn part list and stage
-    work; without JavaScript, the unit page again at its part list."""
-    if not _wants_json():
-        flash(message, category)
-        return redirect(url_for("units.show", serial=serial, _anchor="kitting"))
-    context = unit_context(serial)
-    return jsonify(
-        message=message,
-        category=category,
-        version=context["unit"].version,
-        next_step=context["view"].next_step,
-        parts_html=render_template("units/_part_rows.html", **context),
-        work_html=render_template("units/_finish.html", **context),
-    ), status
+def salvage_place(typed: str | None) -> str | None:
+    """The place a scanned label (or a typed code) names; None when left empty."""
+    return scanned_code(typed, scan.Kind.PLACE) if typed and typed.strip() else None
 
 
-def _kitting_refusal(serial: str, form: FlaskForm, message: str, status: int):
-    if _wants_json():
-        return jsonify(message=message, category="error"), status
-    flash(message, "error")
-    return render_unit(serial, status=status, part_form=form)
-
-
-def _on_kitting(serial: str, form: FlaskForm, change: Callable[[Unit], Any]):
-    """Validate `form`, then answer with `change(unit)`; a refusal is answered as kitting.js or
-    the page without JavaScript expects it."""
-    try:
-        unit = units.get_unit(serial)
-    except ServiceError:
-        abort(404)
-    if not form.validate_on_submit():
-        message = _("Some fields need attention: %(fields)s", fields=field_errors(form))
-        return _kitting_refusal(unit.serial, form, message, 400)
-    try:
-        return change(unit)
-    except ServiceError as error:
-        return _kitting_refusal(unit.serial, form, str(error.message), error.status_code)
-
-
-@bp.route("/u/<serial:serial>/parts", methods=["POST"])
-@login_required
-def record_part(serial: str):
-    """A code scanned or typed at kitting: a part's code goes into the unit where it belongs
-    (the part named, or the one the code is for); another unit's label, a badge or a bin opens."""
-    form = PartForm(prefix="part")
-
-    def change(unit: Unit):
-        line = int(form.bom_item.data) if form.bom_item.data else None
-        version = int(required(form.version.data))
-        done = kitting.scanned(unit, required(form.code.data), current_user, version, line)
-        if done.opens is not None:
-            where = opened(done.opens.kind, done.opens.key)
-            return jsonify(open=where) if _wants_json() else redirect(where)
-        part = required(done.part)
-        if others := units.also_in(part):
-            # A lot code on many units is normal; a serial on two is a wrong scan.
-            message = _(
-                "%(part)s: %(code)s. It is also recorded on %(units)s: fine for a lot code, "
-                "a wrong scan for a serial number.",
-                part=part.bom_item.name,
-                code=part.code,
-                units=", ".join(others[:5]) + (" …" if len(others) > 5 else ""),
-            )
-            return _kitting_answer(unit.serial, message, "info")
-        message = _("Part recorded: %(part)s, %(code)s.", part=part.bom_item.name, code=part.code)
-        return _kitting_answer(unit.serial, message, "success")
-
-    return _on_kitting(serial, form, change)
-
-
-@bp.route("/u/<serial:serial>/parts/<id:part_id>/remove", methods=["POST"])
-@login_required
-def remove_part(serial: str, part_id: int):
-    form = VersionedForm(prefix="part")
-
-    def change(unit: Unit):
-        units.remove_part(unit, part_id, current_user, int(required(form.version.data)))
-        return _kitting_answer(unit.serial, _("Part removed from the unit."), "warning")
-
-    return _on_kitting(serial, form, change)
+def announce_salvage(lots: list[Lot]) -> None:
+    """Say which salvage lots were made, and send their labels where the workshop prints."""
+    if not lots:
+        flash(_("Nothing was salvaged."), "info")
+        return
+    flash(_("Salvaged into %(lots)s.", lots=", ".join(lot.code for lot in lots)), "success")
+    for job in printing.auto_print_lots(lots, current_user, fallback_base=request.url_root):
+        flash(*printing.outcome(job))
 
 
 @bp.route("/u/<serial:serial>/deliver", methods=["POST"])
@@ -332,3 +303,18 @@ def photo(name: str):
     if not name.replace(".thumb", "").removesuffix(".jpg").isalnum():
         abort(404)
     return send_from_directory(Path(photos.photo_dir()), name, max_age=86400)
+
+
+@bp.route("/u/<serial:serial>/salvage", methods=["POST"])
+@login_required
+def salvage_parts(serial: str):
+    """Salvage good parts of a unit scrapped earlier."""
+    form = SalvageForm(prefix="salvage")
+
+    def change(unit: Unit) -> None:
+        lots = salvage.salvage_unit(
+            unit, current_user, salvaged_parts(unit), salvage_place(form.place.data)
+        )
+        announce_salvage(lots)
+
+    return act_on_unit(serial, form, "salvage_form", change, None)

@@ -150,7 +150,13 @@ def test_a_part_recorded_on_built_units_cannot_be_dropped_from_the_bom(app, clie
     unit = make_unit()
     fc = next(i for i in unit.drone_type.bom if i.name == "Flight controller")
     db.session.add(
-        UnitPart(unit_id=unit.id, bom_item_id=fc.id, code="FC-1", recorded_by_id=coordinator.id)
+        UnitPart(
+            unit_id=unit.id,
+            bom_item_id=fc.id,
+            part_id=fc.part_id,
+            code="FC-1",
+            recorded_by_id=coordinator.id,
+        )
     )
     db.session.commit()
     before = database_state()

@@ -6,11 +6,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from tests.helpers import (
     in_english,
     login,
     make_delivered_unit,
+    make_place,
     make_unit,
     make_user,
     post,
@@ -29,8 +31,8 @@ from tests.integration.support import (
     text,
 )
 from workshop.extensions import db
-from workshop.models import Photo
-from workshop.services import returns
+from workshop.models import Lot, Photo
+from workshop.services import returns, stock
 from workshop.services.errors import Invalid
 from workshop.services.returns import ReturnInput
 from workshop.services.stages import StageInput, finish_stage
@@ -264,7 +266,7 @@ def test_a_returned_unit_is_scrapped_with_words_and_cannot_be_repaired_after(
     back = unit.returns[-1]
     assert (back.outcome, back.outcome_text) == ("scrap", "Frame and FC burnt")
     event = audit_events(unit.serial, "unit.scrap_returned")[-1]
-    # The decision is recorded; nothing is salvaged while stock is not tracked.
+    # The decision is recorded; no good part was named, so nothing is salvaged.
     assert event.after["status"] == "scrapped" and event.after["salvaged"] == []
 
     before = database_state()
@@ -273,6 +275,72 @@ def test_a_returned_unit_is_scrapped_with_words_and_cannot_be_repaired_after(
     assert "This unit is scrapped; nothing more can be done to it." in text(again)
     assert database_state() == before
     assert client.get(f"/api/units/{unit.serial}").get_json()["field_status"] == "returned"
+
+
+def _kitted_from_stock_and_returned(client):
+    """A drone kitted from the workshop's shelves, handed over and brought back with its video
+    gone: it holds a frame, a flight controller and an ESC from lots of the Kit shelf."""
+    make_place("Kyiv workshop/Kit shelf")  # the workshop keeps stock: units draw their kits
+    unit = make_delivered_unit()
+    assert reload(unit).site is not None
+    return returned(client, unit, "crash")
+
+
+def _scrap_salvaging(client, unit, salvaged: dict[str, str], place: str = ""):
+    form = decision_form(unit.version, words="Frame broken, electronics fine")
+    lines = {item.name: item.id for item in unit.drone_type.bom}
+    form |= {f"salvage-{lines[name]}": typed for name, typed in salvaged.items()}
+    form["salvage-place"] = place
+    return post(client, f"/u/{unit.serial}/return/scrap", form)
+
+
+def test_a_returned_drone_scrapped_at_the_workshop_salvages_its_good_parts_into_stock(
+    app, client, coordinator
+):
+    unit = _kitted_from_stock_and_returned(client)
+    page = text(client.get(f"/u/{unit.serial}"))
+    assert "When scrapping: good parts to salvage…" in page and 'name="salvage-place"' in page
+
+    response = _scrap_salvaging(client, unit, {"Flight controller": "1", "ESC": "1", "Frame": ""})
+
+    assert response.status_code == 302, text(response)[-2000:]
+    unit = reload(unit)
+    assert (unit.stage, unit.status) == ("returned", "scrapped")
+    made = db.session.scalars(sa.select(Lot).where(Lot.source == "salvage").order_by(Lot.id)).all()
+    assert [(lot.part.name, lot.quantity, lot.source_code) for lot in made] == [
+        ("Flight controller", 1, unit.serial),
+        ("ESC", 1, unit.serial),
+    ]
+    # Where their pieces were drawn from; the scrap's audit event names the salvage lots.
+    assert {lot.place.path for lot in made} == {"Kyiv workshop/Kit shelf"}
+    event = audit_events(unit.serial, "unit.scrap_returned")[-1]
+    assert event.after["salvaged"] == [lot.code for lot in made]
+    assert f"Salvaged into {made[0].code}, {made[1].code}." in text(client.get(f"/u/{unit.serial}"))
+    held = stock.in_unit(stock.unit_holdings(unit.id))
+    assert held == {next(i.id for i in unit.drone_type.bom if i.name == "Frame"): 1}
+    assert stock.disagreements() == []
+
+
+@pytest.mark.parametrize(
+    ("salvaged", "says"),
+    [
+        ({"ESC": "2"}, "ESC: only 1 are in this unit, not 2."),
+        ({"ESC": "1.5"}, "not “1.5”"),
+        ({"ESC": "-1"}, "not “-1”"),
+    ],
+)
+def test_a_salvage_past_what_the_returned_drone_holds_scraps_nothing(
+    app, client, coordinator, salvaged, says
+):
+    unit = _kitted_from_stock_and_returned(client)
+    before = database_state()
+
+    response = _scrap_salvaging(client, unit, salvaged)
+
+    assert response.status_code == 400
+    assert says in text(response)
+    assert database_state() == before
+    assert reload(unit).status == "active"
 
 
 def test_a_unit_with_no_fault_is_given_back_as_is_to_whoever_brought_it(app, client, coordinator):

@@ -1,4 +1,4 @@
-"""Label batches: today's units, a list, a range, lots, bins, badges; PDF or print page."""
+"""Label batches: today's units, a list, a range, lots, places, badges; PDF or print page."""
 
 from datetime import UTC, date, datetime, timedelta
 from io import BytesIO
@@ -7,7 +7,16 @@ import pytest
 import zxingcpp
 from pypdf import PdfReader
 
-from tests.helpers import login, make_drone_type, make_unit, make_user, post, reload
+from tests.helpers import (
+    login,
+    make_drone_type,
+    make_place,
+    make_unit,
+    make_user,
+    post,
+    receive,
+    reload,
+)
 from tests.integration.support import audit_events, database_state, text
 from workshop.extensions import db
 from workshop.labels import STOCKS, render_bitmap
@@ -89,12 +98,28 @@ def test_lot_label_scans_to_the_lot_address(app):
     ]
 
 
-def test_bin_labels_one_per_bom_line(client, coordinator):
-    unit = make_unit()
-    bom = unit.drone_type.bom
-    pages = pdf_texts(batch(client, kind="bins", drone_type=str(unit.drone_type_id)))
-    assert len(pages) == len(bom)
-    assert [item.name in page for item, page in zip(bom, pages, strict=True)] == [True] * len(bom)
+def test_a_lot_on_the_shelf_gets_its_part_on_its_label(client, coordinator):
+    make_drone_type()
+    lot = receive("ESC", 8, make_place())
+    [content] = labels.lot_labels(lot.code.lower(), "http://192.168.1.10:5000")
+    assert content.qr_text == f"http://192.168.1.10:5000/lots/{lot.code}"
+    assert content.title == lot.code and content.lines[0] == "ESC"
+
+
+def test_place_labels_one_per_place_of_the_site_in_tree_order(client, coordinator):
+    shelf = make_place("Kyiv workshop/Shelf 1")
+    box = make_place("Kyiv workshop/Shelf 1/Box A")
+    make_place("Lviv warehouse/Rack 9")
+    pages = pdf_texts(batch(client, kind="places", site=str(shelf.site_id)))
+    assert len(pages) == 2
+    assert "Shelf 1" in pages[0] and shelf.code in pages[0]
+    assert "Box A" in pages[1] and box.code in pages[1] and "Rack 9" not in pages[1]
+    image = render_bitmap(
+        labels.place_label(box, "http://192.168.1.10:5000"), STOCKS["50x30"]
+    ).convert("L")
+    assert [f.text for f in zxingcpp.read_barcodes(image)] == [
+        f"http://192.168.1.10:5000/places/{box.code}"
+    ]
 
 
 def test_badges_for_people_who_have_one_show_name_and_role_not_the_code(client, coordinator):

@@ -2,57 +2,25 @@
 the label arrives at a real TCP listener; a printer that refuses leaves a failed job that says
 why, and Retry sends it once the printer is back."""
 
-import re
-
-import zxingcpp
 from brother_ql.reader import BrotherQLReader
 from PIL import Image
 
 from tests.helpers import login, make_drone_type, make_unit, make_user, post
+from tests.integration.printing.support import (
+    add_printer,
+    decoded,
+    printer_form,
+    sent,
+    zpl_label,
+)
 from tests.integration.support import audit_events, database_state, english, text
 from tests.unit.printing.listener import busy_printer, closed_port, printer_listening
 from workshop.extensions import db
 from workshop.models import PrintJob
-from workshop.services import print_worker, printing, settings
+from workshop.services import printing, settings
 from workshop.workflow import Role
 
 ON_ITS_WAY = "The label is on its way to Zebra; Print jobs shows when it is printed."
-GFA = re.compile(rb"\^GFA,\d+,\d+,(\d+),([0-9A-F]+)\^FS")
-
-
-def printer_form(name: str, kind: str, address: str, model: str = "", stock: str = "62x29") -> dict:
-    return {
-        "new-name": name,
-        "new-kind": kind,
-        "new-address": address,
-        "new-model": model,
-        "new-stock": stock,
-        "new-dpi": "",
-    }
-
-
-def add_printer(actor, address: str, kind: str = "zpl", stock: str = "50x30", name: str = "Zebra"):
-    model = "QL-820NWB" if kind == "brother_ql" else ""
-    return printing.add_printer(printing.PrinterFields(name, kind, address, model, stock), actor)
-
-
-def zpl_label(job: bytes) -> Image.Image:
-    """The label a ZPL printer would print from this job."""
-    match = GFA.search(job)
-    assert match, job[:80]
-    row = int(match[1])
-    data = bytes.fromhex(match[2].decode())
-    bits = Image.frombytes("1", (row * 8, len(data) // row), data)
-    return Image.eval(bits.convert("L"), lambda value: 255 - value)
-
-
-def decoded(image: Image.Image) -> list[str]:
-    return [result.text for result in zxingcpp.read_barcodes(image.convert("L"))]
-
-
-def sent(app, timeout: float = 20) -> None:
-    """Wait until the print worker has sent every queued job (it answers no request)."""
-    assert print_worker.worker(app).wait_until_idle(timeout), "the print worker is still busy"
 
 
 def jobs() -> list[PrintJob]:

@@ -1,16 +1,23 @@
-"""A code scanned at kitting: it goes to the next tracked part without one, while another unit's
-label, a badge or a bin still opens; kitting.js gets JSON, a page without JavaScript a redirect
-back to the part list."""
+"""A code scanned at kitting at a workshop that keeps no stock: it goes to the next tracked part
+without one, while another unit's label or a badge still opens; kitting.js gets JSON, a page
+without JavaScript a redirect back to the part list. (Lot and place labels drawing from the
+shelves: test_kitting_scans_from_stock.py.)"""
 
 import pytest
 
-from tests.helpers import csrf_token, login, make_unit, make_user, reload
+from tests.helpers import (
+    JSON,
+    LABEL_BASE,
+    csrf_token,
+    login,
+    make_unit,
+    make_user,
+    reload,
+    scan_at_kitting,
+)
 from tests.integration.support import audit_events, database_state, english, text
 from workshop.services import accounts
 from workshop.workflow import Role
-
-BASE = "http://192.168.1.20:5000"
-JSON = {"Accept": "application/json"}
 
 
 @pytest.fixture
@@ -26,16 +33,6 @@ def unit(volunteer):
     return make_unit(builder=volunteer, with_parts=False)
 
 
-def scan(client, unit, code: str, json: bool = True, version: int | None = None):
-    """What kitting.js sends for a scan (the scan form's fields, the code in its box)."""
-    data = {
-        "csrf_token": csrf_token(client, f"/u/{unit.serial}"),
-        "part-version": str(reload(unit).version if version is None else version),
-        "part-code": code,
-    }
-    return client.post(f"/u/{unit.serial}/parts", data=data, headers=JSON if json else {})
-
-
 def tracked(unit):
     return [item for item in unit.drone_type.bom if item.tracked]
 
@@ -43,7 +40,7 @@ def tracked(unit):
 def test_each_scan_goes_to_the_next_tracked_part_without_a_code(client, unit):
     first, second = tracked(unit)
 
-    answer = scan(client, unit, "fc-405-a0193")
+    answer = scan_at_kitting(client, unit, "fc-405-a0193")
 
     assert answer.status_code == 200
     body = answer.get_json()
@@ -55,7 +52,7 @@ def test_each_scan_goes_to_the_next_tracked_part_without_a_code(client, unit):
     assert f'class="part-row next" id="part-{second.id}"' in body["parts_html"]
     assert "1 part code to scan" in body["work_html"]
 
-    scan(client, unit, "ESC-55-0042")
+    scan_at_kitting(client, unit, "ESC-55-0042")
 
     assert [(p.bom_item_id, p.code) for p in reload(unit).parts] == [
         (first.id, "FC-405-A0193"),
@@ -70,7 +67,7 @@ def test_each_scan_goes_to_the_next_tracked_part_without_a_code(client, unit):
 def test_without_javascript_a_typed_code_is_recorded_and_the_page_comes_back_at_its_parts(
     client, unit
 ):
-    answer = scan(client, unit, "FC-1", json=False)
+    answer = scan_at_kitting(client, unit, "FC-1", json=False)
 
     assert answer.status_code == 302
     assert answer.headers["Location"] == f"/u/{unit.serial}#kitting"
@@ -79,13 +76,13 @@ def test_without_javascript_a_typed_code_is_recorded_and_the_page_comes_back_at_
 
 
 def test_a_lot_label_scanned_at_kitting_records_its_lot_code(client, unit):
-    scan(client, unit, f"{BASE}/lots/lot-2026-07")
+    scan_at_kitting(client, unit, f"{LABEL_BASE}/lots/lot-2026-07")
 
     assert [p.code for p in reload(unit).parts] == ["LOT-2026-07"]
 
 
 def test_a_code_shaped_like_a_serial_no_unit_has_is_a_parts_code(client, unit):
-    scan(client, unit, "ABC-2025-00017")
+    scan_at_kitting(client, unit, "ABC-2025-00017")
 
     assert [p.code for p in reload(unit).parts] == ["ABC-2025-00017"]
 
@@ -94,11 +91,11 @@ def test_another_units_label_opens_that_unit_and_records_nothing(client, unit, v
     other = make_unit(drone_type=unit.drone_type, builder=volunteer)
     before = database_state()
 
-    answer = scan(client, unit, f"{BASE}/u/{other.serial}")
+    answer = scan_at_kitting(client, unit, f"{LABEL_BASE}/u/{other.serial}")
 
     assert answer.get_json() == {"open": f"/u/{other.serial}"}
     assert database_state() == before
-    plain = scan(client, unit, other.serial, json=False)
+    plain = scan_at_kitting(client, unit, other.serial, json=False)
     assert plain.status_code == 302 and plain.headers["Location"] == f"/u/{other.serial}"
 
 
@@ -106,7 +103,7 @@ def test_a_badge_scanned_at_kitting_opens_the_badge(client, unit):
     keeper = make_user(Role.ADMIN)
     code = accounts.issue_badge(make_user().id, keeper).badge_code
 
-    answer = scan(client, unit, f"{BASE}/badge/{code}")
+    answer = scan_at_kitting(client, unit, f"{LABEL_BASE}/badge/{code}")
 
     assert answer.get_json() == {"open": f"/badge/{code}"}
     assert reload(unit).parts == []
@@ -116,15 +113,15 @@ def test_a_badge_scanned_at_kitting_opens_the_badge(client, unit):
     ("code", "message"),
     [
         ("{own}", "That is this unit's own label. Scan the codes of its parts."),
-        (f"{BASE}/badge/AAAAAAAAAAAAAAAA", "This badge is not valid any more."),
-        (f"{BASE}/bins/999999", "No part of any bill of materials has the bin number 999999."),
+        (f"{LABEL_BASE}/badge/AAAAAAAAAAAAAAAA", "This badge is not valid any more."),
+        (f"{LABEL_BASE}/bins/999999", "No place has the bin number 999999."),
         ("X" * 65, "lot code (at most 64 characters)."),
     ],
 )
 def test_a_scan_that_fits_nothing_says_why_and_changes_nothing(client, unit, code, message):
     before = database_state()
 
-    answer = scan(client, unit, code.replace("{own}", f"{BASE}/u/{unit.serial}"))
+    answer = scan_at_kitting(client, unit, code.replace("{own}", f"{LABEL_BASE}/u/{unit.serial}"))
 
     assert answer.status_code in (400, 404)
     assert answer.get_json()["category"] == "error"
@@ -134,10 +131,10 @@ def test_a_scan_that_fits_nothing_says_why_and_changes_nothing(client, unit, cod
 
 def test_a_scan_after_every_part_has_its_code_is_refused(client, unit):
     for code in ("FC-1", "ESC-1"):
-        scan(client, unit, code)
+        scan_at_kitting(client, unit, code)
     before = database_state()
 
-    answer = scan(client, unit, "SPARE-9")
+    answer = scan_at_kitting(client, unit, "SPARE-9")
 
     assert answer.status_code == 400
     assert answer.get_json()["message"] == (
@@ -148,10 +145,10 @@ def test_a_scan_after_every_part_has_its_code_is_refused(client, unit):
 
 def test_a_scan_from_a_stale_page_is_told_and_changes_nothing(client, unit):
     stale = reload(unit).version
-    scan(client, unit, "FC-1")
+    scan_at_kitting(client, unit, "FC-1")
     before = database_state()
 
-    answer = scan(client, unit, "ESC-1", version=stale)
+    answer = scan_at_kitting(client, unit, "ESC-1", version=stale)
 
     assert answer.status_code == 409
     assert "Someone else changed this unit a moment ago" in answer.get_json()["message"]
@@ -159,7 +156,7 @@ def test_a_scan_from_a_stale_page_is_told_and_changes_nothing(client, unit):
 
 
 def test_removing_a_part_answers_kitting_js_with_the_list_redrawn(client, unit):
-    scan(client, unit, "WRONG-1")
+    scan_at_kitting(client, unit, "WRONG-1")
     part = reload(unit).parts[0]
 
     answer = client.post(

@@ -1,9 +1,11 @@
-"""The scan box: what the scanner or a person types opens the unit, lot or bin, or says why not."""
+"""The scan box: what the scanner or a person types opens the unit, lot, place or bin, or says
+why not."""
 
 import pytest
 
-from tests.helpers import PIN, csrf_token, login, make_drone_type, make_unit, make_user, post
+from tests.helpers import PIN, csrf_token, login, make_place, make_unit, make_user, post, receive
 from tests.integration.support import database_state, english, text
+from workshop.extensions import db
 
 
 @pytest.fixture
@@ -139,31 +141,54 @@ def test_a_lot_no_unit_holds_says_so(unit_at_hand, client):
     before = database_state()
     response = post(client, "/scan", {"code": "http://192.168.1.10:5000/lots/NOSUCHLOT"})
     assert response.status_code == 404
-    assert "No unit holds a part from lot NOSUCHLOT." in text(response)
+    assert "No lot has the code NOSUCHLOT." in text(response)
     assert database_state() == before
 
 
-def test_a_bin_label_opens_the_part_and_the_drone_types_that_use_it(unit_at_hand, client):
-    item = unit_at_hand.drone_type.bom[1]
-    other = make_drone_type("Q5", "Quad five")
-    response = post(client, "/scan", {"code": f"http://192.168.1.10:5000/bins/{item.id}"})
-    assert response.status_code == 302
+@pytest.mark.parametrize(
+    "typed", ["http://192.168.1.10:5000/lots/{code}", "{code}", " д-{digits} "]
+)
+def test_a_lot_label_or_its_bare_code_opens_the_lot_on_the_shelf(unit_at_hand, client, typed):
+    lot = receive("Frame", 12, make_place("Kyiv workshop/Shelf 3"))
+    code = typed.format(code=lot.code.lower(), digits=lot.code[2:])
+    response = post(client, "/scan", {"code": code})
+    assert response.status_code == 302, text(response)
+    assert response.headers["Location"] == f"/lots/{lot.code}"
     page = text(client.get(response.headers["Location"]))
-    assert item.name in page
-    assert unit_at_hand.drone_type.name in page and other.name in page
+    assert "Frame" in page and "12 pcs" in page and "Kyiv workshop/Shelf 3" in page
+
+
+def test_a_place_label_opens_the_place_with_its_lots(unit_at_hand, client):
+    place = make_place("Kyiv workshop/Shelf 3/Box 2")
+    lot = receive("ESC", 4, place)
+    response = post(client, "/scan", {"code": f"http://192.168.1.10:5000/places/{place.code}"})
+    assert response.headers["Location"] == f"/places/{place.code}"
+    page = text(client.get(response.headers["Location"]))
+    assert "Box 2" in page and lot.code in page and "ESC" in page
+
+
+def test_a_bin_label_printed_before_places_opens_the_place_it_became(unit_at_hand, client):
+    place = make_place("Kyiv workshop/Frame #7")
+    place.bin_number = 7  # what migration 0010 gives each bin of an existing workshop
+    db.session.commit()
+    response = post(client, "/scan", {"code": "http://192.168.1.10:5000/bins/7"})
+    assert response.headers["Location"] == f"/places/{place.code}"
+    opened = client.get("/bins/7", follow_redirects=True)
+    assert opened.request.path == f"/places/{place.code}"
+    assert "Frame #7" in text(opened)
 
 
 @pytest.mark.parametrize("number", ["9999", "99999999999999999999999"])
 def test_an_unknown_bin_scanned_says_so(unit_at_hand, client, number):
     response = post(client, "/scan", {"code": f"http://192.168.1.10:5000/bins/{number}"})
     assert response.status_code == 404
-    assert f"No part of any bill of materials has the bin number {number}." in text(response)
+    assert f"No place has the bin number {number}." in text(response)
 
 
 def test_an_unknown_bin_opened_says_so(unit_at_hand, client):
     opened = client.get("/bins/9999", follow_redirects=True)
     assert opened.request.path == "/"
-    assert "No part of any bill of materials has the bin number 9999." in text(opened)
+    assert "No place has the bin number 9999." in text(opened)
     # A number no row can have (beyond 64 bits) is no address of the app at all.
     assert client.get("/bins/99999999999999999999999").status_code == 404
 

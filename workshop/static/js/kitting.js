@@ -1,8 +1,9 @@
 // Kitting: a code scanned anywhere on the page (scan.js hands it over) or typed into the box goes
-// to the server, which records it on the part it belongs to or says what it opens instead. The
-// part list and the checklist are redrawn in place: the page keeps its place, nothing takes the
-// focus, and the scanner is ready for the next part at once. Without JavaScript the same forms
-// post and the page comes back at its part list.
+// to the server: a lot's or a place's label draws what the unit still needs from it, a part's
+// own code is recorded on the part it belongs to, another label says what it opens instead.
+// The kit and the checklist are redrawn in place: the page keeps its place, nothing takes the
+// focus, and the scanner is ready for the next code at once, with no tap between scans. Without
+// JavaScript the same forms post and the page comes back at its kitting card.
 (function () {
   "use strict";
   var card = document.getElementById("kitting");
@@ -52,7 +53,10 @@
 
   function send(action, data, button) {
     queue = queue.then(function () {
-      data.set("part-version", version());
+      // Each change bumps the unit's version: a form sent after another carries the new one.
+      Array.from(data.keys()).forEach(function (key) {
+        if (/-version$/.test(key)) { data.set(key, version()); }
+      });
       return fetch(action, {
         method: "POST", body: data, credentials: "same-origin",
         headers: { "Accept": "application/json" }
@@ -82,7 +86,7 @@
   }
 
   document.addEventListener("workshop:scan", function (event) {
-    event.preventDefault();  // at kitting a scan is a part's code until the server says otherwise
+    event.preventDefault();  // at kitting the server decides what a scan is for
     var data = new FormData(scanForm);
     data.set("part-code", event.detail.code);
     send(scanForm.action, data, null);
