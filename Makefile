@@ -37,9 +37,14 @@ lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
+# Parallel workers (pytest-xdist): the suite mostly waits (servers starting, the browser, serial
+# timeouts), so more workers than cores pays; worksteal keeps the long tests from ending alone.
+TEST_WORKERS ?= 4
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist worksteal
+
 test: lint $(VENV)/.dev-installed translations system-deps
-	env -u DATABASE_URL $(PY) -m pytest
-	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest tests/integration
+	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_PARALLEL)
+	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest $(PYTEST_PARALLEL) tests/integration
 
 benchmarks: $(VENV)/.dev-installed translations
 	$(PY) benchmarks/scan_to_page.py

@@ -1,4 +1,4 @@
-"""Scan-to-unit-page against a static file, on a full-sized database. Prints; asserts nothing.
+"""Scan to unit page against the scan page, on a full-sized database. Prints; asserts nothing.
 
     python benchmarks/scan_to_page.py [--units 20000] [--events 200000] [--requests 500]
                                       [--keep DIR]
@@ -10,9 +10,11 @@ over the stages with their stage records and tracked parts, and --events audit e
 test client, each of --requests requests:
 - scan to unit page: POST /scan with a random serial (in a random case, with stray spaces, as a
   scanner or a hurried person types it), then GET the unit page it redirects to;
-- static file: GET /static/css/app.css from the same app.
-Prints the median and 95th percentile of each and the ratio of the p95s against the target:
-unit page p95 at most 3 times the static file's p95.
+- static file: GET /static/css/app.css from the same app;
+- the scan page (the bench page): GET /, the layout and one form, the app's own floor.
+Prints the median and 95th percentile of each and the ratio of the p95s against the target
+(issue 15: the data costs no more than the frame): scan to unit page p95 at most 2 times the
+scan page's p95.
 """
 
 from __future__ import annotations
@@ -49,10 +51,11 @@ from workshop.models import (
     UnitPart,
     User,
 )
+from workshop.models.audit import GENESIS, event_hash
 from workshop.services import demo
 from workshop.workflow import WORK_STAGES, Stage
 
-RATIO_TARGET = 3.0
+RATIO_TARGET = 2.0
 YEAR = 2026
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 #: Where seeded units stand: most are still being built, some wait for review or are done.
@@ -174,6 +177,7 @@ def seed(units: int, events: int, rng: random.Random) -> list[str]:
             )
             before = after
 
+    chain(event_rows, db.session.scalar(sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc())))
     with db.engine.begin() as connection:
         insert_in_batches(connection, Unit.__table__, unit_rows)
         insert_in_batches(connection, StageRecord.__table__, record_rows)
@@ -187,6 +191,23 @@ def seed(units: int, events: int, rng: random.Random) -> list[str]:
             )
         connection.exec_driver_sql("ANALYZE")
     return serials
+
+
+def chain(event_rows: list[dict[str, Any]], last_hash: str | None) -> None:
+    """Each event chained to the one before, as services.audit writes them."""
+    previous = last_hash or GENESIS
+    for row in event_rows:
+        row["prev_hash"] = previous
+        row["hash"] = previous = event_hash(
+            previous,
+            row["at"],
+            row["user_id"],
+            row["action"],
+            row["entity"],
+            row["entity_key"],
+            row["before"],
+            row["after"],
+        )
 
 
 def timed_in_turns(n: int, *requests: Callable[[], None]) -> list[list[float]]:
@@ -322,8 +343,8 @@ def run(folder: str, args: argparse.Namespace, rng: random.Random) -> None:
     measured = args.requests + 20  # the warm-up runs the statements too
 
     ms = 1000
-    unit_p95, static_p95 = p95(unit_times), p95(static_times)
-    ratio = unit_p95 / static_p95
+    unit_p95, static_p95, layout_p95 = p95(unit_times), p95(static_times), p95(layout_times)
+    ratio = unit_p95 / layout_p95
     print(f"scan to unit page, SQLite file in {folder}")
     print(
         f"  database: {totals['units']} units, {totals['audit events']} audit events "
@@ -343,14 +364,13 @@ def run(folder: str, args: argparse.Namespace, rng: random.Random) -> None:
         f"median {statistics.median(static_times) * ms:.2f} ms, p95 {static_p95 * ms:.2f} ms"
     )
     print(
-        f"  for scale, the scan page (GET /, the layout and one form): "
+        f"  the scan page (GET /, the layout and one form):    "
         f"median {statistics.median(layout_times) * ms:.2f} ms, "
-        f"p95 {p95(layout_times) * ms:.2f} ms, "
-        f"{p95(layout_times) / static_p95:.1f} x the static file"
+        f"p95 {layout_p95 * ms:.2f} ms, {layout_p95 / static_p95:.1f} x the static file"
     )
     verdict = "met" if ratio <= RATIO_TARGET else "NOT met"
     print(
-        f"  ratio of p95s, unit page / static file: {ratio:.1f} "
+        f"  ratio of p95s, scan to unit page / scan page: {ratio:.1f} "
         f"(target <= {RATIO_TARGET:.0f}: {verdict})"
     )
     with app.app_context():

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+import socket
 from dataclasses import dataclass
+from typing import cast
 
 import serial
 from serial.tools import list_ports
+from serial.urlhandler import protocol_socket
 
 from .errors import PortUnavailable
 
@@ -62,19 +66,44 @@ def write_timeout(timeout: float) -> float:
     return max(timeout * 5, WRITE_TIMEOUT_MIN)
 
 
+class _SocketPort(protocol_socket.Serial):
+    """pyserial's `socket://` port without the 0.3 s its close() sleeps "in case of quick
+    reconnects": every run on a network port, and on the simulator, paid it. A reconnect that
+    comes too soon is retried by the reconnect loops of the client and the CLI session."""
+
+    def close(self) -> None:
+        connection: socket.socket | None = getattr(self, "_socket", None)
+        if self.is_open and connection is not None:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+                connection.close()
+            self._socket = None
+        self.is_open = False
+
+
 def open_port(url: str, *, timeout: float = 0.2, baudrate: int = 115200) -> serial.Serial:
     """Open a device path, COM port or pyserial URL (socket://, loop://, rfc2217://).
 
     Raises PortUnavailable with the reason (missing, busy, permission, bad URL).
     """
     try:
-        port = serial.serial_for_url(
-            url,
-            baudrate=baudrate,
-            timeout=timeout,
-            write_timeout=write_timeout(timeout),
-            do_not_open=True,
-        )
+        if url.lower().startswith("socket://"):
+            # Typed as serial_for_url types the socket ports it makes itself.
+            port = cast(
+                serial.Serial,
+                _SocketPort(
+                    None, baudrate=baudrate, timeout=timeout, write_timeout=write_timeout(timeout)
+                ),
+            )
+            port.port = url
+        else:
+            port = serial.serial_for_url(
+                url,
+                baudrate=baudrate,
+                timeout=timeout,
+                write_timeout=write_timeout(timeout),
+                do_not_open=True,
+            )
         if "://" not in url:
             # Refuse a port another program holds (POSIX flock; Windows ports are exclusive anyway).
             port.exclusive = True

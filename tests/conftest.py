@@ -1,4 +1,10 @@
-"""The app on a real database: a fresh SQLite file per test, or PostgreSQL via DATABASE_URL."""
+"""The app on a real database: a fresh SQLite file per test, or PostgreSQL via DATABASE_URL.
+
+Under pytest-xdist (`make test` runs `pytest -n ...`) each worker has a PostgreSQL database of
+its own, named after DATABASE_URL's with the worker's id appended (`h15_test` -> `h15_test_gw0`),
+created when the worker starts and dropped when it ends, so workers never wipe each other's
+tables. Everything else a test writes is under its own tmp_path, and servers take free ports.
+"""
 
 import os
 import shutil
@@ -23,16 +29,57 @@ class FreshContextClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
-def _postgres_url() -> str | None:
-    """The PostgreSQL database the suite may wipe: only one whose name ends in `_test`."""
+def _suite_postgres_url() -> sa.URL | None:
+    """DATABASE_URL, only if it names a database the suite may wipe (ending in `_test`)."""
     url = os.environ.get("DATABASE_URL")
-    if url and not sa.make_url(url).database.endswith("_test"):
+    if not url:
+        return None
+    parsed = sa.make_url(url)
+    if not (parsed.database or "").endswith("_test"):
         pytest.exit(
-            f"DATABASE_URL names {sa.make_url(url).database!r}; the tests drop every table of the "
+            f"DATABASE_URL names {parsed.database!r}; the tests drop every table of the "
             "database they use, so they only run on one whose name ends in _test.",
             returncode=2,
         )
-    return url
+    return parsed
+
+
+def _worker_postgres_url(suite: sa.URL) -> sa.URL:
+    """This process's database: the suite's own, or one per xdist worker beside it."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return suite.set(database=f"{suite.database}_{worker}") if worker else suite
+
+
+def _postgres_url() -> str | None:
+    """The PostgreSQL database this process's tests may wipe, or None to run on SQLite."""
+    suite = _suite_postgres_url()
+    if suite is None:
+        return None
+    return _worker_postgres_url(suite).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def worker_postgres_database() -> Iterator[None]:
+    """Under xdist with DATABASE_URL, this worker's database: created empty, dropped at the end.
+
+    Created from a connection to the suite's database (the role needs CREATEDB, which
+    tests/setup_system.sh grants), as a copy of nothing: the tests migrate it themselves.
+    """
+    suite = _suite_postgres_url()
+    if suite is None or "PYTEST_XDIST_WORKER" not in os.environ:
+        yield
+        return
+    name = _worker_postgres_url(suite).database
+    admin = sa.create_engine(suite, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def _reset_postgres(url: str) -> None:

@@ -32,6 +32,9 @@ if [ "$(id -u)" -eq 0 ]; then
     fi
     su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='$PG_USER'\"" | grep -q 1 ||
         su postgres -c "psql -qc \"CREATE ROLE $PG_USER LOGIN PASSWORD '$PG_USER'\""
+    # Each pytest-xdist worker creates and drops a database of its own (tests/conftest.py).
+    su postgres -c "psql -qtAc \"SELECT rolcreatedb FROM pg_roles WHERE rolname='$PG_USER'\"" |
+        grep -q t || su postgres -c "psql -qc \"ALTER ROLE $PG_USER CREATEDB\""
     su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='$PG_DB'\"" | grep -q 1 ||
         su postgres -c "createdb -O $PG_USER $PG_DB"
 fi

@@ -19,7 +19,6 @@ from workshop.instance_lock import InstanceBusy, InstanceLock
 from workshop.services import backup, demo, print_worker, printing
 
 FIRST_ADMIN = "flask --app workshop create-user NAME --role admin --pin PIN"
-THREADS = 8
 
 
 def wants_demo(settings: Mapping[str, Any]) -> bool:
@@ -88,11 +87,11 @@ def serve_instance(app: Flask) -> None:
     for url in urls(host, port, "https" if https else "http"):
         click.echo(f"  {url}")
     if not https:
-        serve(app, host=host, port=port, threads=THREADS)
+        serve(app, host=host, port=port, threads=app.config["SERVER_THREADS"])
         return
     files = tls.ensure_certificate(Path(app.instance_path))
     click.echo(f"Tablets trust this workshop's certificate once: install {files.ca} (see README).")
-    server = tls.https_server(app, host, port, files, THREADS)
+    server = tls.https_server(app, host, port, files, app.config["SERVER_THREADS"])
     try:
         server.safe_start()
     finally:

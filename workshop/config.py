@@ -124,6 +124,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("PORT", "PORT", _port, 5000, "The port `make run` listens on."),
     Setting(
+        "SERVER_THREADS",
+        "WORKSHOP_THREADS",
+        _whole_number,
+        8,
+        "How many requests the server answers at once (see the README's Performance).",
+    ),
+    Setting(
         "HTTPS",
         "WORKSHOP_HTTPS",
         _switch,

@@ -1,13 +1,16 @@
 """Headless Debian Chromium at tablet size against the real app, served from a thread.
 
-Each test gets its own SQLite file (migrated with Alembic, seeded with the demo data), the
-app served by werkzeug on a free loopback port, and the translation catalogs compiled from
-the .po files into a temporary folder (the .mo files are build output, never in git).
+Each test gets its own SQLite file (a copy of one migrated with Alembic and seeded with the demo
+data once per worker), the app served by werkzeug on a free loopback port, and the translation
+catalogs compiled from the .po files into a temporary folder (the .mo files are build output,
+never in git).
 """
 
 import shutil
+import sqlite3
 import threading
 from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,30 +96,63 @@ def t(catalog_dir: Path) -> Catalogs:
     return Catalogs(catalog_dir)
 
 
-@pytest.fixture
-def live_app(tmp_path: Path, catalog_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
-    """The app on a real SQLite file, migrated and seeded with the demo data."""
-    monkeypatch.setenv("WORKSHOP_INSTANCE_PATH", str(tmp_path / "instance"))
+def _browser_app(folder: Path, catalog_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Flask:
+    monkeypatch.setenv("WORKSHOP_INSTANCE_PATH", str(folder / "instance"))
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    app = create_app(
+    return create_app(
         {
             "SECRET_KEY": "browser-tests",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{(tmp_path / 'workshop.sqlite').as_posix()}",
-            "PHOTO_DIR": str(tmp_path / "photos"),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{(folder / 'workshop.sqlite').as_posix()}",
+            "PHOTO_DIR": str(folder / "photos"),
             "BABEL_TRANSLATION_DIRECTORIES": str(catalog_dir),
         }
     )
-    # Flask-Babel keeps loaded catalogs per locale for the whole process, whatever the app:
-    # start and end with an empty cache so no other test's catalogs leak in or out.
-    with app.app_context():
-        translations_cache = app.extensions["babel"].instance.domain_instance.cache
+
+
+@contextmanager
+def _clean_translations(app: Flask) -> Iterator[None]:
+    """Flask-Babel keeps loaded catalogs per locale for the whole process, whatever the app:
+    start and end with an empty cache so no other test's catalogs leak in or out."""
+    translations_cache = app.extensions["babel"].instance.domain_instance.cache
+    translations_cache.clear()
+    try:
+        yield
+    finally:
         translations_cache.clear()
-        upgrade()
-        demo.seed()
+
+
+@pytest.fixture(scope="session")
+def demo_sqlite(tmp_path_factory: pytest.TempPathFactory, catalog_dir: Path) -> Path:
+    """A SQLite file migrated and seeded with the demo data once (per worker): the seed runs
+    the demo units' real flight-controller runs and takes about 13 s, which every browser test
+    paid before. Each test gets its own copy."""
+    folder = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        app = _browser_app(folder, catalog_dir, monkeypatch)
+        with app.app_context(), _clean_translations(app):
+            upgrade()
+            demo.seed()
+            db.session.remove()
+            db.engine.dispose()
+    return folder / "workshop.sqlite"
+
+
+@pytest.fixture
+def live_app(
+    tmp_path: Path, catalog_dir: Path, demo_sqlite: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Flask]:
+    """The app on a real SQLite file of its own, migrated and seeded with the demo data."""
+    # SQLite's backup API copies the database whole, whatever its write-ahead log still holds.
+    with (
+        closing(sqlite3.connect(demo_sqlite)) as source,
+        closing(sqlite3.connect(tmp_path / "workshop.sqlite")) as copy,
+    ):
+        source.backup(copy)
+    app = _browser_app(tmp_path, catalog_dir, monkeypatch)
+    with app.app_context(), _clean_translations(app):
         yield app
         db.session.remove()
         db.engine.dispose()
-    translations_cache.clear()
 
 
 @pytest.fixture

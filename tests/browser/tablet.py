@@ -81,7 +81,8 @@ def demo_unit_at(stage: str) -> Unit:
 
 
 def screenshot(page: Page, name: str, full_page: bool = False, down_to: str | None = None) -> Path:
-    """Save a README screenshot (overwritten on every run).
+    """Save a README screenshot (overwritten on every run). One test takes each name: the
+    browser tests run in parallel workers, and two writing one file would race.
 
     `down_to` cuts a long page below that element, so the picture shows what matters.
     """

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.tablet import REVIEWER, demo_unit_at, fresh_unit, log_in, screenshot
+from tests.browser.tablet import REVIEWER, demo_unit_at, fresh_unit, log_in
 from tests.helpers import make_unit
 from workshop.services import accounts
 from workshop.workflow import Stage
@@ -37,7 +37,6 @@ def test_reviewer_approves_a_unit_another_volunteer_built(page: Page, live_serve
     expect(page.locator("table a.button").first).to_have_text(serial)
     page.locator("table a.button", has_text=serial).click()
     expect(page.locator(".records > li")).to_have_count(4)  # kitting to bench test, all done
-    screenshot(page, "review", full_page=True)
 
     page.locator("textarea[name=approve-text]").fill("Пайка акуратна")
     page.get_by_role("button", name=t("Approve"), exact=True).click()

@@ -80,5 +80,10 @@ def test_a_tapped_button_shows_it_is_working_until_the_answer_comes(page: Page, 
     )
 
     assert state == [True, True, "true"]
+    # The held request reaches this test's route handler only while Playwright is waiting.
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
     held[0].continue_()
     expect(page.locator("h1.serial")).to_be_visible()

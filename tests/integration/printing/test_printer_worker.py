@@ -20,7 +20,6 @@ from tests.conftest import _test_app
 from tests.helpers import PIN, make_unit, make_user, post
 from tests.integration.support import text
 from tests.unit.printing.listener import busy_printer, printer_listening
-from workshop.__main__ import THREADS
 from workshop.extensions import db
 from workshop.models import PrintJob
 from workshop.services import print_worker, printing, settings
@@ -69,7 +68,7 @@ class Tablet:
 def served(app) -> Iterator[str]:
     """The app under waitress with as many threads as `python -m workshop` gives it."""
     app.config["PRINTER_TIMEOUT_SECONDS"] = PRINTER_TIMEOUT
-    server = create_server(app, host="127.0.0.1", port=0, threads=THREADS)
+    server = create_server(app, host="127.0.0.1", port=0, threads=app.config["SERVER_THREADS"])
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
