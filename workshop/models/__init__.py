@@ -13,7 +13,7 @@ from workshop.models.printing import Printer, PrintJob
 from workshop.models.quality import BenchMeasurement, BenchRun, Review
 from workshop.models.settings import Setting
 from workshop.models.stations import StationToken
-from workshop.models.units import Photo, StageRecord, Unit, UnitPart
+from workshop.models.units import Photo, StageRecord, StageVisit, Unit, UnitPart
 
 __all__ = [
     "AuditEvent",
@@ -39,6 +39,7 @@ __all__ = [
     "SerialCounter",
     "Setting",
     "StageRecord",
+    "StageVisit",
     "StationToken",
     "Unit",
     "UnitPart",
