@@ -20,6 +20,7 @@ from workshop.views import (
     field,
     headers,
     labels,
+    overview,
     passport,
     printing,
     review,
@@ -50,6 +51,7 @@ def register_blueprints(app: Flask) -> None:
         fc.bp,
         field.bp,
         passport.bp,
+        overview.bp,
     ):
         app.register_blueprint(blueprint)
 
