@@ -39,6 +39,11 @@ class Unit(Model):
     version: so.Mapped[int] = so.mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
+    #: The overview's board: active units counted per stage and drone type, with the one there
+    #: longest, read from the index alone.
+    __table_args__ = (
+        sa.Index("ix_units_board", "status", "stage", "drone_type_id", "stage_since"),
+    )
 
     drone_type: so.Mapped[DroneType] = so.relationship()
     created_by: so.Mapped[User] = so.relationship()

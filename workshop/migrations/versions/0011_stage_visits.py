@@ -1,5 +1,6 @@
 """The units' timeline: a row per stay of a unit at a stage in a status, written by the move
-that ends it (`stage_visits`), for the overview's figures.
+that ends it (`stage_visits`), for the overview's figures; and an index of the units by status,
+stage, drone type and time at the stage, for the overview's board.
 
 Filled from the audit log: each unit's moves (the `unit.<action>` events that carry the state
 before and after, in the order they were written) are its stays, the first one beginning when
@@ -140,6 +141,10 @@ def upgrade():
     with op.batch_alter_table("stage_visits", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_stage_visits_left_at"), ["left_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_stage_visits_unit_id"), ["unit_id"], unique=False)
+    with op.batch_alter_table("units", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_units_board", ["status", "stage", "drone_type_id", "stage_since"], unique=False
+        )
 
     bind = op.get_bind()
     units = {
@@ -167,6 +172,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table("units", schema=None) as batch_op:
+        batch_op.drop_index("ix_units_board")
     with op.batch_alter_table("stage_visits", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_stage_visits_unit_id"))
         batch_op.drop_index(batch_op.f("ix_stage_visits_left_at"))

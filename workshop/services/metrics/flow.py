@@ -75,29 +75,34 @@ class Cell:
 
 def board(drone_type_id: int | None = None) -> list[Cell]:
     """Work in progress now: each (stage, drone type) with active units in it."""
-    cell = (Unit.stage, Unit.drone_type_id)
-    ranked = (
+    cells = (
         sa.select(
             Unit.stage,
             Unit.drone_type_id,
-            Unit.serial,
-            Unit.stage_since,
-            sa.func.count().over(partition_by=cell).label("n"),
-            sa.func.row_number()
-            .over(partition_by=cell, order_by=(Unit.stage_since, Unit.id))
-            .label("rank"),
+            sa.func.count().label("n"),
+            sa.func.min(Unit.stage_since).label("oldest"),
         )
         .where(
             Unit.status == Status.ACTIVE.value,
             Unit.stage.in_([s.value for s in WIP_STAGES]),
             typed(Unit.id, drone_type_id),
         )
+        .group_by(Unit.stage, Unit.drone_type_id)
         .subquery()
     )
+    waiting = so.aliased(Unit)
+    longest = (
+        sa.select(sa.func.min(waiting.serial))
+        .where(
+            waiting.status == Status.ACTIVE.value,
+            waiting.stage == cells.c.stage,
+            waiting.drone_type_id == cells.c.drone_type_id,
+            waiting.stage_since == cells.c.oldest,
+        )
+        .scalar_subquery()
+    )
     rows = db.session.execute(
-        sa.select(ranked.c.stage, ranked.c.drone_type_id, ranked.c.n)
-        .add_columns(ranked.c.serial, ranked.c.stage_since)
-        .where(ranked.c.rank == 1)
+        sa.select(cells.c.stage, cells.c.drone_type_id, cells.c.n, longest, cells.c.oldest)
     )
     return [Cell(stage, type_id, n, serial, since) for stage, type_id, n, serial, since in rows]
 

@@ -77,20 +77,23 @@ def spreads(values: sa.Subquery, group: str, value: str) -> sa.Select:
     """(group, count, median, 90th percentile, lowest, highest) of `values.c[value]` per
     `values.c[group]`: rows that `spread()` reads."""
     key, amount = values.c[group], values.c[value]
+    # One window (the whole group, in order) for both: SQLite then sorts the values once.
     ranked = sa.select(
         key.label("key"),
         amount.label("amount"),
-        sa.func.row_number().over(partition_by=key, order_by=amount).label("rank"),
-        sa.func.count().over(partition_by=key).label("n"),
+        sa.func.row_number()
+        .over(partition_by=key, order_by=amount, rows=(None, None))
+        .label("rank"),
+        sa.func.count().over(partition_by=key, order_by=amount, rows=(None, None)).label("n"),
     ).subquery()
     return sa.select(
         ranked.c.key,
-        ranked.c.n,
+        sa.func.max(ranked.c.n),
         sa.func.min(sa.case((ranked.c.rank * 2 >= ranked.c.n, ranked.c.amount))),
         sa.func.min(sa.case((ranked.c.rank * 10 >= ranked.c.n * 9, ranked.c.amount))),
         sa.func.min(ranked.c.amount),
         sa.func.max(ranked.c.amount),
-    ).group_by(ranked.c.key, ranked.c.n)
+    ).group_by(ranked.c.key)
 
 
 def spread(row: Any) -> Spread:
