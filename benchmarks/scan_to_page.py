@@ -49,6 +49,7 @@ from workshop.models import (
     UnitPart,
     User,
 )
+from workshop.models.audit import GENESIS, event_hash
 from workshop.services import demo
 from workshop.workflow import WORK_STAGES, Stage
 
@@ -172,6 +173,7 @@ def seed(units: int, events: int, rng: random.Random) -> list[str]:
             )
             before = after
 
+    _chain(event_rows)
     with db.engine.begin() as connection:
         _insert(connection, Unit.__table__, unit_rows)
         _insert(connection, StageRecord.__table__, record_rows)
@@ -185,6 +187,23 @@ def seed(units: int, events: int, rng: random.Random) -> list[str]:
             )
         connection.exec_driver_sql("ANALYZE")
     return serials
+
+
+def _chain(event_rows: list[dict[str, Any]]) -> None:
+    """Chain the events after the demo's, as the audit log's writer does at commit."""
+    previous = db.session.scalar(sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+    for row in event_rows:
+        row["prev_hash"] = previous or GENESIS
+        row["hash"] = previous = event_hash(
+            row["prev_hash"],
+            row["at"],
+            row["user_id"],
+            row["action"],
+            row["entity"],
+            row["entity_key"],
+            row["before"],
+            row["after"],
+        )
 
 
 def timed_in_turns(n: int, *requests: Callable[[], None]) -> list[list[float]]:
