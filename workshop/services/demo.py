@@ -2,6 +2,7 @@
 and into the field (one in service, one returned and under repair, one lost), and simulated
 flight controllers, so a newcomer can run a bench test without hardware."""
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -14,10 +15,12 @@ from firmware_checks.run_document import RunKind
 from firmware_checks.simulator import SimulatorServer, diff_all_text, uid_for
 from workshop.extensions import db
 from workshop.models import DroneType, Unit, User
+from workshop.models.timestamps import clock_at, utcnow
 from workshop.services import (
     accounts,
     bench_runs,
     delivery,
+    demo_history,
     drone_types,
     fc_config,
     field_losses,
@@ -123,8 +126,35 @@ def is_empty() -> bool:
     return db.session.scalar(sa.select(sa.func.count(User.id))) == 0
 
 
-def seed() -> list[DemoAccount]:
-    """Fill an empty database; returns the accounts so the caller can print them."""
+def seed(history: bool = False) -> list[DemoAccount]:
+    """Fill an empty database; returns the accounts so the caller can print them.
+
+    With `history` (a first start), six weeks of the workshop's past come first, so that the
+    overview's charts show something (demo_history); the accounts and drone types are dated
+    before it.
+    """
+    before = utcnow() - timedelta(weeks=demo_history.WEEKS + 2)
+    with clock_at(before) if history else nullcontext():
+        volunteer, reviewer, coordinator, seven, ten = _workshop()
+    if history:
+        demo_history.write(seven, ten, demo_history.People(volunteer, reviewer, coordinator))
+    # Units spread over the flow: how far each has come, in finished stages.
+    for drone_type, finished in (
+        (seven, 0),
+        (seven, 1),
+        (seven, 2),
+        (seven, 4),
+        (ten, 0),
+        (ten, 3),
+    ):
+        _build(drone_type, volunteer, finished)
+    _field_life(seven, volunteer, reviewer, coordinator)
+    return list(ACCOUNTS)
+
+
+def _workshop() -> tuple[User, User, User, DroneType, DroneType]:
+    """The accounts with their badges, the two drone types with their limits and golden
+    configuration, and the simulated bench ports."""
     people = [accounts.create_user(a.name, a.role.value, a.pin) for a in ACCOUNTS]
     volunteer, reviewer, coordinator = people
     for person in people:
@@ -148,18 +178,7 @@ def seed() -> list[DemoAccount]:
             "pasted",
             coordinator,
         )
-    # Units spread over the flow: how far each has come, in finished stages.
-    for drone_type, finished in (
-        (seven, 0),
-        (seven, 1),
-        (seven, 2),
-        (seven, 4),
-        (ten, 0),
-        (ten, 3),
-    ):
-        _build(drone_type, volunteer, finished)
-    _field_life(seven, volunteer, reviewer, coordinator)
-    return list(ACCOUNTS)
+    return volunteer, reviewer, coordinator, seven, ten
 
 
 def _field_life(drone_type: DroneType, volunteer: User, reviewer: User, coordinator: User) -> None:
