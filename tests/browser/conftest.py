@@ -94,8 +94,14 @@ def t(catalog_dir: Path) -> Catalogs:
 
 
 @pytest.fixture
-def live_app(tmp_path: Path, catalog_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
-    """The app on a real SQLite file, migrated and seeded with the demo data."""
+def live_app(
+    tmp_path: Path,
+    catalog_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+) -> Iterator[Flask]:
+    """The app on a real SQLite file, migrated and seeded with the demo data (with its weeks of
+    history for a test marked `demo_history`, as a first start seeds it)."""
     monkeypatch.setenv("WORKSHOP_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.delenv("DATABASE_URL", raising=False)
     app = create_app(
@@ -112,7 +118,7 @@ def live_app(tmp_path: Path, catalog_dir: Path, monkeypatch: pytest.MonkeyPatch)
         translations_cache = app.extensions["babel"].instance.domain_instance.cache
         translations_cache.clear()
         upgrade()
-        demo.seed()
+        demo.seed(history=request.node.get_closest_marker("demo_history") is not None)
         yield app
         db.session.remove()
         db.engine.dispose()
