@@ -25,10 +25,8 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -39,7 +37,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a ch
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from benchmarks.scan_to_page import ORDER, _insert, logged_in_client, p95, seed, timed_in_turns
+from benchmarks.scan_to_page import (
+    ORDER,
+    _insert,
+    command_line,
+    logged_in_client,
+    p95,
+    seed,
+    timed_in_turns,
+)
 from workshop import create_app
 from workshop.extensions import db
 from workshop.models import AuditEvent, Delivery, Review, StageVisit, Unit, User
@@ -135,22 +141,7 @@ def _stay(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--units", type=int, default=20_000)
-    parser.add_argument("--events", type=int, default=200_000)
-    parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--seed", type=int, default=2)
-    parser.add_argument(
-        "--keep", metavar="DIR", help="seed into DIR and keep it; a later run reuses it"
-    )
-    args = parser.parse_args()
-    rng = random.Random(args.seed)
-    folder = args.keep or tempfile.mkdtemp(prefix="bench-overview-")
-    try:
-        run(folder, args, rng)
-    finally:
-        if not args.keep:
-            shutil.rmtree(folder, ignore_errors=True)
+    command_line(__doc__, run, requests=200, prefix="bench-overview-")
 
 
 def run(folder: str, args: argparse.Namespace, rng: random.Random) -> None:

@@ -265,10 +265,21 @@ def logged_in_client(app: Flask) -> tuple[FlaskClient, str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    command_line(__doc__, run, requests=500, prefix="bench-scan-")
+
+
+def command_line(
+    doc: str,
+    run: Callable[[str, argparse.Namespace, random.Random], None],
+    requests: int,
+    prefix: str,
+) -> None:
+    """Read a benchmark's options (the database's size, the requests, the random seed, a folder
+    to keep) and `run` it in that folder, or in a temporary one removed at the end."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--units", type=int, default=20_000)
     parser.add_argument("--events", type=int, default=200_000)
-    parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--requests", type=int, default=requests)
     parser.add_argument("--seed", type=int, default=2)
     parser.add_argument(
         "--keep", metavar="DIR", help="seed into DIR and keep it; a later run reuses it"
@@ -276,7 +287,7 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
-    folder = args.keep or tempfile.mkdtemp(prefix="bench-scan-")
+    folder = args.keep or tempfile.mkdtemp(prefix=prefix)
     try:
         run(folder, args, rng)
     finally:
