@@ -45,3 +45,4 @@ benchmarks: $(VENV)/.dev-installed translations
 	$(PY) benchmarks/scan_to_page.py
 	$(PY) benchmarks/msp_speed.py
 	$(PY) benchmarks/labels.py
+	$(PY) benchmarks/overview.py
