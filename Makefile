@@ -51,3 +51,4 @@ benchmarks: $(VENV)/.dev-installed translations
 	$(PY) benchmarks/msp_speed.py
 	$(PY) benchmarks/labels.py
 	$(PY) benchmarks/stock_pages.py
+	$(PY) benchmarks/overview.py

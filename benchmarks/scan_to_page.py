@@ -177,7 +177,7 @@ def seed(units: int, events: int, rng: random.Random) -> list[str]:
             )
             before = after
 
-    chain(event_rows, db.session.scalar(sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc())))
+    _chain(event_rows)
     with db.engine.begin() as connection:
         insert_in_batches(connection, Unit.__table__, unit_rows)
         insert_in_batches(connection, StageRecord.__table__, record_rows)
@@ -193,13 +193,13 @@ def seed(units: int, events: int, rng: random.Random) -> list[str]:
     return serials
 
 
-def chain(event_rows: list[dict[str, Any]], last_hash: str | None) -> None:
-    """Each event chained to the one before, as services.audit writes them."""
-    previous = last_hash or GENESIS
+def _chain(event_rows: list[dict[str, Any]]) -> None:
+    """Chain the events after the demo's, as the audit log's writer does at commit."""
+    previous = db.session.scalar(sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
     for row in event_rows:
-        row["prev_hash"] = previous
+        row["prev_hash"] = previous or GENESIS
         row["hash"] = previous = event_hash(
-            previous,
+            row["prev_hash"],
             row["at"],
             row["user_id"],
             row["action"],
@@ -271,10 +271,21 @@ def logged_in_client(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    command_line(__doc__, run, requests=500, prefix="bench-scan-")
+
+
+def command_line(
+    doc: str,
+    run: Callable[[str, argparse.Namespace, random.Random], None],
+    requests: int,
+    prefix: str,
+) -> None:
+    """Read a benchmark's options (the database's size, the requests, the random seed, a folder
+    to keep) and `run` it in that folder, or in a temporary one removed at the end."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--units", type=int, default=20_000)
     parser.add_argument("--events", type=int, default=200_000)
-    parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--requests", type=int, default=requests)
     parser.add_argument("--seed", type=int, default=2)
     run_in_folder(parser, "bench-scan-", run)
 

@@ -72,7 +72,7 @@ def serve_instance(app: Flask) -> None:
         upgrade()
         if demo.is_empty():
             if wants_demo(app.config):
-                print_accounts(demo.seed())
+                print_accounts(demo.seed(history=True))
             else:
                 click.echo("No accounts yet. Create the first admin, then log in with it:")
                 click.echo(f"  {FIRST_ADMIN}")

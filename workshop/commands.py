@@ -48,7 +48,7 @@ def register(app: Flask) -> None:
             raise click.ClickException(
                 "The database has data already; demo data goes only into an empty one."
             )
-        print_accounts(demo.seed())
+        print_accounts(demo.seed(history=True))
 
     @app.cli.command("create-station-token")
     @click.argument("name")

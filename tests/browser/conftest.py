@@ -139,17 +139,27 @@ def demo_sqlite(tmp_path_factory: pytest.TempPathFactory, catalog_dir: Path) -> 
 
 @pytest.fixture
 def live_app(
-    tmp_path: Path, catalog_dir: Path, demo_sqlite: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    catalog_dir: Path,
+    demo_sqlite: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
 ) -> Iterator[Flask]:
-    """The app on a real SQLite file of its own, migrated and seeded with the demo data."""
-    # SQLite's backup API copies the database whole, whatever its write-ahead log still holds.
-    with (
-        closing(sqlite3.connect(demo_sqlite)) as source,
-        closing(sqlite3.connect(tmp_path / "workshop.sqlite")) as copy,
-    ):
-        source.backup(copy)
+    """The app on a real SQLite file of its own, migrated and seeded with the demo data (with
+    its weeks of history for a test marked `demo_history`, as a first start seeds it)."""
+    history = request.node.get_closest_marker("demo_history") is not None
+    if not history:
+        # SQLite's backup API copies the database whole, whatever its write-ahead log holds.
+        with (
+            closing(sqlite3.connect(demo_sqlite)) as source,
+            closing(sqlite3.connect(tmp_path / "workshop.sqlite")) as copy,
+        ):
+            source.backup(copy)
     app = _browser_app(tmp_path, catalog_dir, monkeypatch)
     with app.app_context(), _clean_translations(app):
+        if history:
+            upgrade()
+            demo.seed(history=True)
         yield app
         db.session.remove()
         db.engine.dispose()

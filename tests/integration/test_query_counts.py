@@ -18,7 +18,15 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask.testing import FlaskClient
 
-from tests.helpers import login, make_drone_type, make_place, make_unit, make_user, receive
+from tests.helpers import (
+    login,
+    make_delivered_unit,
+    make_drone_type,
+    make_place,
+    make_unit,
+    make_user,
+    receive,
+)
 from tests.integration.stock_support import Shop, open_shop
 from tests.integration.support import english, text
 from workshop.extensions import db
@@ -36,9 +44,12 @@ from workshop.models import (
     User,
 )
 from workshop.models.timestamps import utcnow
-from workshop.services import audit, draws, drone_types, units
+from workshop.services import audit, draws, drone_types, returns, units
+from workshop.services import stages as stages_service
 from workshop.services.drone_types import BomLine
-from workshop.workflow import Role, Stage
+from workshop.services.returns import ReturnInput
+from workshop.services.stages import StageInput
+from workshop.workflow import Action, Role, Stage
 
 #: A page may grow by new features, but a handful of statements is what reading one costs: the
 #: review page, the largest, reads the login, the unit and each of its collections (parts,
@@ -393,3 +404,42 @@ def test_stock_pages_cost_the_same_for_2_and_for_12_lots_and_units(app, client, 
     stock_grows(shop, bulk, 10, 2)
     large = read(client, path, expect)
     assert_same_cost(small, large)
+
+
+def _work_in_progress(count: int, start: int, types: list[DroneType]) -> None:
+    """`count` units over the board's stages and drone types, one in three on hold, one in four
+    handed over (then returned, so it is in progress again), through the real services."""
+    builder = make_user()
+    stages = [Stage.KITTING, Stage.SOLDERING, Stage.FLASHING, Stage.REVIEW]
+    for n in range(start, start + count):
+        if n % 4 == 3:
+            unit = make_delivered_unit(builder=builder)
+            returns.record_return(
+                unit,
+                make_user(Role.ADMIN),
+                ReturnInput(unit.version, "BRAVO-7", date.today(), "crash"),
+            )
+            continue
+        unit = make_unit(types[n % len(types)], builder, at=stages[n % len(stages)])
+        if n % 3 == 2:
+            stages_service.change_status(
+                unit, builder, Action.HOLD, StageInput(version=unit.version, text=f"part {n}")
+            )
+
+
+#: What the overview and the metrics API read, however many units: the login, the board, the
+#: drone types, the units on hold, the output of today and of the week; the API each figure.
+FIGURES = 16
+
+
+def test_the_overview_and_the_metrics_api_cost_the_same_for_3_and_for_15_units(app, client):
+    types = [make_drone_type(f"O{n}") for n in range(3)]
+    _work_in_progress(3, 0, types)
+    login(client, make_user())
+    small = [read(client, "/overview/", "part 2"), read(client, "/api/metrics")]
+    _work_in_progress(12, 3, types)
+    large = [read(client, "/overview/", "part 14"), read(client, "/api/metrics")]
+    for before, after in zip(small, large, strict=True):
+        assert after.lazy_loads == [], "\n".join(after.lazy_loads)
+        assert len(after.statements) == len(before.statements), "\n\n".join(after.statements)
+        assert len(after.statements) <= FIGURES, "\n\n".join(after.statements)

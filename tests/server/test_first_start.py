@@ -23,7 +23,8 @@ def _serve_once(instance: Path, **extra: str) -> str:
     port = free_port()
     process = start_app(instance, port, **extra)
     try:
-        for _ in range(300):  # x 0.1 s
+        # A first start writes the demo's six weeks of history: about 25 s here.
+        for _ in range(900):  # x 0.1 s
             assert process.poll() is None, process.stdout.read()
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as page:
@@ -33,7 +34,7 @@ def _serve_once(instance: Path, **extra: str) -> str:
             except OSError:
                 time.sleep(0.1)
         else:
-            raise AssertionError("the app did not answer within 30 s")
+            raise AssertionError("the app did not answer within 90 s")
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=30)
@@ -51,7 +52,8 @@ def test_first_start_seeds_demo_data_and_a_second_start_keeps_it(tmp_path):
         connection.execute(
             "INSERT INTO serial_counters (prefix, year, last) VALUES ('KEEP', 2026, 7)"
         )
-    assert len(units) == 9  # six over the stages, three in the field
+    # Six over the stages and three in the field now, and 21 from the six weeks before.
+    assert len(units) == 30
 
     second = _serve_once(tmp_path)
     assert "Demo accounts" not in second
@@ -105,7 +107,7 @@ def test_workshop_demo_seeds_a_database_given_by_url(tmp_path):
         tmp_path / "instance", DATABASE_URL=f"sqlite:///{database.as_posix()}", WORKSHOP_DEMO="1"
     )
     assert "Demo accounts" in output and "Koordynator" in output
-    assert _counts(database) == (3, 2, 9)
+    assert _counts(database) == (3, 2, 30)  # with the six weeks of history
 
 
 def test_workshop_demo_0_keeps_even_the_default_database_empty(tmp_path):

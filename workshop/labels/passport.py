@@ -9,10 +9,7 @@ and typefaces.
 from dataclasses import dataclass
 from html import escape
 
-from fpdf import FPDF
-from fpdf.fonts import FontFace
-
-from workshop.labels.fonts import BOLD, REGULAR
+from workshop.labels.pdf_text import heading, set_font, table
 from workshop.labels.qr import QUIET_MODULES, QrCode, encode
 from workshop.labels.render import draw_qr_pdf, new_pdf, qr_svg_path
 
@@ -23,7 +20,6 @@ MARGIN = 12.0
 QR_MM = 36.0
 #: The resolution the QR code's modules are chosen for: any office printer's at least.
 QR_DPI = 300
-GREY = (90, 90, 90)
 
 
 @dataclass(frozen=True)
@@ -75,59 +71,22 @@ def render_passport_pdf(content: PassportContent) -> bytes:
     draw_qr_pdf(pdf, code, left + QUIET_MODULES * module, MARGIN + QUIET_MODULES * module, module)
 
     beside = width - QR_MM - 4
-    _font(pdf, bold=False, size=11, grey=True)
+    set_font(pdf, bold=False, size=11, grey=True)
     pdf.multi_cell(beside, 6, content.heading, new_x="LMARGIN", new_y="NEXT")
-    _font(pdf, bold=True, size=20)
+    set_font(pdf, bold=True, size=20)
     pdf.multi_cell(beside, 10, content.serial, new_x="LMARGIN", new_y="NEXT")
     pdf.set_y(max(pdf.get_y(), MARGIN + QR_MM) + 3)
 
-    _table(pdf, content.facts, (0.36, 0.64), heading=None)
+    table(pdf, content.facts, (0.36, 0.64), head=None)
     pdf.ln(3)
-    _heading(pdf, content.measurements_heading)
-    _table(pdf, content.measurements, (0.44, 0.26, 0.30), heading=content.measurement_columns)
+    heading(pdf, content.measurements_heading)
+    table(pdf, content.measurements, (0.44, 0.26, 0.30), head=content.measurement_columns)
     if content.care_notes:
         pdf.ln(3)
-        _heading(pdf, content.care_heading)
-        _font(pdf, bold=False, size=10)
+        heading(pdf, content.care_heading)
+        set_font(pdf, bold=False, size=10)
         pdf.multi_cell(width, 4.8, content.care_notes, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
-    _font(pdf, bold=False, size=8, grey=True)
+    set_font(pdf, bold=False, size=8, grey=True)
     pdf.multi_cell(width, 4, content.footer, align="L", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
-
-
-def _font(pdf: FPDF, *, bold: bool, size: float, grey: bool = False) -> None:
-    face = BOLD if bold else REGULAR
-    pdf.set_font(face.family, "B" if bold else "", size)
-    pdf.set_text_color(*(GREY if grey else (0, 0, 0)))
-
-
-def _heading(pdf: FPDF, text: str) -> None:
-    _font(pdf, bold=True, size=11)
-    pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
-
-
-def _table(
-    pdf: FPDF,
-    rows: tuple[tuple[str, ...], ...],
-    shares: tuple[float, ...],
-    heading: tuple[str, ...] | None,
-) -> None:
-    """Rows of cells, the first column grey (what), the rest black; lines between rows."""
-    if not rows:
-        return
-    _font(pdf, bold=False, size=9.5)
-    grey = FontFace(color=GREY)
-    with pdf.table(
-        col_widths=shares,
-        first_row_as_headings=heading is not None,
-        headings_style=FontFace(emphasis="BOLD", color=GREY),
-        borders_layout="HORIZONTAL_LINES",
-        line_height=4.6,
-        padding=(0.8, 1.0, 0.8, 0),
-        text_align="LEFT",
-    ) as table:
-        for cells in ((heading,) if heading else ()) + rows:
-            row = table.row()
-            for position, cell in enumerate(cells):
-                row.cell(cell, style=grey if position == 0 and cells is not heading else None)

@@ -14,7 +14,7 @@ from workshop.models.quality import BenchMeasurement, BenchRun, Review
 from workshop.models.settings import Setting
 from workshop.models.stations import StationToken
 from workshop.models.stock import LedgerEntry, Lot, Part, Place, Site
-from workshop.models.units import Photo, StageRecord, Unit, UnitPart
+from workshop.models.units import Photo, StageRecord, StageVisit, Unit, UnitPart
 
 __all__ = [
     "AuditEvent",
@@ -45,6 +45,7 @@ __all__ = [
     "Setting",
     "Site",
     "StageRecord",
+    "StageVisit",
     "StationToken",
     "Unit",
     "UnitPart",

@@ -1,4 +1,5 @@
-"""A unit (one drone) and what was done to it: parts, stage records, photos."""
+"""A unit (one drone) and what was done to it: parts, stage records, photos, and its stays at
+stages (the timeline the overview's figures read)."""
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -42,6 +43,11 @@ class Unit(Model):
     version: so.Mapped[int] = so.mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
+    #: The overview's board: active units counted per stage and drone type, with the one there
+    #: longest, read from the index alone.
+    __table_args__ = (
+        sa.Index("ix_units_board", "status", "stage", "drone_type_id", "stage_since"),
+    )
 
     drone_type: so.Mapped[DroneType] = so.relationship()
     created_by: so.Mapped[User] = so.relationship()
@@ -163,3 +169,36 @@ class Photo(Model):
     record: so.Mapped[StageRecord | None] = so.relationship(back_populates="photos")
     field_return: so.Mapped["Return | None"] = so.relationship(back_populates="photos")
     uploaded_by: so.Mapped[User] = so.relationship()
+
+
+class StageVisit(Model):
+    """One stay of a unit at one stage in one status, written by the move that ends it.
+
+    Append-only: the unit's timeline, read by the overview's figures in SQL (cycle and lead
+    time, first-pass yield, waits, output) without walking the audit log's JSON. The stay the
+    unit is in now has no row yet; it began at the last row's `left_at` (or the unit's
+    `created_at`). A hold and its release split a visit into stays; `arrived_at` keeps when the
+    visit to the stage began.
+    """
+
+    __tablename__ = "stage_visits"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    unit_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("units.id"), index=True)
+    stage: so.Mapped[str] = so.mapped_column(sa.String(16))
+    status: so.Mapped[str] = so.mapped_column(sa.String(16))
+    rework: so.Mapped[bool] = so.mapped_column(default=False)
+    repair: so.Mapped[bool] = so.mapped_column(default=False)
+    #: The unit's first visit to this stage (a visit that a hold split counts once).
+    first: so.Mapped[bool] = so.mapped_column(default=False)
+    #: When the unit came to the stage: the visit's start, kept across a hold and its release.
+    arrived_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True))
+    #: When this stay began: the move before it, or the unit's start.
+    entered_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True))
+    left_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), index=True)
+    #: The workflow Action that ended the stay (finish, fail, hold, deliver, ...).
+    outcome: so.Mapped[str] = so.mapped_column(sa.String(16))
+    #: With a fail or a reject: the rework Reason.
+    reason: so.Mapped[str | None] = so.mapped_column(sa.String(32))
+    #: The stage the move left the unit at (the same stage for a hold, say).
+    to_stage: so.Mapped[str] = so.mapped_column(sa.String(16))

@@ -22,6 +22,7 @@ from workshop.models import (
     BenchRun,
     BoardBinding,
     BoardConflict,
+    DroneType,
     GoldenConfig,
     LimitsVersion,
     StationToken,
@@ -84,8 +85,13 @@ def judging_for(unit: Unit) -> Judging:
     kind = RUN_REQUIRED.get(Stage(unit.stage))
     if kind is None:
         raise Conflict(_l("This unit is not at flashing or bench test: there is nothing to run."))
-    limits, limits_id = fc_config.current_limits(unit.drone_type)
-    golden = fc_config.current_golden(unit.drone_type)
+    return judging_of(unit.drone_type, kind)
+
+
+def judging_of(drone_type: DroneType, kind: RunKind) -> Judging:
+    """What a run of `kind` on a unit of `drone_type` is judged against now."""
+    limits, limits_id = fc_config.current_limits(drone_type)
+    golden = fc_config.current_golden(drone_type)
     ignore = golden.ignore if golden else limits.config.ignore
     limits = dataclasses.replace(limits, config=dataclasses.replace(limits.config, ignore=ignore))
     version = db.session.get(LimitsVersion, limits_id) if limits_id else None

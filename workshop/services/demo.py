@@ -4,6 +4,7 @@ controllers, so a newcomer can run a bench test without hardware, and parts on t
 two sites (a warehouse and a workshop), one of them short, with every unit past kitting drawn
 from them."""
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -16,10 +17,12 @@ from firmware_checks.run_document import RunKind
 from firmware_checks.simulator import SimulatorServer, diff_all_text, uid_for
 from workshop.extensions import db
 from workshop.models import DroneType, Place, Unit, User
+from workshop.models.timestamps import clock_at, utcnow
 from workshop.services import (
     accounts,
     bench_runs,
     delivery,
+    demo_history,
     drone_types,
     fc_config,
     field_losses,
@@ -158,8 +161,38 @@ def is_empty() -> bool:
     return db.session.scalar(sa.select(sa.func.count(User.id))) == 0
 
 
-def seed() -> list[DemoAccount]:
-    """Fill an empty database; returns the accounts so the caller can print them."""
+def seed(history: bool = False) -> list[DemoAccount]:
+    """Fill an empty database; returns the accounts so the caller can print them.
+
+    With `history` (a first start), six weeks of the workshop's past come first, so that the
+    overview's charts show something (demo_history); the accounts and drone types are dated
+    before it.
+    """
+    before = utcnow() - timedelta(weeks=demo_history.WEEKS + 2)
+    with clock_at(before) if history else nullcontext():
+        volunteer, reviewer, coordinator, seven, ten = _workshop()
+    if history:
+        # The past comes before the shelves: its units, as those of a workshop that kept its
+        # stock in a spreadsheet then, belong to no site and draw from no lot.
+        demo_history.write(seven, ten, demo_history.People(volunteer, reviewer, coordinator))
+    workshop = _stock(coordinator)
+    # Units spread over the flow: how far each has come, in finished stages.
+    for drone_type, finished in (
+        (seven, 0),
+        (seven, 1),
+        (seven, 2),
+        (seven, 4),
+        (ten, 0),
+        (ten, 3),
+    ):
+        _build(drone_type, volunteer, finished, workshop)
+    _field_life(seven, volunteer, reviewer, coordinator, workshop)
+    return list(ACCOUNTS)
+
+
+def _workshop() -> tuple[User, User, User, DroneType, DroneType]:
+    """The accounts with their badges, the two drone types with their limits and golden
+    configuration, and the simulated bench ports."""
     people = [accounts.create_user(a.name, a.role.value, a.pin) for a in ACCOUNTS]
     volunteer, reviewer, coordinator = people
     for person in people:
@@ -173,7 +206,6 @@ def seed() -> list[DemoAccount]:
     )
     for name, url in PORTS:
         ports.add_port(name, url, coordinator)
-    workshop = _stock(coordinator)
     for drone_type in (seven, ten):
         limits = DEFAULT_LIMITS.to_dict() | {"board": DEMO_BOARD}
         fc_config.save_limits(drone_type, limits, coordinator)
@@ -184,18 +216,7 @@ def seed() -> list[DemoAccount]:
             "pasted",
             coordinator,
         )
-    # Units spread over the flow: how far each has come, in finished stages.
-    for drone_type, finished in (
-        (seven, 0),
-        (seven, 1),
-        (seven, 2),
-        (seven, 4),
-        (ten, 0),
-        (ten, 3),
-    ):
-        _build(drone_type, volunteer, finished, workshop)
-    _field_life(seven, volunteer, reviewer, coordinator, workshop)
-    return list(ACCOUNTS)
+    return volunteer, reviewer, coordinator, seven, ten
 
 
 def _stock(coordinator: User) -> int:

@@ -43,5 +43,5 @@ def sign_off(unit: Unit, actor: User, action: Action, data: StageInput) -> Revie
         note=(data.note or data.text).strip(),
     )
     details = {"reason": review.reason, "note": review.note}
-    commit_move(unit, actor, action, new, rows=[review], details=details)
+    commit_move(unit, actor, action, new, rows=[review], details=details, reason=review.reason)
     return review

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -13,7 +14,7 @@ from workshop.extensions import db
 from workshop.field_life import FieldFailure, LossReason
 from workshop.models import StageRecord, Unit, User
 from workshop.models.timestamps import utcnow
-from workshop.services import audit, photos
+from workshop.services import audit, photos, visits
 from workshop.services.errors import Conflict, Forbidden, Invalid
 from workshop.services.evidence import Proof
 from workshop.services.refusals import explain
@@ -125,10 +126,10 @@ def _check_note(data: StageInput) -> None:
         raise Invalid(_l("The note is too long (at most 2000 characters)."))
 
 
-def move_to(unit: Unit, new: workflow.UnitState) -> None:
+def move_to(unit: Unit, new: workflow.UnitState, at: datetime) -> None:
     """Put the workflow's answer on the unit; the clock of its stage restarts on a new stage."""
     if new.stage.value != unit.stage:
-        unit.stage_since = utcnow()
+        unit.stage_since = at
     unit.stage, unit.status, unit.rework = new.stage.value, new.status.value, new.rework
     unit.repair = new.repair
 
@@ -141,12 +142,16 @@ def record_move(
     *,
     rows: Iterable[object] = (),
     details: Mapping[str, Any] | None = None,
+    reason: str | None = None,
 ) -> None:
     """Put a move the workflow allowed (`new`) into the caller's transaction: the rows that
-    record it, the unit's new state, and its audit event with `details`."""
+    record it, the stay it ends on the unit's timeline (with the rework `reason` of a fail or
+    a reject), the unit's new state, and its audit event with `details`."""
     before = audit.unit_snapshot(unit)
+    now = utcnow()
     db.session.add_all(rows)
-    move_to(unit, new)
+    db.session.add(visits.stay_ended(unit, action, new, now, reason))
+    move_to(unit, new, now)
     after = audit.unit_snapshot(unit) | dict(details or {})
     audit.record(actor, f"unit.{action.value}", "unit", unit.serial, before, after)
 
@@ -159,10 +164,11 @@ def commit_move(
     *,
     rows: Iterable[object] = (),
     details: Mapping[str, Any] | None = None,
+    reason: str | None = None,
 ) -> None:
     """`record_move` in a transaction of its own: a lost race is a Conflict, nothing kept."""
     with unit_change(unit):
-        record_move(unit, actor, action, new, rows=rows, details=details)
+        record_move(unit, actor, action, new, rows=rows, details=details, reason=reason)
 
 
 def finish_stage(unit: Unit, actor: User, data: StageInput) -> StageRecord:
@@ -211,7 +217,7 @@ def _write_record(
     if photo:
         rows.append(photos.attach(photo, unit, record, actor))
     try:
-        commit_move(unit, actor, action, new, rows=rows, details=details)
+        commit_move(unit, actor, action, new, rows=rows, details=details, reason=record.reason)
     except BaseException:
         if photo:
             photo.discard()
@@ -253,7 +259,7 @@ def fail_after_run(unit: Unit, actor: User | None, reason: Reason, note: str) ->
         ]
     )
     details = {"record_stage": unit.stage, "note": note, "reason": reason.value}
-    record_move(unit, actor, Action.FAIL, new, rows=signed, details=details)
+    record_move(unit, actor, Action.FAIL, new, rows=signed, details=details, reason=reason.value)
     # The unit's state changed: a page opened before must not save over it.
     flag_modified(unit, "status")
 

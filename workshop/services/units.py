@@ -1,6 +1,6 @@
 """Starting a unit at kitting and recording the tracked parts that go into it."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -25,7 +25,7 @@ PART_CODE_MAX = 64
 
 def workshop_now() -> datetime:
     """Now on the workshop's clock: a unit started after midnight on 1 January is next year's."""
-    return to_user_timezone(datetime.now(UTC))
+    return to_user_timezone(utcnow())
 
 
 def format_serial(prefix: str, year: int, number: int) -> str:

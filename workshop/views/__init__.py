@@ -21,6 +21,7 @@ from workshop.views import (
     headers,
     kitting,
     labels,
+    overview,
     passport,
     printing,
     review,
@@ -56,6 +57,7 @@ def register_blueprints(app: Flask) -> None:
         kitting.bp,
         field.bp,
         passport.bp,
+        overview.bp,
     ):
         app.register_blueprint(blueprint)
 

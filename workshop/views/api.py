@@ -10,10 +10,12 @@ from flask_login import current_user, login_required
 
 from workshop.extensions import csrf
 from workshop.models import StationToken
+from workshop.overview_forms import ChartFilterForm
 from workshop.services import (
     bench_runs,
     boards,
     buildable,
+    overview,
     recall,
     stations,
     stock_levels,
@@ -21,6 +23,7 @@ from workshop.services import (
     units,
 )
 from workshop.services.errors import NotFound, ServiceError
+from workshop.services.metrics.summary import summary
 from workshop.views.json_body import UnreadableBody, read_json
 from workshop.workflow import Stage
 
@@ -64,6 +67,24 @@ def _unreadable() -> tuple[Any, int] | None:
     elif not current_user.is_authenticated:
         return jsonify(LOGIN_REQUIRED), 401
     return None
+
+
+@bp.route("/metrics")
+def metrics():
+    """The workshop's figures for `from` to `to` (YYYY-MM-DD; the last 12 weeks by default),
+    of every drone type or one (`type`, its id); a person's session or a station's token."""
+    if (refused := _unreadable()) is not None:
+        return refused
+    form = ChartFilterForm(request.args)
+    form.drone_type.choices = [("", "all"), *overview.type_names()]
+    with force_locale("en"):  # tools read the API; it answers in English
+        if not form.validate():
+            problems = "; ".join(
+                f"{form[name].name}: {' '.join(str(m) for m in messages)}"
+                for name, messages in form.errors.items()
+            )
+            return jsonify(error=problems), 400
+    return jsonify(summary(form.filters()))
 
 
 @bp.route("/units/<serial:serial>")
