@@ -5,9 +5,10 @@ import copy
 import functools
 import re
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from itertools import count
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask.testing import FlaskClient
 from flask_babel import force_locale
@@ -17,6 +18,7 @@ from firmware_checks.identity import McuUniqueId
 from firmware_checks.motors import check_motors, motor_check_document
 from firmware_checks.run_document import RunDocument, RunKind
 from firmware_checks.simulator import SimulatorServer, uid_for
+from workshop.config import SETTINGS
 from workshop.extensions import db
 from workshop.models import BenchRun, DroneType, Lot, Place, Unit, User
 from workshop.services import (
@@ -38,6 +40,15 @@ from workshop.workflow import RUN_REQUIRED, WORK_STAGES, Action, Evidence, Role,
 _names = count(1)
 PIN = "1234"
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+#: The workshop's time zone as the tests run the app (its default).
+WORKSHOP_ZONE = ZoneInfo(next(s.default for s in SETTINGS if s.key == "BABEL_DEFAULT_TIMEZONE"))
+
+
+def workshop_today() -> date:
+    """Today on the workshop's clock, as the app's date checks see it (not the machine's)."""
+    return datetime.now(WORKSHOP_ZONE).date()
 
 
 def make_user(role: Role | str = Role.VOLUNTEER, name: str | None = None, pin: str = PIN) -> User:
@@ -176,7 +187,7 @@ def make_delivered_unit(
         unit,
         coordinator or make_user(Role.ADMIN),
         receiver,
-        date.today() - timedelta(days=days_ago),
+        workshop_today() - timedelta(days=days_ago),
         unit.version,
     )
     return unit

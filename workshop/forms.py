@@ -1,6 +1,5 @@
 """Flask-WTF forms: CSRF on every one, validation messages in the volunteer's language."""
 
-from datetime import date
 from typing import Any, TypeVar
 
 from flask_babel import LazyString
@@ -56,6 +55,7 @@ from workshop.services.drone_types import CARE_NOTES_MAX
 from workshop.services.errors import Invalid
 from workshop.services.fc_config import GOLDEN_MAX
 from workshop.services.stock import parse_quantity, quantity_problem
+from workshop.services.units import workshop_today
 from workshop.validators import Id, PlainText, column_length
 from workshop.workflow import LOSS_REASONS, WORK_STAGES, Action, Reason, Role
 
@@ -230,7 +230,7 @@ class DeliveryForm(VersionedForm):
             PlainText(column_length(Delivery.receiver_code)),
         ],
     )
-    delivered_on = DateField(_l("Date"), default=date.today, validators=[InputRequired()])
+    delivered_on = DateField(_l("Date"), default=workshop_today, validators=[InputRequired()])
 
 
 def field_failure_choices() -> list[tuple[str, str]]:
@@ -244,7 +244,7 @@ class ReturnForm(VersionedForm):
         _l("Brought by (the receiving unit's code)"),
         validators=[DataRequired(), Length(min=2), PlainText(column_length(Return.receiver_code))],
     )
-    returned_on = DateField(_l("Date"), default=date.today, validators=[InputRequired()])
+    returned_on = DateField(_l("Date"), default=workshop_today, validators=[InputRequired()])
     reason = SelectField(
         _l("What failed in the field"), choices=field_failure_choices, validators=[InputRequired()]
     )
@@ -279,7 +279,7 @@ class ReturnDecisionForm(VersionedForm):
 class LossForm(VersionedForm):
     """A delivered unit lost or destroyed: the date and a reason, never where or how."""
 
-    happened_on = DateField(_l("Date"), default=date.today, validators=[InputRequired()])
+    happened_on = DateField(_l("Date"), default=workshop_today, validators=[InputRequired()])
     reason = SelectField(_l("Reason"), validators=[InputRequired()])
 
 
@@ -489,7 +489,9 @@ class ReceiveForm(FlaskForm):
     source_code = StringField(
         _l("Donor's or supplier's code"), validators=[PlainText(column_length(Lot.source_code))]
     )
-    received_on = DateField(_l("Date received"), default=date.today, validators=[InputRequired()])
+    received_on = DateField(
+        _l("Date received"), default=workshop_today, validators=[InputRequired()]
+    )
     cost = StringField(_l("Cost (optional)"), validators=[PlainText(COST_MAX)])
     currency = SelectField(_l("Currency"), choices=[(c, c) for c in CURRENCIES])
 

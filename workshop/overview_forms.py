@@ -17,7 +17,7 @@ from wtforms.validators import Optional, ValidationError
 from workshop.services.metrics.flow import OUTPUT_KINDS, WIP_STAGES
 from workshop.services.metrics.periods import LONGEST_SPAN_DAYS, Filters
 from workshop.services.overview import PERIODS
-from workshop.services.units import workshop_now
+from workshop.services.units import workshop_today
 from workshop.validators import Id
 
 #: The weeks a chart covers when no span is given.
@@ -72,7 +72,7 @@ class ChartFilterForm(FlaskForm):
 
     def span(self) -> tuple[date, date]:
         """The first and last day asked for: by default the 12 weeks up to today."""
-        end = self.end.data or workshop_now().date()
+        end = self.end.data or workshop_today()
         start = self.start.data
         if start is None:
             monday = end - timedelta(days=end.weekday())
@@ -102,7 +102,7 @@ class MonthForm(FlaskForm):
     def first_day(self) -> date:
         if self.month.data is not None:
             return self.month.data.replace(day=1)
-        return (workshop_now().date().replace(day=1) - timedelta(days=1)).replace(day=1)
+        return (workshop_today().replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
 class UnitListForm(FlaskForm):

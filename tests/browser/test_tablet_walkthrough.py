@@ -12,7 +12,6 @@ typed keys and scans per stage against the goal of issue 13:
 """
 
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 from flask import Flask
@@ -29,6 +28,7 @@ from tests.browser.tablet import (
     demo_unit_at,
     screenshot,
 )
+from tests.helpers import workshop_today
 from workshop.extensions import db
 from workshop.models import Unit, User
 from workshop.services import accounts, delivery, fc_jobs, motor_checks, review
@@ -84,7 +84,7 @@ def _hand_over_a_unit_before(reviewer: str, coordinator: str) -> None:
     keeper = accounts.find_by_name(coordinator)
     assert approver is not None and keeper is not None
     review.sign_off(unit, approver, Action.APPROVE, StageInput(version=unit.version))
-    delivery.hand_over(unit, keeper, RECEIVER, date.today(), unit.version)
+    delivery.hand_over(unit, keeper, RECEIVER, workshop_today(), unit.version)
 
 
 def _walk(page: Page, server: LiveServer, t, recent_code: bool, upright: bool) -> Bench:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 from PIL import Image
 
-from tests.helpers import csrf_token, make_user, post, reload
+from tests.helpers import csrf_token, make_user, post, reload, workshop_today
 from workshop.extensions import db
 from workshop.models import AuditEvent, Unit, User
 from workshop.workflow import Role, Stage
@@ -140,7 +140,7 @@ def status_form(version: int, words: str = "") -> dict:
 
 
 def delivery_form(version: int, receiver: str = "BRAVO-7", on: date | str | None = None) -> dict:
-    on = on or date.today()
+    on = on or workshop_today()
     return {
         "deliver-version": str(version),
         "deliver-receiver_code": receiver,
@@ -157,7 +157,7 @@ def return_form(
     notes: str = "",
 ) -> dict:
     """The unit page's form recording a return from the field."""
-    on = on or date.today()
+    on = on or workshop_today()
     return {
         "return-version": str(version),
         "return-receiver_code": receiver,
@@ -175,7 +175,7 @@ def decision_form(version: int, stage: str = "bench_test", words: str = "") -> d
 
 def loss_form(loss: str, version: int, reason: str, on: date | str | None = None) -> dict:
     """The unit page's form marking a delivered unit lost or destroyed."""
-    on = on or date.today()
+    on = on or workshop_today()
     return {
         f"{loss}-version": str(version),
         f"{loss}-reason": reason,

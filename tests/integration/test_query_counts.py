@@ -11,7 +11,6 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -26,6 +25,7 @@ from tests.helpers import (
     make_unit,
     make_user,
     receive,
+    workshop_today,
 )
 from tests.integration.stock_support import Shop, open_shop
 from tests.integration.support import english, text
@@ -163,14 +163,14 @@ def grow_traveler(unit: Unit, n: int) -> None:
         handover = Delivery(
             unit=unit,
             receiver_code=f"BRAVO-{k}",
-            delivered_on=date.today(),
+            delivered_on=workshop_today(),
             handed_over_by_id=keeper.id,
         )
         back = Return(
             unit=unit,
             delivery=handover,
             receiver_code=f"BRAVO-{k}",
-            returned_on=date.today(),
+            returned_on=workshop_today(),
             reason="no_video",
             reason_text=f"video {k} lost",
             recorded_by_id=keeper.id,
@@ -195,7 +195,7 @@ def grow_traveler(unit: Unit, n: int) -> None:
                 delivery=handover,
                 kind="lost",
                 reason="unknown",
-                happened_on=date.today(),
+                happened_on=workshop_today(),
                 recorded_by_id=person.id,
             )
         )
@@ -375,7 +375,7 @@ def stock_grows(shop: Shop, bulk: Lot, n: int, start: int) -> None:
                 Delivery(
                     unit=unit,
                     receiver_code=f"BRAVO-{k}",
-                    delivered_on=date.today(),
+                    delivered_on=workshop_today(),
                     handed_over_by_id=shop.coordinator.id,
                 )
             )
@@ -417,7 +417,7 @@ def _work_in_progress(count: int, start: int, types: list[DroneType]) -> None:
             returns.record_return(
                 unit,
                 make_user(Role.ADMIN),
-                ReturnInput(unit.version, "BRAVO-7", date.today(), "crash"),
+                ReturnInput(unit.version, "BRAVO-7", workshop_today(), "crash"),
             )
             continue
         unit = make_unit(types[n % len(types)], builder, at=stages[n % len(stages)])

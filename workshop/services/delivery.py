@@ -10,6 +10,7 @@ from workshop.extensions import db
 from workshop.models import Delivery, Unit, User
 from workshop.services.errors import Invalid
 from workshop.services.stages import StageInput, commit_move, decide
+from workshop.services.units import workshop_today
 from workshop.workflow import Action
 
 #: A receiving unit's code: letters, digits, dashes. Never a name, phone or place.
@@ -41,7 +42,7 @@ def receiver_code(text: str) -> str:
 
 def hand_over(unit: Unit, actor: User, receiver: str, delivered_on: date, version: int) -> Delivery:
     code = receiver_code(receiver)
-    if delivered_on > date.today():
+    if delivered_on > workshop_today():
         raise Invalid(_l("The handover date cannot be in the future."))
     new = decide(unit, actor, Action.DELIVER, StageInput(version=version))
     delivery = Delivery(

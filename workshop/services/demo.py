@@ -251,7 +251,7 @@ def _field_life(
 ) -> None:
     """Three units handed over two weeks ago: one in service, one back with no video and under
     repair from soldering, one lost."""
-    today = units.workshop_now().date()
+    today = units.workshop_today()
     in_service, back, lost = (
         _handed_over(
             drone_type, volunteer, reviewer, coordinator, today - timedelta(days=14), site_id

@@ -275,7 +275,7 @@ class Builder:
     def hand_over(self) -> None:
         def handover() -> None:
             unit = self.story.live()
-            on = units.workshop_now().date()
+            on = units.workshop_today()
             delivery.hand_over(unit, self.past.people.coordinator, RECEIVER, on, unit.version)
 
         self.later(self.hours(20, 90), handover)
@@ -318,7 +318,7 @@ class Builder:
         def back() -> None:
             unit = self.story.live()
             returned = returns.ReturnInput(
-                unit.version, RECEIVER, units.workshop_now().date(), failure, notes=words
+                unit.version, RECEIVER, units.workshop_today(), failure, notes=words
             )
             returns.record_return(unit, coordinator, returned)
 
@@ -349,7 +349,7 @@ class Builder:
 
             def back() -> None:
                 unit = self.story.live()
-                on = units.workshop_now().date()
+                on = units.workshop_today()
                 returns.record_return(
                     unit, coordinator, returns.ReturnInput(unit.version, RECEIVER, on, "crash")
                 )
@@ -370,7 +370,7 @@ class Builder:
 
             def mark() -> None:
                 unit = self.story.live()
-                on = units.workshop_now().date()
+                on = units.workshop_today()
                 loss = field_losses.LossInput(unit.version, on, reason)
                 field_losses.mark_loss(unit, coordinator, action, loss)
 
@@ -410,7 +410,7 @@ def write(seven: DroneType, ten: DroneType, people: People) -> None:
     the morning on the Monday `WEEKS` weeks ago, a week earlier if it would not be over by now.
     The drone types must have no unit yet (the serials are known ahead, for the runs made
     beforehand)."""
-    monday = units.workshop_now().date()
+    monday = units.workshop_today()
     monday -= timedelta(days=monday.weekday(), weeks=WEEKS)
     start = day_start(monday) + timedelta(hours=9)
     past = _plan(start, seven, ten, people)

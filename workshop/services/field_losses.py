@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from workshop.models import FieldLoss, Unit, User
 from workshop.services.errors import Invalid
 from workshop.services.stages import StageInput, commit_move, decide
-from workshop.services.units import workshop_now
+from workshop.services.units import workshop_today
 from workshop.workflow import LOSS_STATUS, Action
 
 
@@ -28,7 +28,7 @@ def mark_loss(unit: Unit, actor: User, action: Action, data: LossInput) -> Field
         raise ValueError(f"{action} is no field loss")
     new = decide(unit, actor, action, StageInput(version=data.version, loss_reason=data.reason))
     handover = unit.deliveries[-1]
-    if data.happened_on > workshop_now().date():
+    if data.happened_on > workshop_today():
         raise Invalid(_l("The date cannot be in the future."))
     if data.happened_on < handover.delivered_on:
         raise Invalid(

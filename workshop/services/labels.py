@@ -22,7 +22,7 @@ from workshop.labels.qr import CodeTooLong
 from workshop.models import Lot, Place, Unit, User
 from workshop.services import audit, places, scan, settings
 from workshop.services.errors import Invalid, NotFound
-from workshop.services.units import PART_CODE_MAX, workshop_now
+from workshop.services.units import PART_CODE_MAX, workshop_today
 from workshop.vocabulary import ROLE_NAMES
 
 #: The most labels one batch makes: a few A4 sheets' worth more than a busy day needs.
@@ -240,7 +240,7 @@ def batch(asked: BatchRequest, base: str) -> tuple[list[LabelContent], list[Unit
     elif asked.kind == "range":
         found = units_in_range(asked.first, asked.last)
     else:
-        found = units_created_on(workshop_now().date())
+        found = units_created_on(workshop_today())
     return unit_labels(found, base), found
 
 

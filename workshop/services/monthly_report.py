@@ -11,7 +11,7 @@ from workshop.services.figures import words
 from workshop.services.measurement_text import measurement_name
 from workshop.services.metrics import flow, quality
 from workshop.services.metrics.periods import Filters
-from workshop.services.units import workshop_now
+from workshop.services.units import workshop_today
 from workshop.vocabulary import (
     FIELD_FAILURE_NAMES,
     REASON_NAMES,
@@ -44,7 +44,7 @@ def _causes(
 def report(first_day: date) -> MonthlyReport:
     """The report of the month that starts on `first_day`, up to today if it is this month."""
     following = (first_day + timedelta(days=32)).replace(day=1)
-    last_day = min(following - timedelta(days=1), max(workshop_now().date(), first_day))
+    last_day = min(following - timedelta(days=1), max(workshop_today(), first_day))
     filters = Filters(first_day, last_day)
     per_type = flow.built_and_delivered(filters)
     built, delivered = sum(t.built for t in per_type), sum(t.delivered for t in per_type)
@@ -108,6 +108,6 @@ def report(first_day: date) -> MonthlyReport:
         footer=_(
             "Made on %(day)s by the workshop's build tracker. It names no person, no receiving "
             "unit and no place.",
-            day=words.day(workshop_now().date()),
+            day=words.day(workshop_today()),
         ),
     )

@@ -15,7 +15,7 @@ from workshop.models.timestamps import utcnow
 from workshop.services.errors import NotFound
 from workshop.services.figures import words
 from workshop.services.metrics import flow
-from workshop.services.units import workshop_now
+from workshop.services.units import workshop_today
 from workshop.vocabulary import STAGE_NAMES
 from workshop.workflow import Stage
 
@@ -119,7 +119,7 @@ def _board(drone_type_id: int | None) -> Board:
 
 def overview(drone_type_id: int | None = None) -> Overview:
     """Everything the overview shows of now, for one drone type or all."""
-    now, today = utcnow(), workshop_now().date()
+    now, today = utcnow(), workshop_today()
     held = tuple(
         HeldLine(
             u.serial, u.drone_type, str(STAGE_NAMES[u.stage]), u.reason, words.age(u.since, now)
@@ -168,7 +168,7 @@ def units_put_out(kind: str, period: str, drone_type_id: int | None) -> UnitList
     if kind not in OUTPUT_NAMES or period not in PERIODS:
         raise NotFound(_l("There is no such number on the overview."))
     name = _type_name(drone_type_id)
-    today = workshop_now().date()
+    today = workshop_today()
     first = today if period == "today" else week_start(today)
     units = tuple(flow.output_units(kind, first, drone_type_id))
     when = _("today") if period == "today" else _("this week")

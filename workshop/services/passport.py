@@ -117,7 +117,7 @@ def content(unit: Unit, base: str) -> PassportContent:
         care_notes=unit.drone_type.care_notes,
         footer=_(
             "Printed on %(day)s · Scan the code to open this drone's record at the workshop.",
-            day=_day(units.workshop_now().date()),
+            day=_day(units.workshop_today()),
         ),
     )
 

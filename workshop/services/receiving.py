@@ -12,7 +12,7 @@ from workshop.models import Lot, Part, Place, User
 from workshop.models.stock import CURRENCIES, SOURCES, EntryKind
 from workshop.services import audit, parts, places, stock
 from workshop.services.errors import Invalid
-from workshop.services.units import workshop_now
+from workshop.services.units import workshop_today
 
 SOURCE_CODE_MAX = 40
 COST_MAX = Decimal("10000000")
@@ -54,7 +54,7 @@ def check_source(source: str, source_code: str) -> tuple[str, str]:
 
 
 def _check_day(day: date | None) -> date:
-    today = workshop_now().date()
+    today = workshop_today()
     day = day or today
     # A day of grace: a tablet's clock and the workshop's may sit either side of midnight.
     if day > today + timedelta(days=1):

@@ -15,7 +15,7 @@ from workshop.services.errors import Invalid
 from workshop.services.salvage import SalvagedPart
 from workshop.services.stages import NOTE_MAX, StageInput, commit_move, decide, record_move
 from workshop.services.transaction import unit_change
-from workshop.services.units import workshop_now
+from workshop.services.units import workshop_today
 from workshop.workflow import RETURN_OUTCOMES, Action
 
 #: Photos one return may bring: the damage from a few sides.
@@ -43,7 +43,7 @@ def record_return(unit: Unit, actor: User, data: ReturnInput) -> Return:
         raise Invalid(_l("This unit was never handed over, so it cannot come back."))
     code = delivery.receiver_code(data.receiver_code)
     handover = unit.deliveries[-1]
-    if data.returned_on > workshop_now().date():
+    if data.returned_on > workshop_today():
         raise Invalid(_l("The return date cannot be in the future."))
     if data.returned_on < handover.delivered_on:
         raise Invalid(
@@ -140,7 +140,7 @@ def decide_return(
         made: list[Lot] = []
         if action is Action.GIVE_BACK:
             # Given back is handed over again: to whoever brought it, today.
-            today = workshop_now().date()
+            today = workshop_today()
             rows.append(
                 Delivery(
                     unit=unit,

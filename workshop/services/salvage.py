@@ -19,7 +19,7 @@ from workshop.services import audit, places, stages, stock
 from workshop.services.errors import Invalid
 from workshop.services.stages import StageInput
 from workshop.services.transaction import unit_change
-from workshop.services.units import workshop_now
+from workshop.services.units import workshop_today
 from workshop.workflow import Action, Status
 
 
@@ -117,7 +117,7 @@ def _salvage(
             quantity=quantity,
             source="salvage",
             source_code=unit.serial,
-            received_on=workshop_now().date(),
+            received_on=workshop_today(),
             created_by_id=actor.id,
         )
         db.session.add(lot)

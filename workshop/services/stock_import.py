@@ -18,7 +18,7 @@ from workshop.models import Lot, Part
 from workshop.models.stock import SOURCES
 from workshop.services import audit, parts, places, receiving, stock
 from workshop.services.errors import Invalid
-from workshop.services.units import workshop_now
+from workshop.services.units import workshop_today
 
 COLUMNS = ("part", "quantity", "place", "source", "lot")
 REQUIRED = ("part", "quantity", "place", "source")
@@ -162,7 +162,7 @@ def import_stock(text: str, *, dry_run: bool) -> Imported:
     lines = read(text)
     imported = Imported()
     plan = places.PathPlan()
-    today = workshop_now().date()
+    today = workshop_today()
     try:
         for line in lines:
             try:

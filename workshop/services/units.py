@@ -1,6 +1,6 @@
 """Starting a unit at kitting and recording the tracked parts that go into it."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -26,6 +26,11 @@ PART_CODE_MAX = 64
 def workshop_now() -> datetime:
     """Now on the workshop's clock: a unit started after midnight on 1 January is next year's."""
     return to_user_timezone(utcnow())
+
+
+def workshop_today() -> date:
+    """Today on the workshop's clock: what "a date in the future" is measured against."""
+    return workshop_now().date()
 
 
 def format_serial(prefix: str, year: int, number: int) -> str:

@@ -1,11 +1,11 @@
 """Handing an approved unit over to a receiving unit (what follows in the field: test_returns)."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
-from tests.helpers import login, make_unit, make_user, post, reload
+from tests.helpers import login, make_unit, make_user, post, reload, workshop_today
 from tests.integration.support import (
     audit_events,
     database_state,
@@ -31,7 +31,7 @@ def test_an_approved_unit_is_handed_over_with_code_date_and_who(app, client, coo
     unit = approved_unit()
     page = text(client.get(f"/u/{unit.serial}"))
     assert "Hand over" in page and "Record the handover" in page
-    handed = date.today() - timedelta(days=2)
+    handed = workshop_today() - timedelta(days=2)
     response = post(
         client, f"/u/{unit.serial}/deliver", delivery_form(unit.version, " bravo-7 ", handed)
     )
@@ -60,7 +60,11 @@ def test_an_approved_unit_is_handed_over_with_code_date_and_who(app, client, coo
         ("BRAVO 7", None, "Enter the receiving unit's code: 2 to 32 letters, digits or dashes."),
         ("BR@VO;DROP", None, "Enter the receiving unit's code: 2 to 32 letters, digits or dashes."),
         ("X" * 33, None, "Some fields need attention"),
-        ("BRAVO-7", date.today() + timedelta(days=1), "The handover date cannot be in the future."),
+        (
+            "BRAVO-7",
+            workshop_today() + timedelta(days=1),
+            "The handover date cannot be in the future.",
+        ),
         ("BRAVO-7", "31.02.2026", "Some fields need attention"),
         ("BRAVO-7", "", "Some fields need attention"),
     ],

@@ -1,8 +1,6 @@
 """The figures the overview builds on: returns and what failed in the field, per drone type, per
 firmware version and per part lot, each counted by the database in one statement."""
 
-from datetime import date
-
 import sqlalchemy as sa
 
 from tests.helpers import (
@@ -13,6 +11,7 @@ from tests.helpers import (
     make_user,
     receive,
     reload,
+    workshop_today,
 )
 from tests.integration.test_query_counts import counted
 from workshop.extensions import db
@@ -29,7 +28,7 @@ from workshop.workflow import Action, Role, Stage
 def _back(unit, reason: str, coordinator) -> None:
     unit = reload(unit)
     returns.record_return(
-        unit, coordinator, ReturnInput(unit.version, "BRAVO-7", date.today(), reason)
+        unit, coordinator, ReturnInput(unit.version, "BRAVO-7", workshop_today(), reason)
     )
 
 
@@ -56,7 +55,7 @@ def test_returns_are_counted_per_drone_type_firmware_and_part_lot(app):
     third = make_unit(ten, at=Stage.REVIEW)
 
     sign_off(third, make_user(Role.REVIEWER), Action.APPROVE, StageInput(version=third.version))
-    hand_over(third, coordinator, "ALFA-1", date.today(), reload(third).version)
+    hand_over(third, coordinator, "ALFA-1", workshop_today(), reload(third).version)
     _firmware_of(third, "4.5.2")
 
     _back(first, "motor_esc", coordinator)
@@ -81,7 +80,7 @@ def test_returns_are_counted_per_drone_type_firmware_and_part_lot(app):
             unit=never,
             delivery_id=reload(first).deliveries[0].id,
             receiver_code="BRAVO-7",
-            returned_on=date.today(),
+            returned_on=workshop_today(),
             reason="crash",
             recorded_by_id=coordinator.id,
         )

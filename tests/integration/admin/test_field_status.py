@@ -1,11 +1,19 @@
 """A delivered unit that does not come back: the coordinator marks it lost or destroyed, with a
 date and a reason from a short list, never where or how."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
-from tests.helpers import login, make_delivered_unit, make_unit, make_user, post, reload
+from tests.helpers import (
+    login,
+    make_delivered_unit,
+    make_unit,
+    make_user,
+    post,
+    reload,
+    workshop_today,
+)
 from tests.integration.support import (
     audit_events,
     database_state,
@@ -31,7 +39,7 @@ def test_a_delivered_unit_is_marked_lost_or_destroyed_with_a_date_and_a_reason(
     unit = make_delivered_unit(days_ago=5)
     page = text(client.get(f"/u/{unit.serial}"))
     assert "Lost or destroyed in the field" in page and "never where or how" in page
-    on = date.today() - timedelta(days=2)
+    on = workshop_today() - timedelta(days=2)
     response = post(
         client, f"/u/{unit.serial}/field/{loss}", loss_form(loss, unit.version, reason, on)
     )
@@ -63,13 +71,13 @@ def test_a_delivered_unit_is_marked_lost_or_destroyed_with_a_date_and_a_reason(
         ("lost", {"lost-reason": "shot down over the river"}, 400, "Not a valid choice"),
         (
             "lost",
-            {"lost-happened_on": (date.today() + timedelta(days=1)).isoformat()},
+            {"lost-happened_on": (workshop_today() + timedelta(days=1)).isoformat()},
             400,
             "The date cannot be in the future.",
         ),
         (
             "lost",
-            {"lost-happened_on": (date.today() - timedelta(days=40)).isoformat()},
+            {"lost-happened_on": (workshop_today() - timedelta(days=40)).isoformat()},
             400,
             "choose that day or a later one",
         ),

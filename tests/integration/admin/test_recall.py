@@ -3,9 +3,8 @@ receipt), tracked part or not, with stage, status and the receiving unit's code;
 
 import csv
 import io
-from datetime import date
 
-from tests.helpers import make_place, receive
+from tests.helpers import make_place, receive, workshop_today
 from tests.integration.stock_support import open_shop
 from tests.integration.support import text
 from workshop.extensions import db
@@ -42,7 +41,7 @@ def test_a_lots_page_lists_every_unit_that_drew_from_its_receipt(app, client, co
         Delivery(
             unit=second,
             receiver_code="BRAVO-7",
-            delivered_on=date.today(),
+            delivered_on=workshop_today(),
             handed_over_by_id=coordinator.id,
         )
     )

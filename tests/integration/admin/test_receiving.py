@@ -1,12 +1,12 @@
 """Receiving on the tablet: parts that come in become a lot with its own code, in a place, with
 its label printed at once where the workshop has a default printer."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from tests.helpers import make_drone_type, make_place, post
+from tests.helpers import make_drone_type, make_place, post, workshop_today
 from tests.integration.printing.support import add_printer, decoded, zpl_label
 from tests.integration.support import audit_events, database_state, text
 from tests.unit.printing.listener import printer_listening
@@ -28,7 +28,7 @@ def receipt(shelf, **changes) -> dict:
         "place": f"http://192.168.1.10:5000/places/{shelf.code}",
         "source": "donation",
         "source_code": "DON-2026-014",
-        "received_on": date.today().isoformat(),
+        "received_on": workshop_today().isoformat(),
         "cost": "1250,50",
         "currency": "EUR",
     } | changes
@@ -103,7 +103,7 @@ REFUSED = {
     "a bad cost": ({"cost": "12.345"}, "Cost: an amount such as 1250.50 is needed"),
     "a negative cost": ({"cost": "-3"}, "Cost: an amount such as 1250.50 is needed"),
     "a future day": (
-        {"received_on": (date.today() + timedelta(days=3)).isoformat()},
+        {"received_on": (workshop_today() + timedelta(days=3)).isoformat()},
         "The date received cannot be in the future.",
     ),
     "an unknown part": ({"part": "9999"}, "Not a valid choice"),

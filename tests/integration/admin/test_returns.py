@@ -2,7 +2,7 @@
 (through the stages, the bench test and a new review by someone who did none of the repair),
 scraps it, or gives it back as is."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,7 @@ from tests.helpers import (
     record_passing_run,
     reload,
     required_ids,
+    workshop_today,
 )
 from tests.integration.support import (
     audit_events,
@@ -38,7 +39,7 @@ from workshop.services.returns import ReturnInput
 from workshop.services.stages import StageInput, finish_stage
 from workshop.workflow import Role, Stage
 
-YESTERDAY = date.today() - timedelta(days=1)
+YESTERDAY = workshop_today() - timedelta(days=1)
 
 
 def returned(client, unit, reason="no_video", words=""):
@@ -103,12 +104,12 @@ def test_a_return_is_recorded_with_who_brought_it_when_what_failed_notes_and_pho
         ({"return-receiver_code": "BR@VO"}, 400, "Enter the receiving unit&#39;s code"),
         ({"return-receiver_code": ""}, 400, "Some fields need attention"),
         (
-            {"return-returned_on": (date.today() + timedelta(days=1)).isoformat()},
+            {"return-returned_on": (workshop_today() + timedelta(days=1)).isoformat()},
             400,
             "The return date cannot be in the future.",
         ),
         (
-            {"return-returned_on": (date.today() - timedelta(days=30)).isoformat()},
+            {"return-returned_on": (workshop_today() - timedelta(days=30)).isoformat()},
             400,
             "it cannot have come back before that.",
         ),
@@ -357,7 +358,7 @@ def test_a_unit_with_no_fault_is_given_back_as_is_to_whoever_brought_it(app, cli
     again = unit.deliveries[-1]
     assert (again.receiver_code, again.delivered_on, again.handed_over_by_id) == (
         "BRAVO-7",
-        date.today(),
+        workshop_today(),
         coordinator.id,
     )
     assert unit.returns[-1].outcome == "give_back"
