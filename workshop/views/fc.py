@@ -170,8 +170,10 @@ def progress(job_id: str):
     job = _job(job_id)
     if job.kind == fc_jobs.READ:
         abort(404)  # a golden reading is followed on the drone type's page
+    # One reading of the job for the whole page: a job that ends while the page is drawn must
+    # not show "finished" with the page to open still unknown (the page would never poll).
     state = _job_state(job)
-    if job.finished and state.get("open_url"):
+    if state["finished"] and state.get("open_url"):
         return redirect(state["open_url"])
     steps = [(step, step_name(step)) for step in job.steps]
     if job.kind == fc_jobs.IDENTIFY:
@@ -181,7 +183,7 @@ def progress(job_id: str):
             title=_("Identify by flight controller"),
             steps=steps,
             unit=None,
-            error=state["error"],
+            state=state,
             again_url=url_for("scan.index"),
             back_url=url_for("scan.index"),
             back_label=_("Back to the scan page"),
@@ -192,7 +194,7 @@ def progress(job_id: str):
         title=str(RUN_KIND_NAMES[RunKind(job.kind)]),
         steps=steps,
         unit=_unit(job.serial),
-        error=state["error"],
+        state=state,
         again_url=url_for("fc.new_run", serial=job.serial, kind=job.kind),
         back_url=url_for("units.show", serial=job.serial),
         back_label=_("Back to the unit"),
