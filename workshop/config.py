@@ -152,6 +152,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Minutes without activity after which a tablet is logged out.",
     ),
     Setting(
+        "SCAN_KEY_GAP_MS",
+        "WORKSHOP_SCAN_KEY_GAP_MS",
+        _whole_number,
+        100,
+        "The longest pause in ms between two keys of one scan; raise it for a slow scanner.",
+    ),
+    Setting(
         "FC_RUN_TIMEOUT",
         "WORKSHOP_FC_RUN_TIMEOUT",
         _seconds,

@@ -105,6 +105,13 @@ def _browser_app(folder: Path, catalog_dir: Path, monkeypatch: pytest.MonkeyPatc
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{(folder / 'workshop.sqlite').as_posix()}",
             "PHOTO_DIR": str(folder / "photos"),
             "BABEL_TRANSLATION_DIRECTORIES": str(catalog_dir),
+            # The simulated boards share two cores with parallel workers and Chromium: an
+            # answer may lag past the workshop's 0.5 s. These tests are about the pages; the
+            # timeouts have tests of their own.
+            "FC_MSP_TIMEOUT": 3.0,
+            # Playwright's keys come further apart than a scanner's when the machine is busy; a
+            # scan split by a pause would be read as two. Person-or-scanner is not tested here.
+            "SCAN_KEY_GAP_MS": 1000,
         }
     )
 

@@ -77,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
             "LANGUAGE_NAMES": LANGUAGE_NAMES,
             "menu": access.menu_for(current_user),
             "current_locale": str(get_locale()),
+            "scan_key_gap_ms": app.config["SCAN_KEY_GAP_MS"],
             "language_return_path": auth.return_path,
         }
 

@@ -2,8 +2,10 @@
 (function () {
   "use strict";
   // Keep the scan box ready for the next scan: a USB scanner types into whatever has focus.
+  // Select what the page came with (the last code, shown again with its error) so that the next
+  // scan replaces it, but never what a scan already typed in since the box took the focus.
   var box = document.getElementById("code");
-  if (box) {
+  if (box && box.value === box.defaultValue) {
     box.focus();
     box.select();
   }
