@@ -72,6 +72,8 @@ def serve_instance(app: Flask) -> None:
         upgrade()
         if demo.is_empty():
             if wants_demo(app.config):
+                # Six weeks of history take a while; say so, or a first start looks stuck.
+                click.echo("Writing the demo data (about half a minute, once)…")
                 print_accounts(demo.seed(history=True))
             else:
                 click.echo("No accounts yet. Create the first admin, then log in with it:")

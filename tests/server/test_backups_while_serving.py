@@ -42,7 +42,8 @@ def _flask(instance: Path, *args: str, **extra: str) -> subprocess.CompletedProc
 def test_the_server_backs_up_at_start_and_nothing_restores_under_it(tmp_path):
     instance, backups = tmp_path / "instance", tmp_path / "off-site"
     port = free_port()
-    server = start_app(instance, port, WORKSHOP_BACKUP_DIR=str(backups))
+    # No demo data: its weeks of history would only slow the start this test waits for.
+    server = start_app(instance, port, WORKSHOP_BACKUP_DIR=str(backups), WORKSHOP_DEMO="0")
     try:
         _wait_for(lambda: _answers(port), "the app answers", server)
         _wait_for(lambda: any(backups.glob("workshop-*")), "a backup at start", server)

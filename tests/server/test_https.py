@@ -82,7 +82,7 @@ def test_the_switch_is_an_option_or_the_environment():
 def https_app(tmp_path):
     """`python -m workshop --https` on a loopback port, until the test ends."""
     port = free_port()
-    process = start_app(tmp_path, port, "--https")
+    process = start_app(tmp_path, port, "--https", WORKSHOP_DEMO="0")  # the start, not the demo
     try:
         for _ in range(300):  # x 0.1 s
             assert process.poll() is None, process.stdout.read()
