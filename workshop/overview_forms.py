@@ -1,8 +1,9 @@
 """The overview's forms, read by GET (no CSRF: they change nothing) by the pages and the API.
 
-A chart's filters: a span of days (`from`, `to`, as YYYY-MM-DD), a drone type, and for a chart
-that shows one thing at a time, which one; the month of a monthly report. Each bad value is
-named; what is left out means the last 12 weeks, every drone type, the last whole month.
+A chart's filters: a span of days (`from`, `to`, as YYYY-MM-DD), a drone type, a site, and for
+a chart that shows one thing at a time, which one; the month of a monthly report. Each bad value
+is named; what is left out means the last 12 weeks, every drone type and site, the last whole
+month.
 """
 
 from datetime import date, timedelta
@@ -44,14 +45,20 @@ class Day(DateField):
             raise ValueError(_l("a day from the year 2000 to 2100"))
 
 
-def _type_id(value: Any) -> int | None:
-    """A drone type's id as the form sends it; None for every type."""
-    return None if value in (None, "") else int(value)
+def _chosen_id(value: Any) -> Any:
+    """A drone type's or a site's id as the form sends it; None for all of them. Text that is no
+    number stays as it is: it is then no choice, and says so."""
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
 
 
 class ChartFilterForm(FlaskForm):
-    """A chart's span, drone type and (where the chart offers it) what it shows; the view fills
-    in the choices."""
+    """A chart's span, drone type, site and (where the chart offers it) what it shows; the view
+    fills in the choices."""
 
     class Meta:
         csrf = False
@@ -60,7 +67,8 @@ class ChartFilterForm(FlaskForm):
         _l("From"), name="from", validators=[Optional()], expected=_l("a day as YYYY-MM-DD")
     )
     end = Day(_l("To"), name="to", validators=[Optional()], expected=_l("a day as YYYY-MM-DD"))
-    drone_type = SelectField(_l("Drone type"), name="type", coerce=_type_id, choices=[])
+    drone_type = SelectField(_l("Drone type"), name="type", coerce=_chosen_id, choices=[])
+    site = SelectField(_l("Site"), name="site", coerce=_chosen_id, choices=[])
     show = SelectField(_l("Show"), name="show", validators=[Optional()], choices=[])
 
     def validate_end(self, field: Field) -> None:
@@ -82,7 +90,7 @@ class ChartFilterForm(FlaskForm):
     def filters(self) -> Filters:
         """What a validated form asks for."""
         start, end = self.span()
-        return Filters(start, end, self.drone_type.data)
+        return Filters(start, end, self.drone_type.data, self.site.data)
 
 
 class MonthForm(FlaskForm):

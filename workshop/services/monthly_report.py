@@ -9,8 +9,9 @@ from flask_babel import gettext as _
 from workshop.labels.monthly_report import MonthlyReport, Section
 from workshop.services.figures import words
 from workshop.services.measurement_text import measurement_name
-from workshop.services.metrics import flow, quality
-from workshop.services.metrics.periods import Filters
+from workshop.services.metrics import flow, quality, stock
+from workshop.services.metrics.periods import Filters, Period
+from workshop.services.stock import in_measure
 from workshop.services.units import workshop_today
 from workshop.vocabulary import (
     FIELD_FAILURE_NAMES,
@@ -91,6 +92,15 @@ def report(first_day: date) -> MonthlyReport:
                 _("Waiting for a decision"),
             ),
             _("No drone came back from the field this month."),
+        ),
+        Section(
+            _("Parts consumed"),
+            (_("Part"), _("Category"), _("Consumed")),
+            tuple(
+                (use.name, use.category, in_measure(use.total, use.measure))
+                for use in stock.consumed(filters, [Period(first_day, last_day)])
+            ),
+            _("No part went into a drone this month, or the workshop does not track its stock."),
         ),
     )
     return MonthlyReport(

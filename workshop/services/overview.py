@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workshop.extensions import db
-from workshop.models import DroneType
+from workshop.models import DroneType, Site
 from workshop.models.timestamps import utcnow
 from workshop.services.errors import NotFound
 from workshop.services.figures import words
@@ -86,6 +86,14 @@ def type_names() -> list[tuple[int, str]]:
         for type_id, name in db.session.execute(
             sa.select(DroneType.id, DroneType.name).order_by(DroneType.name)
         )
+    ]
+
+
+def site_names() -> list[tuple[int, str]]:
+    """Every site's id and name, by name: the filters' choices."""
+    return [
+        (site_id, name)
+        for site_id, name in db.session.execute(sa.select(Site.id, Site.name).order_by(Site.name))
     ]
 
 

@@ -72,11 +72,13 @@ def _unreadable() -> tuple[Any, int] | None:
 @bp.route("/metrics")
 def metrics():
     """The workshop's figures for `from` to `to` (YYYY-MM-DD; the last 12 weeks by default),
-    of every drone type or one (`type`, its id); a person's session or a station's token."""
+    of every drone type or one (`type`, its id), of every unit or those kitted at one site
+    (`site`, its id); a person's session or a station's token."""
     if (refused := _unreadable()) is not None:
         return refused
     form = ChartFilterForm(request.args)
     form.drone_type.choices = [("", "all"), *overview.type_names()]
+    form.site.choices = [("", "all"), *overview.site_names()]
     with force_locale("en"):  # tools read the API; it answers in English
         if not form.validate():
             problems = "; ".join(

@@ -30,6 +30,7 @@ def _refused(message: str, status: int) -> tuple[str, int]:
 def _chart_form(chart: figures.Chart) -> ChartFilterForm:
     form = ChartFilterForm(request.args)
     form.drone_type.choices = [("", _("All drone types")), *overview.type_names()]
+    form.site.choices = [("", _("All sites")), *overview.site_names()]
     form.show.choices = [(code, str(name)) for code, name in chart.choices.items()]
     return form
 

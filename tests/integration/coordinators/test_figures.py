@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from tests.helpers import make_place
 from tests.integration.coordinators.conftest import WEEK
 from workshop.extensions import db
 from workshop.models import Unit
@@ -19,6 +20,18 @@ def test_throughput_counts_each_weeks_started_delivered_and_scrapped_units(histo
     assert (week.started, week.delivered, week.scrapped) == (4, 1, 1)
     (of_ten,) = flow.throughput(Filters(WEEK.start, WEEK.end, ten.id))
     assert (of_ten.started, of_ten.delivered, of_ten.scrapped) == (1, 0, 1)
+
+
+def test_the_site_filter_counts_only_the_units_kitted_there(history):
+    site_id = make_place("Kyiv workshop/Shelf 1").site_id
+    a, _b, c, _d = db.session.scalars(db.select(Unit).order_by(Unit.id))
+    a.site_id = c.site_id = site_id
+    db.session.commit()
+    (week,) = flow.throughput(Filters(WEEK.start, WEEK.end, site_id=site_id))
+    assert (week.started, week.delivered, week.scrapped) == (2, 1, 1)
+    board = {(cell.stage, cell.count) for cell in flow.board(site_id=site_id)}
+    # A waits for the decision on its return, C was scrapped; B and D are not kitted there.
+    assert board == {("returned", 1)}
 
 
 def test_first_pass_yield_counts_first_visits_passed_at_once_and_rolls_them(history):

@@ -96,6 +96,8 @@ def test_bad_dates_are_refused_with_the_problem_named_and_nothing_changed(
         "from=2026-03-08&to=2026-03-02": "the span ends before it starts",
         "from=1900-01-01": "from: a day from the year 2000 to 2100",
         "from=2020-01-01&to=2026-01-01": "a span of at most 731 days",
+        "site=Kyiv": "site: Not a valid choice",
+        "site=99999999999999999999": "site: Not a valid choice",
     }
     for query, problem in answers.items():
         answer = client.get(f"/api/metrics?{query}")
@@ -107,6 +109,7 @@ def test_bad_dates_are_refused_with_the_problem_named_and_nothing_changed(
     assert client.get("/overview/report?month=March").status_code == 400
     assert client.get("/overview/units?stage=delivered").status_code == 400
     assert client.get("/overview/charts/nothing").status_code == 404
+    assert client.get("/overview/charts/parts-consumed?site=4").status_code == 400
     assert database_state() == before
 
 

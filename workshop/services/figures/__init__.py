@@ -9,7 +9,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from workshop.services.errors import NotFound
-from workshop.services.figures import field_life, flow, quality
+from workshop.services.figures import field_life, flow, quality, stock
 from workshop.services.figures.figure import Figure
 from workshop.services.metrics.periods import Filters
 from workshop.services.metrics.quality import CHARTED
@@ -94,6 +94,18 @@ CHARTS: dict[str, Chart] = {
             _l("In the field per month"),
             _l("Drones delivered, in service, returned, lost or destroyed each month."),
             field_life.in_the_field,
+        ),
+        Chart(
+            "parts-consumed",
+            _l("Parts consumed per month"),
+            _l("Parts that went into drones each month, by category."),
+            stock.parts_consumed,
+        ),
+        Chart(
+            "build-limits",
+            _l("What limits the build"),
+            _l("How many drones of each type the stock covers now, and the part that limits it."),
+            stock.build_limits,
         ),
     )
 }

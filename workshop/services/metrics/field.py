@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from workshop.extensions import db
 from workshop.models import Delivery, FieldLoss, Return, StageVisit
-from workshop.services.metrics.flow import handed_over_in, typed
+from workshop.services.metrics.flow import covered, handed_over_in
 from workshop.services.metrics.periods import Filters, Period, months, period_of
 from workshop.workflow import Action, Stage, Status
 
@@ -43,14 +43,14 @@ def field_months(filters: Filters) -> list[FieldMonth]:
     ).where(
         Return.returned_on >= filters.start,
         Return.returned_on <= filters.end,
-        typed(Return.unit_id, filters.drone_type_id),
+        covered(Return.unit_id, filters),
     )
     lost = sa.select(
         FieldLoss.kind, period_of(FieldLoss.happened_on, periods, moments=False)
     ).where(
         FieldLoss.happened_on >= filters.start,
         FieldLoss.happened_on <= filters.end,
-        typed(FieldLoss.unit_id, filters.drone_type_id),
+        covered(FieldLoss.unit_id, filters),
     )
     events = sa.union_all(delivered, returned, lost).subquery()
     counts = {
@@ -95,7 +95,7 @@ def _service_changes(filters: Filters, periods: list[Period]) -> dict[int, int]:
             .where(
                 sa.or_(into, out_of),
                 StageVisit.left_at < filters.until,
-                typed(StageVisit.unit_id, filters.drone_type_id),
+                covered(StageVisit.unit_id, filters),
             )
             .group_by(period)
         )

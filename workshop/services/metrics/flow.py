@@ -29,11 +29,25 @@ SCRAPS: tuple[str, ...] = (Action.SCRAP.value, Action.SCRAP_RETURNED.value)
 LIST_MAX = 500
 
 
-def typed(unit_id: Any, drone_type_id: int | None) -> Any:
-    """The condition that the unit `unit_id` names is of the drone type (true for None)."""
-    if drone_type_id is None:
+def typed(unit_id: Any, drone_type_id: int | None, site_id: int | None = None) -> Any:
+    """The condition that the unit `unit_id` names is of the drone type and kitted at the site
+    (None: any)."""
+    conditions = [
+        condition
+        for value, condition in (
+            (drone_type_id, Unit.drone_type_id == drone_type_id),
+            (site_id, Unit.site_id == site_id),
+        )
+        if value is not None
+    ]
+    if not conditions:
         return sa.true()
-    return unit_id.in_(sa.select(Unit.id).where(Unit.drone_type_id == drone_type_id))
+    return unit_id.in_(sa.select(Unit.id).where(*conditions))
+
+
+def covered(unit_id: Any, filters: Filters) -> Any:
+    """The condition that the unit `unit_id` names is one `filters` cover."""
+    return typed(unit_id, filters.drone_type_id, filters.site_id)
 
 
 def first_handovers() -> Any:
@@ -58,7 +72,7 @@ def handed_over_in(filters: Filters) -> Any:
         Delivery.delivered_on >= filters.start,
         Delivery.delivered_on <= filters.end,
         first_handovers(),
-        typed(Delivery.unit_id, filters.drone_type_id),
+        covered(Delivery.unit_id, filters),
     )
 
 
@@ -73,7 +87,7 @@ class Cell:
     oldest_since: datetime
 
 
-def board(drone_type_id: int | None = None) -> list[Cell]:
+def board(drone_type_id: int | None = None, site_id: int | None = None) -> list[Cell]:
     """Work in progress now: each (stage, drone type) with active units in it."""
     cells = (
         sa.select(
@@ -85,7 +99,7 @@ def board(drone_type_id: int | None = None) -> list[Cell]:
         .where(
             Unit.status == Status.ACTIVE.value,
             Unit.stage.in_([s.value for s in WIP_STAGES]),
-            typed(Unit.id, drone_type_id),
+            typed(Unit.id, drone_type_id, site_id),
         )
         .group_by(Unit.stage, Unit.drone_type_id)
         .subquery()
@@ -98,6 +112,7 @@ def board(drone_type_id: int | None = None) -> list[Cell]:
             waiting.stage == cells.c.stage,
             waiting.drone_type_id == cells.c.drone_type_id,
             waiting.stage_since == cells.c.oldest,
+            sa.true() if site_id is None else waiting.site_id == site_id,
         )
         .scalar_subquery()
     )
@@ -240,7 +255,7 @@ def throughput(filters: Filters) -> list[Throughput]:
     ).where(
         Unit.created_at >= filters.since,
         Unit.created_at < filters.until,
-        typed(Unit.id, filters.drone_type_id),
+        covered(Unit.id, filters),
     )
     delivered = sa.select(
         sa.literal("delivered"), period_of(Delivery.delivered_on, periods, moments=False)
@@ -249,7 +264,7 @@ def throughput(filters: Filters) -> list[Throughput]:
         StageVisit.outcome.in_(SCRAPS),
         StageVisit.left_at >= filters.since,
         StageVisit.left_at < filters.until,
-        typed(StageVisit.unit_id, filters.drone_type_id),
+        covered(StageVisit.unit_id, filters),
     )
     events = sa.union_all(started, delivered, scrapped).subquery()
     counts: dict[tuple[int, str], int] = {
@@ -282,7 +297,7 @@ def stage_times(filters: Filters) -> dict[str, Spread]:
         StageVisit.stage.in_([s.value for s in TIMED_STAGES]),
         StageVisit.left_at >= filters.since,
         StageVisit.left_at < filters.until,
-        typed(StageVisit.unit_id, filters.drone_type_id),
+        covered(StageVisit.unit_id, filters),
     )
     holds = sa.select(
         sa.literal(ON_HOLD), seconds_between(StageVisit.entered_at, StageVisit.left_at)
@@ -290,7 +305,7 @@ def stage_times(filters: Filters) -> dict[str, Spread]:
         StageVisit.status == Status.ON_HOLD.value,
         StageVisit.left_at >= filters.since,
         StageVisit.left_at < filters.until,
-        typed(StageVisit.unit_id, filters.drone_type_id),
+        covered(StageVisit.unit_id, filters),
     )
     values = sa.union_all(visits, holds).subquery()
     return {row[0]: spread(row) for row in db.session.execute(spreads(values, "key", "seconds"))}
@@ -342,7 +357,7 @@ def built_and_delivered(filters: Filters) -> list[TypeOutput]:
             Review.at >= filters.since,
             Review.at < filters.until,
             first_approvals(),
-            typed(Unit.id, filters.drone_type_id),
+            covered(Unit.id, filters),
         )
     )
     delivered = (

@@ -16,11 +16,13 @@ LONGEST_SPAN_DAYS = 731
 @dataclass(frozen=True)
 class Filters:
     """What a figure covers: the days from `start` to `end` (both included) on the workshop's
-    calendar, and one drone type (None: all)."""
+    calendar, one drone type (None: all), and the units kitted at one site (None: every unit,
+    those started before the workshop kept stock too)."""
 
     start: date
     end: date
     drone_type_id: int | None = None
+    site_id: int | None = None
 
     @property
     def since(self) -> datetime:

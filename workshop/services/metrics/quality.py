@@ -11,7 +11,7 @@ from firmware_checks.measurement_specs import DetailKind, LimitKind
 from firmware_checks.run_document import RunKind
 from workshop.extensions import db
 from workshop.models import BenchMeasurement, BenchRun, Return, StageVisit
-from workshop.services.metrics.flow import typed
+from workshop.services.metrics.flow import covered
 from workshop.services.metrics.periods import Filters, Period, days, period_of, weeks
 from workshop.services.metrics.sql import Spread, json_number, spread, spreads
 from workshop.services.visits import PAUSES
@@ -63,7 +63,7 @@ def first_pass_yield(filters: Filters) -> list[StageYield]:
             StageVisit.stage.in_([s.value for s in YIELD_STAGES]),
             StageVisit.left_at >= filters.since,
             StageVisit.left_at < filters.until,
-            typed(StageVisit.unit_id, filters.drone_type_id),
+            covered(StageVisit.unit_id, filters),
         )
         .group_by(StageVisit.stage)
     )
@@ -120,7 +120,7 @@ def rework_reasons(filters: Filters) -> list[Cause]:
                 StageVisit.outcome.in_(REWORK),
                 StageVisit.left_at >= filters.since,
                 StageVisit.left_at < filters.until,
-                typed(StageVisit.unit_id, filters.drone_type_id),
+                covered(StageVisit.unit_id, filters),
             )
             .group_by(StageVisit.reason, StageVisit.to_stage)
         )
@@ -139,7 +139,7 @@ def bench_failures(filters: Filters) -> list[Cause]:
                 BenchMeasurement.passed.is_(False),
                 BenchRun.at >= filters.since,
                 BenchRun.at < filters.until,
-                typed(BenchRun.unit_id, filters.drone_type_id),
+                covered(BenchRun.unit_id, filters),
             )
             .group_by(BenchMeasurement.name)
         )
@@ -154,7 +154,7 @@ def field_failures(filters: Filters) -> list[Cause]:
             .where(
                 Return.returned_on >= filters.start,
                 Return.returned_on <= filters.end,
-                typed(Return.unit_id, filters.drone_type_id),
+                covered(Return.unit_id, filters),
             )
             .group_by(Return.reason, Return.outcome)
         )
@@ -230,7 +230,7 @@ def bench_series(filters: Filters, name: str) -> BenchSeries:
             BenchRun.kind == RunKind.BENCH.value,
             BenchRun.at >= filters.since,
             BenchRun.at < filters.until,
-            typed(BenchRun.unit_id, filters.drone_type_id),
+            covered(BenchRun.unit_id, filters),
         )
         .subquery()
     )
@@ -252,7 +252,7 @@ def bench_series(filters: Filters, name: str) -> BenchSeries:
             BenchMeasurement.name == name,
             BenchRun.kind == RunKind.BENCH.value,
             BenchRun.at < filters.until,
-            typed(BenchRun.unit_id, filters.drone_type_id),
+            covered(BenchRun.unit_id, filters),
         )
         .order_by(BenchRun.at.desc(), BenchMeasurement.id.desc())
         .limit(1)

@@ -3,8 +3,8 @@ days as numbers, days as YYYY-MM-DD."""
 
 from typing import Any
 
-from workshop.services.metrics import field, flow, quality
-from workshop.services.metrics.periods import Filters
+from workshop.services.metrics import field, flow, quality, stock
+from workshop.services.metrics.periods import Filters, Period
 from workshop.services.metrics.sql import DAY, HOUR, Spread
 
 
@@ -26,7 +26,7 @@ def summary(filters: Filters) -> dict[str, Any]:
     """Work in progress now, and the span's throughput, first-pass yield, rework reasons, field
     failures, time at each stage and waiting, lead time and life in the field."""
     wip = {stage.value: 0 for stage in flow.WIP_STAGES}
-    for cell in flow.board(filters.drone_type_id):
+    for cell in flow.board(filters.drone_type_id, filters.site_id):
         wip[cell.stage] += cell.count
     yields = quality.first_pass_yield(filters)
     times = flow.stage_times(filters)
@@ -34,6 +34,7 @@ def summary(filters: Filters) -> dict[str, Any]:
         "from": filters.start.isoformat(),
         "to": filters.end.isoformat(),
         "drone_type": filters.drone_type_id,
+        "site": filters.site_id,
         "wip": wip,
         "throughput": [
             {
@@ -79,5 +80,14 @@ def summary(filters: Filters) -> dict[str, Any]:
                 "in_service": month.in_service,
             }
             for month in field.field_months(filters)
+        ],
+        "parts_consumed": [
+            {
+                "part": use.name,
+                "category": use.category,
+                "quantity": use.total,
+                "measure": use.measure,
+            }
+            for use in stock.consumed(filters, [Period(filters.start, filters.end)])
         ],
     }

@@ -8,7 +8,8 @@
   "use strict";
   // A scanner types a whole code in a few milliseconds; a person needs far longer per key.
   // The workshop's setting (WORKSHOP_SCAN_KEY_GAP_MS) allows for a slow wireless scanner.
-  var KEY_GAP_MS = Number(document.documentElement.dataset.scanKeyGap) || 100;
+  var gapSetting = document.querySelector("meta[name=scan-key-gap-ms]");
+  var KEY_GAP_MS = (gapSetting && Number(gapSetting.content)) || 100;
   var MIN_LENGTH = 4;
 
   function scanBox() {
