@@ -39,8 +39,8 @@ from flask_migrate import upgrade
 
 from benchmarks.scan_to_page import (
     ORDER,
-    _insert,
     command_line,
+    insert_in_batches,
     logged_in_client,
     p95,
     seed,
@@ -106,9 +106,9 @@ def seed_timelines(rng: random.Random) -> int:
                 )
             moment = left
     with db.engine.begin() as connection:
-        _insert(connection, StageVisit.__table__, visits)
-        _insert(connection, Review.__table__, reviews)
-        _insert(connection, Delivery.__table__, deliveries)
+        insert_in_batches(connection, StageVisit.__table__, visits)
+        insert_in_batches(connection, Review.__table__, reviews)
+        insert_in_batches(connection, Delivery.__table__, deliveries)
         connection.exec_driver_sql("ANALYZE")
     return len(visits)
 

@@ -100,7 +100,7 @@ def seed(units: int, events: int, rng: random.Random) -> list[str]:
         for t in types
         for stage in WORK_STAGES
     }
-    tracked = {t.id: [item.id for item in t.bom if item.tracked] for t in types}
+    tracked = {t.id: [(item.id, item.part_id) for item in t.bom if item.tracked] for t in types}
     to_seed = max(units - existing, 0)
     unit_ids = range(existing + 1, existing + 1 + to_seed)
     per_unit, extra = divmod(max(events - existing_events, 0), max(to_seed, 1))
@@ -142,11 +142,12 @@ def seed(units: int, events: int, rng: random.Random) -> list[str]:
                 }
             )
         if stage != Stage.KITTING:
-            for item_id in tracked[drone_type.id]:
+            for item_id, part_id in tracked[drone_type.id]:
                 part_rows.append(
                     {
                         "unit_id": unit_id,
                         "bom_item_id": item_id,
+                        "part_id": part_id,
                         "code": f"LOT{rng.randrange(10**6):06d}",
                         "recorded_by_id": builder.id,
                         "recorded_at": at,
