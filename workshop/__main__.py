@@ -16,7 +16,7 @@ from workshop import create_app, tls
 from workshop.commands import print_accounts
 from workshop.config import SettingError
 from workshop.instance_lock import InstanceBusy, InstanceLock
-from workshop.services import backup, demo, print_worker, printing
+from workshop.services import backup, demo, printing
 
 FIRST_ADMIN = "flask --app workshop create-user NAME --role admin --pin PIN"
 
@@ -80,7 +80,7 @@ def serve_instance(app: Flask) -> None:
                 click.echo(f"  {FIRST_ADMIN}")
         if waiting := printing.resume_unfinished():
             click.echo(f"{waiting} print jobs left waiting by the last stop are sent now.")
-            print_worker.worker().wake()
+            printing.worker().wake()
     keep = app.config["BACKUP_KEEP"]
     click.echo(f"Backups at start and once a day in {app.config['BACKUP_DIR']} (the last {keep}).")
     backup.start_daily(app, click.echo)

@@ -4,20 +4,26 @@ page waits for a printer (a printer that never answers costs its timeout here, n
 The queue is the database (print jobs in state "queued"): a job queued before a stop is sent
 after the next start, and a job cut off mid-send by a stop is sent again. The thread starts
 when a job is queued (or at the app's start, for what a stop left) and ends when no job waits.
+What it sends and how it counts the queue come from services.printing, which makes the worker
+(printing.worker()).
 """
 
 import threading
+from collections.abc import Callable
 
-from flask import Flask, current_app
+from flask import Flask
 
 from workshop.extensions import db
 
-EXTENSION = "print_worker"
-
 
 class PrintWorker:
-    def __init__(self, app: Flask) -> None:
+    def __init__(
+        self, app: Flask, send_next: Callable[[], bool], queued: Callable[[], int]
+    ) -> None:
+        """`send_next` sends the oldest queued job (False when none waits); `queued` counts the
+        jobs waiting."""
         self.app = app
+        self._send_next, self._queued = send_next, queued
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
         self._thread: threading.Thread | None = None
@@ -35,17 +41,15 @@ class PrintWorker:
             return self._idle.wait_for(lambda: self._thread is None, timeout)
 
     def _run(self) -> None:
-        from workshop.services import printing  # printing wakes this worker: import late
-
         with self.app.app_context():
             try:
                 while True:
-                    if printing.send_next():
+                    if self._send_next():
                         continue
                     with self._lock:
                         # Checked again holding the lock: a job queued since is not left behind,
                         # as its wake() waits for this lock and then finds no thread.
-                        if printing.queued_jobs() == 0:
+                        if self._queued() == 0:
                             self._thread = None
                             self._idle.notify_all()
                             return
@@ -56,12 +60,3 @@ class PrintWorker:
                 raise
             finally:
                 db.session.remove()
-
-
-def worker(app: Flask | None = None) -> PrintWorker:
-    """This app's worker (made on first use)."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
-    found = app.extensions.get(EXTENSION)
-    if found is None:
-        found = app.extensions.setdefault(EXTENSION, PrintWorker(app))
-    return found

@@ -1,11 +1,12 @@
 """Label printers the admin configures, and print jobs: each a row with its state, sent by the
-print worker (services.print_worker), so a failed label says why and is retried with one tap."""
+print worker (services.print_worker, made by worker() here), so a failed label says why and is
+retried with one tap."""
 
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app
+from flask import Flask, current_app
 from flask_babel import LazyString, force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -15,8 +16,9 @@ from workshop.labels import printers
 from workshop.labels.printers import PrinterError
 from workshop.models import Lot, Place, Printer, PrintJob, Unit, User
 from workshop.models.timestamps import utcnow
-from workshop.services import audit, labels, places, print_worker, recall, settings, units
+from workshop.services import audit, labels, places, recall, settings, units
 from workshop.services.errors import Invalid, NotFound, ServiceError
+from workshop.services.print_worker import PrintWorker
 
 NAME_MAX = 64
 JOBS_SHOWN = 30
@@ -175,7 +177,7 @@ def _queue(what: str, subject: str, printer: Printer, actor: User, label_base: s
         actor, "print_job.queue", "print_job", job.id, None, {"what": what, "subject": subject}
     )
     db.session.commit()
-    print_worker.worker().wake()
+    worker().wake()
     return job
 
 
@@ -216,7 +218,7 @@ def retry(job_id: int, actor: User, *, fallback_base: str) -> PrintJob:
     job.locale = str(get_locale() or job.locale)
     audit.record(actor, "print_job.retry", "print_job", job.id, None, {"attempts": job.attempts})
     db.session.commit()
-    print_worker.worker().wake()
+    worker().wake()
     return job
 
 
@@ -361,3 +363,16 @@ def recent_jobs(limit: int = JOBS_SHOWN) -> list[PrintJob]:
             .limit(limit)
         )
     )
+
+
+#: Where an app keeps its print worker.
+WORKER = "print_worker"
+
+
+def worker(app: Flask | None = None) -> PrintWorker:
+    """This app's print worker (made on first use)."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    found = app.extensions.get(WORKER)
+    if found is None:
+        found = app.extensions.setdefault(WORKER, PrintWorker(app, send_next, queued_jobs))
+    return found

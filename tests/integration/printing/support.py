@@ -7,7 +7,7 @@ import zxingcpp
 from PIL import Image
 
 from workshop.models import Printer, User
-from workshop.services import print_worker, printing
+from workshop.services import printing
 
 GFA = re.compile(rb"\^GFA,\d+,\d+,(\d+),([0-9A-F]+)\^FS")
 
@@ -46,4 +46,4 @@ def decoded(image: Image.Image) -> list[str]:
 
 def sent(app, timeout: float = 20) -> None:
     """Wait until the print worker has sent every queued job (it answers no request)."""
-    assert print_worker.worker(app).wait_until_idle(timeout), "the print worker is still busy"
+    assert printing.worker(app).wait_until_idle(timeout), "the print worker is still busy"

@@ -22,7 +22,7 @@ from tests.integration.support import text
 from tests.unit.printing.listener import busy_printer, printer_listening
 from workshop.extensions import db
 from workshop.models import PrintJob
-from workshop.services import print_worker, printing, settings
+from workshop.services import printing, settings
 from workshop.workflow import Role
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -133,7 +133,7 @@ def test_ten_prints_to_a_silent_printer_do_not_slow_a_scan_on_another_tablet(app
         first = db.session.scalars(sa.select(PrintJob).order_by(PrintJob.id)).first()
         assert "did not answer in time" in first.error
     # The printer is switched off: the other jobs are refused at once.
-    assert print_worker.worker(app).wait_until_idle(PRINTER_TIMEOUT * 2)
+    assert printing.worker(app).wait_until_idle(PRINTER_TIMEOUT * 2)
     assert _states() == ["failed"] * 10
     assert "data-follow-seconds" not in text_of(front.open("/print-jobs"))
 
@@ -154,7 +154,7 @@ def test_jobs_left_waiting_by_a_stop_are_sent_after_the_next_start(app, tmp_path
         settings.update(settings.WorkshopSettings(label_base_url="http://10.0.0.5:5000"), admin)
         for _ in range(2):
             printing.print_unit_label(unit, printer, admin, fallback_base="http://localhost/")
-        assert print_worker.worker(app).wait_until_idle(20)
+        assert printing.worker(app).wait_until_idle(20)
         listener.wait_for(2)
         # As a stop would leave them: one cut off mid-send, one never picked up.
         with db.engine.begin() as connection:
@@ -164,8 +164,8 @@ def test_jobs_left_waiting_by_a_stop_are_sent_after_the_next_start(app, tmp_path
         restarted = _test_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path)
         with restarted.app_context():
             assert printing.resume_unfinished() == 2
-            print_worker.worker(restarted).wake()
-            assert print_worker.worker(restarted).wait_until_idle(20)
+            printing.worker(restarted).wake()
+            assert printing.worker(restarted).wait_until_idle(20)
             db.session.remove()
         assert len(listener.wait_for(4)) == 4
     assert _states() == ["sent", "sent"]
@@ -181,5 +181,5 @@ def test_a_job_on_its_way_cannot_be_queued_twice(app, client, coordinator):
         job = printing.print_unit_label(unit, printer, coordinator, fallback_base="http://x/")
         response = post(client, f"/print-jobs/{job.id}/retry", follow_redirects=True)
         assert "This label is on its way to the printer already." in text(response)
-        assert print_worker.worker(app).wait_until_idle(10)
+        assert printing.worker(app).wait_until_idle(10)
     assert _states() == ["failed"]
