@@ -11,10 +11,11 @@ keep-alive connection and its own session, as a tablet's browser does.
 
 Each client, logged in as its own volunteer, does what a bench tablet does, one action at a
 time: scan a serial and open the unit page it leads to ("scan to unit page", any of the 20,000
-units), then work on a unit of its own ("unit page", then "part" for a kitting scan or
-"finish" for a finished stage; a new kit, "new unit", once its unit reaches flashing, where a
-run is needed). Meanwhile two bench runs go on, one after another, on the two simulated ports
-(`sim://...`), and every 2 seconds a label is sent to the printer that never answers.
+units), then work on a unit of its own ("unit page", then at kitting "lot scan" for the lot the
+pick list names or "part scan" for a tracked part's code, or "finish" for a finished stage; a
+new kit, "new unit", once its unit reaches flashing, where a run is needed). Meanwhile two
+bench runs go on, one after another, on the two simulated ports (`sim://...`), and every 2
+seconds a label is sent to the printer that never answers.
 
 Phases: one client alone (the floor), then all clients paced (each starts one action every 2
 seconds: a busy workshop), then all flat out (no pause). Per phase: requests per second,
@@ -55,8 +56,8 @@ from scan_to_page import p95, seed
 
 from workshop import create_app
 from workshop.extensions import db
-from workshop.models import BenchPort, Printer, Unit
-from workshop.services import accounts, demo, printing
+from workshop.models import BenchPort, Lot, Part, Place, Printer, Unit, User
+from workshop.services import accounts, demo, printing, receiving
 from workshop.workflow import Role, Stage
 
 REPO = Path(__file__).resolve().parent.parent
@@ -70,6 +71,12 @@ VERSION = re.compile(r'name="version"[^>]*value="(\d+)"')
 ITEM = re.compile(r'name="item" value="(\d+)"')
 #: The tracked part the next kitting scan goes to.
 NEXT_PART = re.compile(r'class="part-row next" id="part-(\d+)"')
+#: The lot the pick list says to scan next at kitting.
+LOT_TO_SCAN = re.compile(r'<p class="where">[^<]*<span class="code">([^<]+)</span>')
+#: Pieces of each part received at each site for the benchmark's kits, and the donor's code
+#: that marks them (so a kept database is not stocked twice).
+KIT_STOCK = 100_000
+KIT_SOURCE = "BENCHMARK"
 STAGE = re.compile(r'class="badge stage-([a-z_]+)"')
 TYPE_OPTION = re.compile(r'<option[^>]*value="(\d+)"')
 JOB = re.compile(r"/fc/jobs/([^/?#]+)")
@@ -102,6 +109,7 @@ def prepare(folder: Path, clients: int, printer_address: str, rng: random.Random
         for name in volunteers:
             if accounts.find_by_name(name) is None:
                 accounts.create_user(name, Role.VOLUNTEER.value, PIN, admin)
+        _stock_the_shelves(admin)
         fields = printing.PrinterFields("Never answers", "zpl", printer_address, "", "50x30")
         printer = db.session.scalar(sa.select(Printer).where(Printer.name == fields.name))
         if printer is None:
@@ -128,6 +136,21 @@ def prepare(folder: Path, clients: int, printer_address: str, rng: random.Random
         db.session.remove()
         db.engine.dispose()
     return workshop
+
+
+def _stock_the_shelves(admin: User) -> None:
+    """Plenty of every part at every site, so that each client's kits are drawn from lots as a
+    tablet draws them (the demo's own lots run out after a few kits)."""
+    if db.session.scalar(sa.select(Lot.id).where(Lot.source_code == KIT_SOURCE).limit(1)):
+        return
+    first_places = db.session.scalars(
+        sa.select(Place).where(Place.parent_id.is_(None)).order_by(Place.id)
+    ).all()
+    sites = {place.site_id: place for place in reversed(first_places)}
+    for part_id in db.session.scalars(sa.select(Part.id)):
+        for place in sites.values():
+            receipt = receiving.Receipt(part_id, KIT_STOCK, place.code, "donation", KIT_SOURCE)
+            receiving.receive(receipt, admin)
 
 
 # The printer that never answers, and the server ---------------------------------------------
@@ -332,16 +355,17 @@ class Bench:
             figures.error(f"unit page {self.own}: {status}")
             return "", 0
         stage, version = STAGE.search(page), VERSION.search(page)
-        part = NEXT_PART.search(page)
-        if part and version:
+        lot, part = LOT_TO_SCAN.search(page), NEXT_PART.search(page)
+        if (lot or part) and version:
+            # The lot the pick list names first, then the tracked parts' own codes.
+            code = lot[1] if lot else f"LOT-{self.own}-{part[1] if part else ''}"
             status, _, _ = self.tablet.post(
                 f"/u/{self.own}/parts",
                 page,
                 ("part-version", version.group(1)),
-                ("part-bom_item", part[1]),
-                ("part-code", f"LOT-{self.own}-{part[1]}"),
+                ("part-code", code),
             )
-            return self._answered("part scan", status, figures)
+            return self._answered("lot scan" if lot else "part scan", status, figures)
         if stage is None or stage.group(1) == Stage.FLASHING.value or not version:
             self.own = None  # a run is needed here: the tablet takes a new kit
             return self._new_unit(figures)
