@@ -22,7 +22,7 @@ from workshop.workflow import Stage
 #: The output's numbers, as the overview names them.
 OUTPUT_NAMES = {
     "started": _l("Started"),
-    "signed_off": _l("Signed off"),
+    "signed_off": _l("Approved"),
     "handed_over": _l("Delivered"),
     "scrapped": _l("Scrapped"),
 }
